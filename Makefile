@@ -1,0 +1,45 @@
+# The two commands: `make run` (demo site on http://127.0.0.1:5000) and `make test` (the whole suite).
+# Everything else here is what they use. Nothing needs installing by hand: a Python 3.11+ with venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install translations browser lint bench clean ci
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d tandem/translations
+
+install: $(STAMP) translations
+
+run: install
+	TANDEM_ENV=demo $(BIN)/tandem migrate
+	TANDEM_ENV=demo $(BIN)/tandem seed-demo
+	TANDEM_ENV=demo $(BIN)/tandem demo-guide
+	TANDEM_ENV=demo $(BIN)/tandem run --host $(HOST) --port $(PORT) --with-threads --no-reload
+
+browser:
+	@sh scripts/ensure-chromium.sh
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check tandem tests bench
+
+bench: install
+	$(BIN)/python -m bench.query_counts
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	find tandem/translations -name '*.mo' -delete

@@ -1,0 +1,26 @@
+"""Every model, imported so that `Base.metadata` is complete (Alembic, tests)."""
+
+from tandem.platform.database import Base
+from tandem.platform.models import (
+    AuditEvent,
+    BoardMember,
+    Cohort,
+    CohortState,
+    Identity,
+    MatchingRun,
+    OrganisationExclusion,
+    Pair,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+    Topic,
+    User,
+)
+from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain
+from tandem.workers.models import OutboxMessage, OutboxStatus
+
+__all__ = [
+    "AuditEvent", "Base", "BoardMember", "Cohort", "CohortState", "Identity", "MatchingRun", "Organisation",
+    "OrganisationAdmin", "OrganisationDomain", "OrganisationExclusion", "OutboxMessage", "OutboxStatus",
+    "Pair", "Participation", "ParticipationRole", "ParticipationStatus", "Topic", "User",
+]

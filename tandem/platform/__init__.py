@@ -1,0 +1,1 @@
+"""The club-wide core: app factory, configuration, database, identity, board, cohorts, showcase."""

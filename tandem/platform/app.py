@@ -1,0 +1,76 @@
+"""The application factory: `create_app(config)` builds everything; nothing happens at import time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Tandem app from `config` over the environment (see tandem/platform/config.py)."""
+    from tandem.platform import access, auth, errors, i18n, security
+    from tandem.platform.config import load_config
+    from tandem.platform.database import Database
+    from tandem.workers import queues
+
+    settings = load_config(config)
+    app = Flask(
+        "tandem",
+        instance_relative_config=True,
+        template_folder="templates",
+        static_folder="static",
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TANDEM=settings,
+        TESTING=settings.is_test,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_NAME="tandem_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        PREFERRED_URL_SCHEME="https" if settings.is_production else "http",
+    )
+    app.config.update({k: v for k, v in settings.extra.items() if k.isupper()})
+
+    database = Database(settings.database_url)
+    app.extensions["tandem.db"] = database
+    app.teardown_appcontext(database.remove_session)
+
+    queues.init_app(app, settings)
+    security.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app, settings)
+    access.init_app(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask, settings: Any) -> None:
+    from tandem.platform.board.blueprint import board
+    from tandem.platform.participant.blueprint import participant
+    from tandem.platform.public.blueprint import public
+    from tandem.tenants.blueprint import organisation_area
+
+    app.register_blueprint(public)
+    app.register_blueprint(board)
+    app.register_blueprint(participant)
+    app.register_blueprint(organisation_area)
+    if settings.is_demo:
+        from tandem.platform.demo.blueprint import demo
+
+        app.register_blueprint(demo)
+
+
+def _register_cli(app: Flask) -> None:
+    from tandem.platform.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,57 @@
+"""Command line: `tandem migrate`, `tandem seed-demo`, `tandem worker`, `tandem run` (Flask's), ..."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("migrate")
+    @click.option("--revision", default="head", show_default=True)
+    def migrate(revision: str) -> None:
+        """Apply the Alembic migrations to DATABASE_URL."""
+        from tandem.platform.migrate import upgrade
+
+        upgrade(current_app.extensions["tandem.db"].engine, revision)
+        click.echo(f"Database at {current_app.extensions['tandem.db'].engine.url!r} is at {revision}.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Create the demo club once (running it again duplicates nothing)."""
+        from tandem.platform.database import db_session
+        from tandem.platform.demo.seed import seed_demo
+
+        report = seed_demo(db_session())
+        click.echo(report.describe() if hasattr(report, "describe") else str(report))
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+    @click.argument("queues", nargs=-1)
+    def worker(burst: bool, queues: tuple[str, ...]) -> None:
+        """Run an RQ worker with the scheduler (needs REDIS_URL)."""
+        from tandem.workers.queues import QUEUE_NAMES
+        from tandem.workers.worker import run_worker
+
+        run_worker(current_app._get_current_object(), queues=queues or QUEUE_NAMES, burst=burst)  # type: ignore[attr-defined]
+
+    @app.cli.command("settings")
+    def settings() -> None:
+        """Print the configuration reference (docs/configuration.md)."""
+        from tandem.platform.config import settings_markdown
+
+        click.echo(settings_markdown(), nl=False)
+
+    @app.cli.command("demo-guide")
+    def demo_guide() -> None:
+        """Print where to go and how to try each role in the demo."""
+        from tandem.platform.demo.guide import guide_text
+
+        click.echo(guide_text(current_app._get_current_object()))  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    from tandem.platform.app import create_app
+
+    FlaskGroup(create_app=lambda: create_app(), name="tandem").main()

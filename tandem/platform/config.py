@@ -1,0 +1,169 @@
+"""Every setting Tandem reads, in one place.
+
+Settings come from the environment (or a mapping given to `create_app`). Each entry below names the
+variable, its default and what it does; `docs/configuration.md` is generated from this table and a
+test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "demo", "test")
+LANGUAGES = ("de", "fr", "en")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run Tandem; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("TANDEM_ENV", "production",
+            "`production`, `demo` (demo data, sign-in-as switcher, mail kept and shown at /dev/mail) "
+            "or `test`."),
+    Setting("SECRET_KEY", None,
+            "Signs sessions and CSRF tokens. Required in production: at least 32 characters, random. "
+            "Demo and test generate one per process when it is not set."),
+    Setting("DATABASE_URL", "sqlite:///instance/tandem.sqlite3",
+            "SQLAlchemy URL. `postgresql+psycopg://user@host/db` in production; a relative SQLite path "
+            "is taken from the current directory."),
+    Setting("REDIS_URL", None,
+            "Redis for RQ jobs (and rate limits). Unset: jobs run in-process through RQ's synchronous "
+            "queue, which is the embedded default."),
+    Setting("SMTP_URL", None,
+            "Where the outbox sends mail: `smtp://user:password@host:port`, `smtp+starttls://...` or "
+            "`smtps://...`. Unset in demo: mail is kept and shown at /dev/mail. Unset in production: "
+            "mail stays in the outbox, pending, and the worker logs why."),
+    Setting("MAIL_FROM", "Tandem <tandem@localhost>", "Sender of every message."),
+    Setting("BASE_URL", "http://127.0.0.1:5000",
+            "Public address of the site, used for links in e-mails."),
+    Setting("DEFAULT_LANGUAGE", "de", "Language when neither the person nor the browser chooses one."),
+    Setting("CLUB_NAME", "Tandem Club", "The club's name, shown in the header and in mail."),
+    Setting("SESSION_COOKIE_SECURE", None,
+            "Send the session cookie over HTTPS only. Default: on in production, off in demo and test."),
+)
+
+
+def _bool(value: str | None) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str
+    secret_key: str
+    database_url: str
+    redis_url: str | None
+    smtp_url: str | None
+    mail_from: str
+    base_url: str
+    default_language: str
+    club_name: str
+    session_cookie_secure: bool
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_demo(self) -> bool:
+        return self.env == "demo"
+
+    @property
+    def is_test(self) -> bool:
+        return self.env == "test"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def load_config(values: Mapping[str, Any] | None = None) -> Config:
+    """Build the configuration from `values` over the process environment.
+
+    Raises ConfigError with a message a person can act on.
+    """
+    source: dict[str, Any] = {s.name: os.environ.get(s.name) for s in SETTINGS}
+    extra: dict[str, Any] = {}
+    for key, value in (values or {}).items():
+        if any(s.name == key for s in SETTINGS):
+            source[key] = value
+        else:
+            extra[key] = value
+
+    def get(name: str) -> str | None:
+        value = source.get(name)
+        if value in (None, ""):
+            return next(s.default for s in SETTINGS if s.name == name)
+        return str(value)
+
+    env = (get("TANDEM_ENV") or "production").lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"TANDEM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+
+    secret_key = get("SECRET_KEY")
+    if env == "production":
+        if not secret_key or len(secret_key) < 32 or secret_key in {"dev", "change-me", "secret"}:
+            raise ConfigError(
+                "SECRET_KEY is missing or too weak. Tandem refuses to start in production without a "
+                "random secret of at least 32 characters, for example:\n"
+                "  export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')\n"
+                "For a first look, run `make run` (TANDEM_ENV=demo) instead."
+            )
+    elif not secret_key:
+        secret_key = secrets.token_urlsafe(48)
+
+    language = (get("DEFAULT_LANGUAGE") or "de").lower()
+    if language not in LANGUAGES:
+        raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {language!r}.")
+
+    database_url = get("DATABASE_URL") or ""
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
+        relative = database_url[len("sqlite:///"):]
+        if relative and relative != ":memory:":
+            path = Path(relative).resolve()
+            database_url = f"sqlite:///{path}"
+
+    secure = get("SESSION_COOKIE_SECURE")
+    return Config(
+        env=env,
+        secret_key=secret_key or "",
+        database_url=database_url,
+        redis_url=get("REDIS_URL"),
+        smtp_url=get("SMTP_URL"),
+        mail_from=get("MAIL_FROM") or "",
+        base_url=(get("BASE_URL") or "").rstrip("/"),
+        default_language=language,
+        club_name=get("CLUB_NAME") or "Tandem Club",
+        session_cookie_secure=_bool(secure) if secure is not None else env == "production",
+        extra=extra,
+    )
+
+
+def settings_markdown() -> str:
+    """The settings table for docs/configuration.md."""
+    lines = [
+        "# Configuration",
+        "",
+        "Tandem reads these environment variables (source: `tandem/platform/config.py`).",
+        "",
+        "| Variable | Default | Meaning |",
+        "|---|---|---|",
+    ]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "—"
+        lines.append(f"| `{s.name}` | {default} | {s.help} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,113 @@
+"""Engine, sessions and the declarative base.
+
+`Database` is created by `create_app` and kept on the app (`app.extensions["tandem.db"]`).
+`db_session()` returns the session of the current scope: one per request thread, or a fresh one for
+each job run in-process (see `Database.isolated_session_scope`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: sa.DateTime(timezone=True)}
+
+
+def sql_in(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a check constraint: `column IN ('a', 'b')` (values are our own enum members)."""
+    return f"{column} IN ({', '.join(chr(39) + str(v) + chr(39) for v in values)})"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+_scope_key: contextvars.ContextVar[Any] = contextvars.ContextVar("tandem_session_scope", default=None)
+_scope_counter = itertools.count(1)
+
+
+def _current_scope_key() -> Any:
+    return _scope_key.get() or ("thread", threading.get_ident())
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    """Foreign keys on, and transactions that SAVEPOINT works inside (pysqlite's own handling breaks it)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        from tandem.platform.tenancy import TenantAwareSession
+
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"check_same_thread": False}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.url = url
+        self.engine = sa.create_engine(url, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            _configure_sqlite(self.engine)
+        self.sessionmaker = sessionmaker(bind=self.engine, class_=TenantAwareSession, expire_on_commit=False)
+        self.session = scoped_session(self.sessionmaker, scopefunc=_current_scope_key)
+
+    @contextmanager
+    def isolated_session_scope(self) -> Iterator[None]:
+        """Run the block with a session of its own (used by in-process jobs), removed afterwards."""
+        token = _scope_key.set(("isolated", next(_scope_counter)))
+        try:
+            yield
+        finally:
+            self.session.remove()
+            _scope_key.reset(token)
+
+    def remove_session(self, *_args: Any) -> None:
+        self.session.remove()
+
+    def dispose(self) -> None:
+        self.session.remove()
+        self.engine.dispose()
+
+
+def get_db() -> Database:
+    return current_app.extensions["tandem.db"]
+
+
+def db_session() -> TenantAwareSessionType:
+    return get_db().session()
+
+
+# A name for type hints without importing tenancy at module level in callers.
+from tandem.platform.tenancy import TenantAwareSession as TenantAwareSessionType  # noqa: E402

@@ -1,0 +1,44 @@
+"""Who the demo switcher offers: the board, each organisation's admins, and participants by organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tandem.platform.models import BoardMember, Participation, User
+from tandem.tenants.models import Organisation, OrganisationAdmin
+
+
+@dataclass
+class DemoPerson:
+    user: User
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DemoGroup:
+    organisation: Organisation
+    people: list[DemoPerson] = field(default_factory=list)
+
+
+def demo_people(session: Session) -> list[DemoGroup]:
+    """Every person, grouped by organisation, with their roles. Four queries. Caller opens club scope."""
+    users = session.scalars(sa.select(User).where(User.is_active.is_(True)).order_by(User.display_name)).all()
+    board = set(session.scalars(sa.select(BoardMember.user_id)))
+    admins = set(session.scalars(sa.select(OrganisationAdmin.user_id)))
+    roles_by_user: dict[int, set[str]] = {}
+    for user_id, role in session.execute(sa.select(Participation.user_id, Participation.role).distinct()):
+        roles_by_user.setdefault(user_id, set()).add(role)
+    groups: dict[int, DemoGroup] = {}
+    for user in users:
+        group = groups.setdefault(user.organisation_id, DemoGroup(organisation=user.organisation))
+        roles = []
+        if user.id in board:
+            roles.append("board")
+        if user.id in admins:
+            roles.append("org_admin")
+        roles.extend(sorted(roles_by_user.get(user.id, ())))
+        group.people.append(DemoPerson(user=user, roles=roles))
+    return sorted(groups.values(), key=lambda g: g.organisation.name)

@@ -1,0 +1,51 @@
+"""The demo's "sign in as" switcher and the mailbox of kept mail."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tandem.platform.access import Role, allow
+from tandem.platform.auth import sign_in
+from tandem.platform.database import db_session
+from tandem.platform.demo.queries import demo_people
+from tandem.platform.models import User
+from tandem.platform.tenancy import club_scope
+from tandem.workers.models import OutboxMessage
+
+
+@allow(Role.PUBLIC)
+def sign_in_as() -> str | Response:
+    session = db_session()
+    if request.method == "POST":
+        try:
+            user_id = int(request.form.get("user_id", ""))
+        except ValueError:
+            abort(400)
+        with club_scope(session):
+            user = session.get(User, user_id)
+        if user is None or not user.is_active:
+            abort(404)
+        sign_in(user)
+        flash(_("You are signed in as %(name)s.", name=user.display_name), "success")
+        return redirect(url_for("public.landing"))
+    with club_scope(session):
+        groups = demo_people(session)
+    return render_template("demo/sign_in_as.html", groups=groups)
+
+
+@allow(Role.PUBLIC)
+def mailbox() -> str:
+    session = db_session()
+    messages = session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
+    return render_template("demo/mailbox.html", messages=messages)
+
+
+@allow(Role.PUBLIC)
+def message(message_id: int) -> str:
+    item = db_session().get(OutboxMessage, message_id)
+    if item is None:
+        abort(404)
+    return render_template("demo/message.html", message=item)

@@ -1,0 +1,26 @@
+"""Error pages in the site's style; user input never produces a 500."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tandem.platform.database import get_db
+
+KNOWN_PAGES = {401, 403, 404, 405, 413, 429, 500}
+
+
+def _render(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    return render_template("errors/error.html", code=code if code in KNOWN_PAGES else 500, error=error), code
+
+
+def _internal(error: Exception) -> tuple[str, int]:
+    # Leave the session clean for the error page itself.
+    get_db().session.rollback()
+    return _render(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _render)
+    app.register_error_handler(InternalServerError, _internal)

@@ -1,0 +1,294 @@
+"""Club-wide models: people and identities, roles, cohorts, topics, participations, matching, audit.
+
+Rules live in the database as well as in the code: foreign keys, unique and check constraints.
+`TenantOwned` models (User, Participation) are scoped to one organisation by `tandem.platform.tenancy`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tandem.platform.config import LANGUAGES
+from tandem.platform.database import Base, sql_in, utcnow
+from tandem.platform.tenancy import TenantOwned
+from tandem.tenants.models import Organisation
+
+
+class User(UserMixin, TenantOwned, Base):
+    """A person: belongs to exactly one member organisation."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.UniqueConstraint("id", "organisation_id", name="uq_users_id_organisation"),
+        sa.CheckConstraint("email = lower(email) AND email LIKE '%_@_%'", name="email"),
+        sa.CheckConstraint("length(display_name) > 0", name="display_name"),
+        sa.CheckConstraint(
+            "preferred_language IS NULL OR " + sql_in("preferred_language", LANGUAGES), name="language"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    preferred_language: Mapped[str | None] = mapped_column(sa.String(2))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Identity(Base):
+    """A sign-in identity: the pair (issuer, subject), never an e-mail address."""
+
+    __tablename__ = "identities"
+    __table_args__ = (
+        sa.UniqueConstraint("issuer", "subject"),
+        sa.CheckConstraint("length(issuer) > 0 AND length(subject) > 0", name="not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(sa.String(500))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+
+class BoardMember(Base):
+    """A member of the club board: club-wide rights."""
+
+    __tablename__ = "board_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CohortState(StrEnum):
+    DRAFT = "draft"
+    NOMINATIONS_OPEN = "nominations_open"
+    MATCHING = "matching"
+    RUNNING = "running"
+    CLOSING = "closing"
+    SHOWCASE_PUBLISHED = "showcase_published"
+    ARCHIVED = "archived"
+
+
+class Cohort(Base):
+    """One programme round: about six months, from kick-off to the symposium."""
+
+    __tablename__ = "cohorts"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("state", tuple(CohortState)), name="state"),
+        sa.CheckConstraint("slug = lower(slug) AND length(slug) BETWEEN 2 AND 63", name="slug"),
+        sa.CheckConstraint(
+            "meeting_every_min_weeks BETWEEN 1 AND 12 AND meeting_every_max_weeks BETWEEN 1 AND 12 "
+            "AND meeting_every_min_weeks <= meeting_every_max_weeks",
+            name="cadence",
+        ),
+        sa.CheckConstraint("kickoff_on IS NULL OR closing_on IS NULL OR kickoff_on < closing_on", name="kickoff"),
+        sa.CheckConstraint(
+            "closing_on IS NULL OR symposium_on IS NULL OR closing_on <= symposium_on", name="symposium"
+        ),
+        sa.CheckConstraint(
+            "nomination_deadline IS NULL OR kickoff_on IS NULL OR nomination_deadline <= kickoff_on",
+            name="deadline",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(63), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    state: Mapped[str] = mapped_column(sa.String(30), default=CohortState.DRAFT)
+    nomination_deadline: Mapped[date | None]
+    kickoff_on: Mapped[date | None]
+    closing_on: Mapped[date | None]
+    symposium_on: Mapped[date | None]
+    symposium_venue: Mapped[str | None] = mapped_column(sa.String(300))
+    meeting_every_min_weeks: Mapped[int] = mapped_column(default=3)
+    meeting_every_max_weeks: Mapped[int] = mapped_column(default=4)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Topic(Base):
+    """A topic a mentor can offer and a mentee can want, labelled in every site language."""
+
+    __tablename__ = "topics"
+    __table_args__ = (
+        sa.CheckConstraint("length(label_de) > 0 AND length(label_fr) > 0 AND length(label_en) > 0",
+                           name="labels"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(63), unique=True)
+    label_de: Mapped[str] = mapped_column(sa.String(120))
+    label_fr: Mapped[str] = mapped_column(sa.String(120))
+    label_en: Mapped[str] = mapped_column(sa.String(120))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    def label(self, language: str) -> str:
+        return {"de": self.label_de, "fr": self.label_fr}.get(language, self.label_en)
+
+
+class ParticipationRole(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+class ParticipationStatus(StrEnum):
+    NOMINATED = "nominated"
+    INVITED = "invited"
+    ACTIVE = "active"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class Participation(TenantOwned, Base):
+    """A person in a cohort, as mentor or mentee. A person is at most once in a cohort."""
+
+    __tablename__ = "participations"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "cohort_id"),
+        sa.UniqueConstraint("id", "cohort_id", name="uq_participations_id_cohort"),
+        sa.CheckConstraint(sql_in("role", tuple(ParticipationRole)), name="role"),
+        sa.CheckConstraint(sql_in("status", tuple(ParticipationStatus)), name="status"),
+        sa.CheckConstraint(
+            "(consent_at IS NULL) = (consent_version IS NULL)", name="consent_recorded_with_version"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id", "organisation_id"], ["users.id", "users.organisation_id"], ondelete="CASCADE",
+            name="fk_participations_user_same_organisation",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(index=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(10))
+    status: Mapped[str] = mapped_column(sa.String(12), default=ParticipationStatus.NOMINATED)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    nominated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    nominated_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime | None]
+    consent_at: Mapped[datetime | None]
+    consent_version: Mapped[str | None] = mapped_column(sa.String(40))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], primaryjoin="Participation.user_id == User.id")
+    cohort: Mapped[Cohort] = relationship()
+
+
+class OrganisationExclusion(Base):
+    """Two organisations whose people are never paired (competitors, say). Stored once, a < b."""
+
+    __tablename__ = "organisation_exclusions"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_a_id", "organisation_b_id"),
+        sa.CheckConstraint("organisation_a_id < organisation_b_id", name="ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_a_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    organisation_b_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MatchingRunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+ACTIVE_RUN_STATUSES = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
+
+
+class MatchingRun(Base):
+    """One run of the matching engine for a cohort. At most one is queued or running per cohort."""
+
+    __tablename__ = "matching_runs"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("status", tuple(MatchingRunStatus)), name="status"),
+        sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
+        sa.Index(
+            "uq_matching_runs_one_active_per_cohort", "cohort_id", unique=True,
+            sqlite_where=sa.text("status IN ('queued', 'running')"),
+            postgresql_where=sa.text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12), default=MatchingRunStatus.QUEUED)
+    progress: Mapped[int] = mapped_column(default=0)
+    parameters: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    figures: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    requested_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class PairStatus(StrEnum):
+    PROPOSED = "proposed"
+    LOCKED = "locked"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class Pair(Base):
+    """A mentor and a mentee of one cohort, proposed by a run or set by the board."""
+
+    __tablename__ = "pairs"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("status", tuple(PairStatus)), name="status"),
+        sa.CheckConstraint("mentor_participation_id <> mentee_participation_id", name="two_people"),
+        sa.UniqueConstraint("matching_run_id", "mentee_participation_id"),
+        sa.ForeignKeyConstraint(
+            ["mentor_participation_id", "cohort_id"], ["participations.id", "participations.cohort_id"],
+            ondelete="CASCADE", name="fk_pairs_mentor_in_cohort",
+        ),
+        sa.ForeignKeyConstraint(
+            ["mentee_participation_id", "cohort_id"], ["participations.id", "participations.cohort_id"],
+            ondelete="CASCADE", name="fk_pairs_mentee_in_cohort",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    matching_run_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("matching_runs.id", ondelete="CASCADE"), index=True
+    )
+    mentor_participation_id: Mapped[int] = mapped_column(index=True)
+    mentee_participation_id: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default=PairStatus.PROPOSED)
+    score: Mapped[float | None]
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did or saw what, when. Never holds a token or a secret."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_organisation_time", "organisation_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(80))
+    target_type: Mapped[str | None] = mapped_column(sa.String(60))
+    target_id: Mapped[int | None]
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))

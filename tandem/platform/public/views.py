@@ -1,0 +1,63 @@
+"""Public pages: the landing page, the language choice, sign-out, the health check."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response
+
+from tandem.platform.access import Role, allow
+from tandem.platform.config import LANGUAGES
+from tandem.platform.database import db_session
+from tandem.platform.tenancy import tenant_scope
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a path on this site: never another host (open redirect)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@allow(Role.PUBLIC)
+def landing() -> str:
+    return render_template("platform/landing.html")
+
+
+@allow(Role.PUBLIC)
+def choose_language() -> Response:
+    language = request.form.get("language", "")
+    if language in LANGUAGES:
+        session["language"] = language
+        if current_user.is_authenticated:
+            db = db_session()
+            with tenant_scope(db, current_user.organisation_id):
+                current_user.preferred_language = language
+                db.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("public.landing")))
+
+
+@allow(Role.PUBLIC)
+def sign_out() -> Response:
+    logout_user()
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    return redirect(url_for("public.landing"))
+
+
+@allow(Role.PUBLIC)
+def health() -> tuple[dict[str, str], int]:
+    try:
+        db_session().execute(sa.text("SELECT 1"))
+    except Exception as error:  # pragma: no cover - reported, not raised
+        current_app.logger.exception("health check failed")
+        return {"status": "error", "database": type(error).__name__}, 503
+    return {"status": "ok"}, 200

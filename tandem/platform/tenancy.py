@@ -1,0 +1,181 @@
+"""Central, fail-closed tenant scoping.
+
+Every model that mixes in `TenantOwned` belongs to one member organisation. A session always carries
+one of three scopes in `session.info`:
+
+* no scope (the default): queries on tenant-owned models return nothing and new tenant rows are refused;
+* `TenantScope(organisation_id)`: every ORM query (select, get, joins, relationship loads, counts, ORM
+  bulk UPDATE and DELETE) is limited to that organisation, and new rows take it;
+* `ClubScope()`: club-wide work (the board, the matching job) sees every organisation. It is opened
+  explicitly with `club_scope(session)` or `use_club_scope(session)`, so the choice shows in the code.
+
+Only the ORM is scoped. Raw SQL (`text()`, `Table` objects) is not; application code does not use it for
+tenant tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    with_loader_criteria,
+)
+
+SCOPE_KEY = "tandem.tenant_scope"
+
+
+class TenantScopeError(RuntimeError):
+    """A write would cross a tenant boundary, or tenant data was written without a scope."""
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    organisation_id: int
+
+
+@dataclass(frozen=True)
+class ClubScope:
+    pass
+
+
+Scope = TenantScope | ClubScope | None
+
+
+class TenantOwned:
+    """Mixin: the row belongs to one member organisation."""
+
+    @declared_attr
+    def organisation_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(
+            sa.ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
+
+
+def current_scope(session: Session) -> Scope:
+    return session.info.get(SCOPE_KEY)
+
+
+def use_tenant(session: Session, organisation_id: int) -> None:
+    session.info[SCOPE_KEY] = TenantScope(int(organisation_id))
+
+
+def use_club_scope(session: Session) -> None:
+    session.info[SCOPE_KEY] = ClubScope()
+
+
+def clear_scope(session: Session) -> None:
+    session.info.pop(SCOPE_KEY, None)
+
+
+@contextmanager
+def club_scope(session: Session) -> Iterator[Session]:
+    """Temporarily see every organisation; the previous scope comes back afterwards."""
+    previous = session.info.get(SCOPE_KEY)
+    session.info[SCOPE_KEY] = ClubScope()
+    try:
+        yield session
+    finally:
+        if previous is None:
+            session.info.pop(SCOPE_KEY, None)
+        else:
+            session.info[SCOPE_KEY] = previous
+
+
+@contextmanager
+def tenant_scope(session: Session, organisation_id: int) -> Iterator[Session]:
+    previous = session.info.get(SCOPE_KEY)
+    session.info[SCOPE_KEY] = TenantScope(int(organisation_id))
+    try:
+        yield session
+    finally:
+        if previous is None:
+            session.info.pop(SCOPE_KEY, None)
+        else:
+            session.info[SCOPE_KEY] = previous
+
+
+def visible(session: Session, obj: Any) -> bool:
+    """Whether the current scope may see `obj` (used where the identity map bypasses the query)."""
+    if not isinstance(obj, TenantOwned):
+        return True
+    scope = current_scope(session)
+    if isinstance(scope, ClubScope):
+        return True
+    if isinstance(scope, TenantScope):
+        return obj.organisation_id == scope.organisation_id
+    return False
+
+
+class TenantAwareSession(Session):
+    """`Session.get` answers from the identity map without a query; check the scope there too."""
+
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        obj = super().get(entity, ident, **kwargs)
+        if obj is not None and not visible(self, obj):
+            return None
+        return obj
+
+
+def _never(cls: type) -> sa.ColumnElement[bool]:
+    return sa.false()
+
+
+@event.listens_for(TenantAwareSession, "do_orm_execute")
+def _scope_orm_statements(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load:
+        return  # refreshing attributes of an object already loaded under a scope
+    scope = current_scope(state.session)
+    if isinstance(scope, ClubScope):
+        return
+    if isinstance(scope, TenantScope):
+        organisation_id = scope.organisation_id
+        option = with_loader_criteria(
+            TenantOwned,
+            lambda cls: cls.organisation_id == organisation_id,
+            include_aliases=True,
+        )
+    else:
+        option = with_loader_criteria(TenantOwned, _never, include_aliases=True)
+    state.statement = state.statement.options(option)
+
+
+@event.listens_for(TenantAwareSession, "before_flush")
+def _stamp_and_guard_writes(session: Session, _flush_context: Any, _instances: Any) -> None:
+    scope = current_scope(session)
+    for obj in session.new:
+        if not isinstance(obj, TenantOwned):
+            continue
+        if isinstance(scope, TenantScope):
+            if obj.organisation_id is None:
+                obj.organisation_id = scope.organisation_id
+            elif obj.organisation_id != scope.organisation_id:
+                raise TenantScopeError(
+                    f"{type(obj).__name__} for organisation {obj.organisation_id} written in the scope "
+                    f"of organisation {scope.organisation_id}"
+                )
+        elif isinstance(scope, ClubScope):
+            if obj.organisation_id is None:
+                raise TenantScopeError(f"{type(obj).__name__} needs an organisation in club scope")
+        else:
+            raise TenantScopeError(f"{type(obj).__name__} written without a tenant scope")
+    for obj in list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, TenantOwned) or isinstance(scope, ClubScope):
+            continue
+        history = sa.inspect(obj).attrs.organisation_id.history
+        original = history.deleted[0] if history.deleted else obj.organisation_id
+        if not isinstance(scope, TenantScope) or original != scope.organisation_id or (
+            obj.organisation_id != scope.organisation_id
+        ):
+            raise TenantScopeError(f"{type(obj).__name__} changed outside its tenant scope")

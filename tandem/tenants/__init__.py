@@ -1,0 +1,1 @@
+"""Member organisations: tenant resolution and scoping, the organisation admin area."""

@@ -1,0 +1,12 @@
+from flask import Blueprint
+
+from tandem.tenants import views
+from tandem.tenants.resolution import resolve_organisation
+
+organisation_area = Blueprint("organisation", __name__, url_prefix="/o/<org_slug>")
+organisation_area.url_value_preprocessor(resolve_organisation)
+organisation_area.url_defaults(views.add_org_slug)
+organisation_area.add_url_rule("/", "people", views.people)
+organisation_area.add_url_rule(
+    "/participations/<int:participation_id>/invite", "invite", views.invite, methods=["POST"]
+)

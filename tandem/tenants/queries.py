@@ -1,0 +1,33 @@
+"""Read models for the organisation admin area (tenant scope set by the request)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from tandem.platform.models import Participation, User
+
+
+@dataclass
+class PersonRow:
+    user: User
+    participations: list[Participation] = field(default_factory=list)
+
+
+def people_with_participations(session: Session) -> list[PersonRow]:
+    """The organisation's people and their participations: two queries, whatever the head count."""
+    users = session.scalars(sa.select(User).order_by(User.display_name)).all()
+    rows = {u.id: PersonRow(user=u) for u in users}
+    participations = session.scalars(
+        sa.select(Participation).options(joinedload(Participation.cohort)).order_by(Participation.nominated_at)
+    ).all()
+    grouped: dict[int, list[Participation]] = defaultdict(list)
+    for participation in participations:
+        grouped[participation.user_id].append(participation)
+    for user_id, items in grouped.items():
+        if user_id in rows:
+            rows[user_id].participations = items
+    return list(rows.values())

@@ -1,0 +1,1 @@
+"""RQ: queues, jobs (mail outbox, reminders, matching), worker entry point."""

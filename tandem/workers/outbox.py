@@ -1,0 +1,125 @@
+"""Writing mail to the outbox (in the caller's transaction) and sending one message exactly once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from email.utils import make_msgid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from tandem.platform.database import utcnow
+from tandem.workers.models import OutboxMessage, OutboxStatus
+from tandem.workers.queues import enqueue_after_commit
+from tandem.workers.smtp import MailTransportError, deliver
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def queue_mail(
+    session: Session,
+    *,
+    template: str,
+    recipient: str,
+    language: str,
+    kind: str,
+    organisation_id: int | None = None,
+    recipient_user_id: int | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render `mail/<template>.txt` in `language` and add it to the outbox in the current transaction.
+
+    The template's first line is `Subject: ...`; the rest is the body. The message is sent by a job
+    enqueued after commit; a rollback leaves neither message nor job.
+    """
+    settings = current_app.config["TANDEM"]
+    with force_locale(language):
+        rendered = render_template(f"mail/{template}.txt", club_name=settings.club_name,
+                                   base_url=settings.base_url, **context)
+    first, _, body = rendered.lstrip().partition("\n")
+    if not first.startswith("Subject:"):
+        raise ValueError(f"mail/{template}.txt must start with 'Subject:'")
+    domain = settings.mail_from.rpartition("@")[2].rstrip(">") or "tandem.local"
+    message = OutboxMessage(
+        message_id=make_msgid(domain=domain),
+        organisation_id=organisation_id,
+        recipient_user_id=recipient_user_id,
+        recipient=recipient,
+        language=language,
+        kind=kind,
+        subject=first[len("Subject:"):].strip(),
+        body_text=body.strip() + "\n",
+    )
+    session.add(message)
+    session.flush()
+    from tandem.workers.jobs import send_outbox_message
+
+    enqueue_after_commit(session, send_outbox_message, message.id, queue="high")
+    return message
+
+
+def send_message(session: Session, message_id: int) -> str:
+    """Claim, send and mark one message. Returns what happened; safe to run any number of times.
+
+    The claim is one conditional UPDATE, so two workers never both send. A worker killed after sending
+    and before marking leaves the claim to expire after CLAIM_LEASE; the retry then sends again with the
+    same Message-ID, so receiving servers can drop the duplicate.
+    """
+    settings = current_app.config["TANDEM"]
+    now = utcnow()
+    claimable = sa.or_(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_LEASE),
+    )
+    claimed = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, claimable)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    if not claimed:
+        return "skipped"
+    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    assert message is not None
+    if not settings.smtp_url:
+        if settings.is_demo or settings.is_test:
+            message.status = OutboxStatus.KEPT
+            message.sent_at = utcnow()
+            session.commit()
+            return "kept"
+        message.status = OutboxStatus.PENDING
+        message.last_error = "SMTP_URL is not set"
+        session.commit()
+        log.warning("outbox message %s stays pending: SMTP_URL is not set", message_id)
+        return "pending"
+    try:
+        deliver(settings.smtp_url, settings.mail_from, message)
+    except MailTransportError as error:
+        message.last_error = str(error)[:2000]
+        message.status = OutboxStatus.FAILED if message.attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
+        session.commit()
+        raise
+    message.status = OutboxStatus.SENT
+    message.sent_at = utcnow()
+    message.last_error = None
+    session.commit()
+    return "sent"
+
+
+def pending_message_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
+    cutoff = utcnow() - older_than
+    return list(
+        session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.created_at < cutoff)
+            .order_by(OutboxMessage.id)
+        )
+    )

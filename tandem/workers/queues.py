@@ -1,0 +1,89 @@
+"""Queues and enqueuing.
+
+With `REDIS_URL` jobs go to Redis and `tandem worker` (RQ workers with the scheduler) runs them. Without
+it (the embedded default) the same RQ API runs them in-process: a synchronous `rq.Queue` over an
+in-memory Redis (fakeredis), so a job behaves the same in both modes.
+
+Jobs are enqueued only after the transaction that asked for them has committed: `enqueue_after_commit`
+keeps them on the session and a session event hands them to RQ at commit (and drops them at rollback).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from flask import Flask, current_app
+from rq import Queue
+from rq.job import Job
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from tandem.platform.tenancy import TenantAwareSession
+
+QUEUE_NAMES = ("high", "default", "low")
+PENDING_KEY = "tandem.pending_jobs"
+
+
+@dataclass(frozen=True)
+class PendingJob:
+    func: Callable[..., Any]
+    args: tuple[Any, ...]
+    queue: str
+    job_id: str | None
+
+
+class JobQueues:
+    def __init__(self, redis_url: str | None) -> None:
+        self.redis_url = redis_url
+        if redis_url:
+            self.connection: Any = redis.Redis.from_url(redis_url)
+            self.is_async = True
+        else:
+            import fakeredis
+
+            self.connection = fakeredis.FakeRedis()
+            self.is_async = False
+
+    def queue(self, name: str = "default") -> Queue:
+        if name not in QUEUE_NAMES:
+            raise ValueError(f"unknown queue {name!r}")
+        return Queue(name, connection=self.connection, is_async=self.is_async)
+
+    def enqueue(self, func: Callable[..., Any], *args: Any, queue: str = "default",
+                job_id: str | None = None) -> Job:
+        for arg in args:
+            if not isinstance(arg, (int, str, float, bool, type(None))):
+                raise TypeError(f"jobs take ids and plain values, not {type(arg).__name__}")
+        return self.queue(queue).enqueue(func, *args, job_id=job_id, failure_ttl=7 * 24 * 3600)
+
+
+def get_queues(app: Flask | None = None) -> JobQueues:
+    return (app or current_app).extensions["tandem.jobs"]
+
+
+def enqueue_after_commit(session: Session, func: Callable[..., Any], *args: Any,
+                         queue: str = "default", job_id: str | None = None) -> None:
+    """Enqueue `func(*args)` once the session's current transaction commits; never if it rolls back."""
+    session.info.setdefault(PENDING_KEY, []).append(PendingJob(func, args, queue, job_id))
+
+
+@event.listens_for(TenantAwareSession, "after_commit")
+def _enqueue_pending(session: Session) -> None:
+    pending: list[PendingJob] = session.info.pop(PENDING_KEY, [])
+    if not pending:
+        return
+    queues = get_queues()
+    for item in pending:
+        queues.enqueue(item.func, *item.args, queue=item.queue, job_id=item.job_id)
+
+
+@event.listens_for(TenantAwareSession, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def init_app(app: Flask, settings: Any) -> None:
+    app.extensions["tandem.jobs"] = JobQueues(settings.redis_url)

@@ -1,0 +1,57 @@
+"""Delivering one message over SMTP, configured by a URL."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+
+class MailTransportError(RuntimeError):
+    pass
+
+
+class Sendable(Protocol):
+    message_id: str
+    recipient: str
+    subject: str
+    body_text: str
+    language: str
+
+
+def build_email(sender: str, message: Sendable) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email["Date"] = formatdate(localtime=False)
+    email["Content-Language"] = message.language
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body_text)
+    return email
+
+
+def deliver(smtp_url: str, sender: str, message: Sendable, timeout: float = 20.0) -> None:
+    url = urlsplit(smtp_url)
+    if url.scheme not in {"smtp", "smtps", "smtp+starttls"}:
+        raise MailTransportError(f"SMTP_URL scheme must be smtp, smtps or smtp+starttls, not {url.scheme!r}")
+    host = url.hostname or "localhost"
+    port = url.port or (465 if url.scheme == "smtps" else 25)
+    try:
+        if url.scheme == "smtps":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout,
+                                                    context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(host, port, timeout=timeout)
+        with client:
+            if url.scheme == "smtp+starttls":
+                client.starttls(context=ssl.create_default_context())
+            if url.username:
+                client.login(unquote(url.username), unquote(url.password or ""))
+            client.send_message(build_email(sender, message))
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailTransportError(f"{type(error).__name__}: {error}") from error

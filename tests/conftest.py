@@ -1,0 +1,170 @@
+"""Shared fixtures: the app on a migrated database, a transaction rolled back after each test, clients
+signed in as each role, SQL statement counting, jobs, a real SMTP server and a real browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tandem import create_app
+from tandem.platform.database import Database
+from tandem.platform.migrate import upgrade
+from tandem.platform.tenancy import clear_scope
+from tests.services import configured_database_url, fresh_database, redis_url_for_tests
+
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.smtp"]
+
+
+def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+    config: dict[str, object] = {
+        "TANDEM_ENV": "test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("REDIS_URL") or "",
+        "SMTP_URL": "",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://127.0.0.1:5000",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """The suite's database: DATABASE_URL (PostgreSQL in CI) or a fresh SQLite file, migrated to head."""
+    configured = configured_database_url()
+    if configured:
+        engine = sa.create_engine(configured)
+        upgrade(engine)
+        engine.dispose()
+        yield configured
+        return
+    with fresh_database("suite") as url:
+        engine = Database(url).engine
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    application = create_app(test_config(database_url))
+    if os.environ.get("REDIS_URL"):
+        application.extensions["tandem.jobs"].connection.flushdb()
+    yield application
+    application.extensions["tandem.db"].dispose()
+
+
+@pytest.fixture()
+def db(app: Flask) -> Iterator[sa.orm.Session]:
+    """The app's session on one connection whose outer transaction is rolled back after the test.
+
+    Application code may commit: with `join_transaction_mode="create_savepoint"` its commits release
+    savepoints inside the outer transaction. Jobs run in-process share the connection.
+    """
+    database: Database = app.extensions["tandem.db"]
+    connection = database.engine.connect()
+    outer = connection.begin()
+    database.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
+    if app.extensions["tandem.jobs"].is_async:
+        app.extensions["tandem.jobs"].connection.flushdb()
+    with app.app_context():
+        session = database.session()
+        try:
+            yield session
+        finally:
+            clear_scope(session)
+            database.session.remove()
+            outer.rollback()
+            connection.close()
+            database.sessionmaker.configure(bind=database.engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture()
+def client(app: Flask, db: sa.orm.Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def sign_in(app: Flask) -> Callable[[FlaskClient, object], FlaskClient]:
+    """Sign a test client in as a user, the way Flask-Login keeps a session."""
+    from flask_login.utils import _create_identifier
+
+    def _sign_in(test_client: FlaskClient, user: object) -> FlaskClient:
+        with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                      headers={"User-Agent": test_client.environ_base.get("HTTP_USER_AGENT", "")}):
+            identifier = _create_identifier()
+        with test_client.session_transaction() as session:
+            session.clear()
+            session["_user_id"] = str(user.id)  # type: ignore[attr-defined]
+            session["_fresh"] = True
+            session["_id"] = identifier
+        return test_client
+
+    return _sign_in
+
+
+@dataclass
+class QueryCounter:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture()
+def count_queries(app: Flask, db: sa.orm.Session) -> Callable[[], object]:
+    """`with count_queries() as counter: ...` then `counter.count` is the number of SQL statements run."""
+    from contextlib import contextmanager
+
+    engine = app.extensions["tandem.db"].engine
+
+    @contextmanager
+    def _count() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def _before(_conn, _cursor, statement, _params, _context, _many):  # noqa: ANN001
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO", "BEGIN")):
+                counter.statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", _before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", _before)
+
+    return _count
+
+
+@pytest.fixture()
+def run_jobs(app: Flask) -> Callable[[], int]:
+    """Run what is queued. In-process mode ran it already at commit; with Redis, a burst worker in this
+    process (sharing the test's connection) works the queues. Returns how many jobs ran."""
+
+    def _run() -> int:
+        queues = app.extensions["tandem.jobs"]
+        if not queues.is_async:
+            return 0
+        from tandem.workers.worker import InProcessAppWorker
+
+        before = sum(queues.queue(name).count for name in ("high", "default", "low"))
+        worker = InProcessAppWorker([queues.queue(n) for n in ("high", "default", "low")],
+                                    connection=queues.connection, app=app)
+        worker.work(burst=True)
+        return before
+
+    return _run
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        f"tandem database: {configured_database_url() or 'SQLite (temporary file)'}",
+        f"tandem redis: {os.environ.get('REDIS_URL') or 'in-process jobs; Redis tests use ' + redis_url_for_tests()}",
+    ]

@@ -1,0 +1,74 @@
+"""Reaching the real services the suite uses: PostgreSQL or SQLite, Redis, and fresh databases.
+
+A service that cannot be reached skips the tests that need it, with the reason, except under CI=true,
+where it fails them: CI must never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def unavailable(reason: str) -> None:
+    """Skip, or fail under CI=true."""
+    if IN_CI:
+        pytest.fail(f"CI=true and a required service is missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def configured_database_url() -> str | None:
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url or None
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@contextmanager
+def fresh_database(tag: str) -> Iterator[str]:
+    """An empty database of the same kind as the suite's, dropped afterwards. Yields its URL."""
+    base = configured_database_url()
+    if base and is_postgres(base):
+        url = sa.make_url(base)
+        name = f"{url.database}_{tag}_{uuid.uuid4().hex[:8]}"[:63]
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+    else:
+        with tempfile.TemporaryDirectory(prefix=f"tandem-{tag}-") as directory:
+            yield f"sqlite:///{Path(directory) / 'tandem.sqlite3'}"
+
+
+def redis_url_for_tests() -> str:
+    return os.environ.get("REDIS_URL") or LOCAL_REDIS_URL
+
+
+def require_redis() -> str:
+    import redis
+
+    url = redis_url_for_tests()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis at {url} is not reachable ({error})")
+    return url
