@@ -38,10 +38,36 @@ def is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
 
+LOCAL_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def require_postgres() -> str:
+    """A PostgreSQL server for tests that are about PostgreSQL itself (migrations, row-level security)."""
+    url = configured_database_url()
+    if not (url and is_postgres(url)):
+        url = os.environ.get("TEST_POSTGRES_URL") or LOCAL_POSTGRES_URL
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as error:
+        unavailable(f"PostgreSQL at {url} is not reachable ({str(error).splitlines()[0]})")
+    finally:
+        engine.dispose()
+    return url
+
+
 @contextmanager
-def fresh_database(tag: str) -> Iterator[str]:
-    """An empty database of the same kind as the suite's, dropped afterwards. Yields its URL."""
+def fresh_database(tag: str, kind: str | None = None) -> Iterator[str]:
+    """An empty database, dropped afterwards. Yields its URL.
+
+    `kind` is "sqlite" or "postgresql"; by default the same kind as the suite's database.
+    """
     base = configured_database_url()
+    if kind == "postgresql":
+        base = require_postgres()
+    elif kind == "sqlite":
+        base = None
     if base and is_postgres(base):
         url = sa.make_url(base)
         name = f"{url.database}_{tag}_{uuid.uuid4().hex[:8]}"[:63]

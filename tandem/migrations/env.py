@@ -15,6 +15,9 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine") or sa.create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # Migrations are club-wide work: row-level security must let them see every tenant's rows.
+            connection.exec_driver_sql("SELECT set_config('tandem.scope', 'club', false)")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

@@ -36,6 +36,17 @@ def register_commands(app: Flask) -> None:
 
         run_worker(current_app._get_current_object(), queues=queues or QUEUE_NAMES, burst=burst)  # type: ignore[attr-defined]
 
+    @app.cli.command("cron")
+    def cron() -> None:
+        """Enqueue the periodic jobs on time (run one beside the workers; needs REDIS_URL)."""
+        from tandem.workers.queues import get_queues
+        from tandem.workers.schedule import build_cron_scheduler
+
+        queues = get_queues()
+        if not queues.is_async:
+            raise click.ClickException("REDIS_URL is not set: there is no queue to schedule jobs on.")
+        build_cron_scheduler(queues.connection).start()
+
     @app.cli.command("settings")
     def settings() -> None:
         """Print the configuration reference (docs/configuration.md)."""

@@ -9,8 +9,9 @@ one of three scopes in `session.info`:
 * `ClubScope()`: club-wide work (the board, the matching job) sees every organisation. It is opened
   explicitly with `club_scope(session)` or `use_club_scope(session)`, so the choice shows in the code.
 
-Only the ORM is scoped. Raw SQL (`text()`, `Table` objects) is not; application code does not use it for
-tenant tables.
+Only the ORM is scoped here. On PostgreSQL the scope also goes to the database in per-transaction
+settings, and row-level security policies (migration 0002) enforce it for every statement, raw SQL
+included: the second wall. SQLite has no such wall.
 """
 
 from __future__ import annotations
@@ -65,43 +66,65 @@ def current_scope(session: Session) -> Scope:
     return session.info.get(SCOPE_KEY)
 
 
+def _set_scope(session: Session, scope: Scope) -> None:
+    if scope is None:
+        session.info.pop(SCOPE_KEY, None)
+    else:
+        session.info[SCOPE_KEY] = scope
+    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        _apply_to_database(session.connection(), scope)
+
+
 def use_tenant(session: Session, organisation_id: int) -> None:
-    session.info[SCOPE_KEY] = TenantScope(int(organisation_id))
+    _set_scope(session, TenantScope(int(organisation_id)))
 
 
 def use_club_scope(session: Session) -> None:
-    session.info[SCOPE_KEY] = ClubScope()
+    _set_scope(session, ClubScope())
 
 
 def clear_scope(session: Session) -> None:
-    session.info.pop(SCOPE_KEY, None)
+    _set_scope(session, None)
 
 
 @contextmanager
 def club_scope(session: Session) -> Iterator[Session]:
     """Temporarily see every organisation; the previous scope comes back afterwards."""
-    previous = session.info.get(SCOPE_KEY)
-    session.info[SCOPE_KEY] = ClubScope()
+    previous = current_scope(session)
+    _set_scope(session, ClubScope())
     try:
         yield session
     finally:
-        if previous is None:
-            session.info.pop(SCOPE_KEY, None)
-        else:
-            session.info[SCOPE_KEY] = previous
+        _set_scope(session, previous)
 
 
 @contextmanager
 def tenant_scope(session: Session, organisation_id: int) -> Iterator[Session]:
-    previous = session.info.get(SCOPE_KEY)
-    session.info[SCOPE_KEY] = TenantScope(int(organisation_id))
+    previous = current_scope(session)
+    _set_scope(session, TenantScope(int(organisation_id)))
     try:
         yield session
     finally:
-        if previous is None:
-            session.info.pop(SCOPE_KEY, None)
-        else:
-            session.info[SCOPE_KEY] = previous
+        _set_scope(session, previous)
+
+
+# --- The second wall: PostgreSQL row-level security reads the scope from per-transaction settings. ---
+
+_SET_SCOPE_SQL = (
+    "SELECT set_config('tandem.scope', %(scope)s, true), set_config('tandem.organisation_id', %(org)s, true)"
+)
+
+
+def _apply_to_database(connection: sa.Connection, scope: Scope) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    if isinstance(scope, ClubScope):
+        values = {"scope": "club", "org": ""}
+    elif isinstance(scope, TenantScope):
+        values = {"scope": "tenant", "org": str(scope.organisation_id)}
+    else:
+        values = {"scope": "none", "org": ""}
+    connection.exec_driver_sql(_SET_SCOPE_SQL, values)
 
 
 def visible(session: Session, obj: Any) -> bool:
@@ -149,6 +172,11 @@ def _scope_orm_statements(state: ORMExecuteState) -> None:
     else:
         option = with_loader_criteria(TenantOwned, _never, include_aliases=True)
     state.statement = state.statement.options(option)
+
+
+@event.listens_for(TenantAwareSession, "after_begin")
+def _scope_new_transaction(session: Session, _transaction: Any, connection: sa.Connection) -> None:
+    _apply_to_database(connection, current_scope(session))
 
 
 @event.listens_for(TenantAwareSession, "before_flush")

@@ -1,0 +1,30 @@
+"""Periodic jobs, run by RQ's cron scheduler (`tandem cron`, beside the workers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rq.cron import CronScheduler
+
+from tandem.workers.jobs import flush_outbox
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    func: Any
+    queue: str
+    every_seconds: int
+
+
+PERIODIC_JOBS = (
+    # Pending mail whose send job was lost (Redis restarted, a failed attempt) is picked up again.
+    PeriodicJob(flush_outbox, "low", 300),
+)
+
+
+def build_cron_scheduler(connection: Any) -> CronScheduler:
+    scheduler = CronScheduler(connection=connection, name="tandem-cron")
+    for job in PERIODIC_JOBS:
+        scheduler.register(job.func, job.queue, interval=job.every_seconds)
+    return scheduler

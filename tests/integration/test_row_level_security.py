@@ -1,0 +1,81 @@
+"""PostgreSQL row-level security: the second wall holds even for raw SQL that skips the ORM scoping."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from tandem.platform.database import Database
+from tandem.platform.migrate import upgrade
+from tandem.platform.tenancy import club_scope, tenant_scope
+from tests.factories import make_organisation, make_user
+from tests.services import fresh_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture()
+def app_role_database():
+    """A fresh migrated database and a URL for an application role that owns nothing and is no superuser."""
+    with fresh_database("rls", "postgresql") as owner_url:
+        owner = sa.create_engine(owner_url, isolation_level="AUTOCOMMIT")
+        upgrade(Database(owner_url).engine)
+        role = f"tandem_app_{uuid.uuid4().hex[:8]}"
+        with owner.connect() as conn:
+            conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS')
+            conn.exec_driver_sql(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
+            conn.exec_driver_sql(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+        try:
+            yield sa.make_url(owner_url).set(username=role).render_as_string(hide_password=False)
+        finally:
+            with owner.connect() as conn:
+                conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+                conn.exec_driver_sql(f'DROP ROLE "{role}"')
+            owner.dispose()
+
+
+def test_raw_sql_sees_only_the_sessions_tenant(app_role_database):
+    database = Database(app_role_database)
+    session = database.sessionmaker()
+    try:
+        with club_scope(session):
+            alpha, beta = make_organisation(session, "alpha"), make_organisation(session, "beta")
+            make_user(session, alpha), make_user(session, beta), make_user(session, beta)
+            session.commit()
+        raw = sa.text("SELECT count(*) FROM users")
+        with tenant_scope(session, alpha.id):
+            assert session.scalar(raw) == 1
+            # Writing into another tenant is refused by the database itself.
+            with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+                session.execute(sa.text(
+                    "INSERT INTO users (organisation_id, email, display_name, is_active, created_at) "
+                    "VALUES (:org, 'x@beta.example', 'X', true, now())"), {"org": beta.id})
+            session.rollback()
+        with tenant_scope(session, beta.id):
+            assert session.scalar(raw) == 2
+            assert session.execute(sa.text("UPDATE users SET display_name = 'renamed'")).rowcount == 2
+            session.rollback()
+        with club_scope(session):
+            assert session.scalar(raw) == 3
+        session.commit()
+        assert session.scalar(raw) == 0, "no scope: no tenant rows, even with raw SQL"
+    finally:
+        session.close()
+        database.dispose()
+
+
+def test_a_plain_connection_without_settings_sees_no_tenant_rows(app_role_database):
+    database = Database(app_role_database)
+    session = database.sessionmaker()
+    try:
+        with club_scope(session):
+            make_user(session, make_organisation(session, "gamma"))
+            session.commit()
+        with database.engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT count(*) FROM users")) == 0
+            assert connection.scalar(sa.text("SELECT count(*) FROM organisations")) == 1
+    finally:
+        session.close()
+        database.dispose()
