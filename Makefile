@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+DEMO   := TANDEM_ENV=demo CLUB_NAME="$${CLUB_NAME:-Club Kommunikation Schweiz}" BASE_URL="http://$(HOST):$(PORT)"
 
 .PHONY: run test install translations browser lint bench clean ci
 
@@ -18,15 +19,15 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d tandem/translations
+	$(BIN)/pybabel compile -d tandem/translations
 
 install: $(STAMP) translations
 
 run: install
-	TANDEM_ENV=demo $(BIN)/tandem migrate
-	TANDEM_ENV=demo $(BIN)/tandem seed-demo
-	TANDEM_ENV=demo $(BIN)/tandem demo-guide
-	TANDEM_ENV=demo $(BIN)/tandem run --host $(HOST) --port $(PORT) --with-threads --no-reload
+	@$(DEMO) $(BIN)/tandem migrate
+	@$(DEMO) $(BIN)/tandem seed-demo
+	@$(DEMO) $(BIN)/tandem demo-guide
+	@$(DEMO) $(BIN)/tandem run --host $(HOST) --port $(PORT) --with-threads --no-reload
 
 browser:
 	@sh scripts/ensure-chromium.sh

@@ -21,7 +21,7 @@ from tests.services import configured_database_url, fresh_database, redis_url_fo
 pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.smtp"]
 
 
-def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+def config_for_tests(database_url: str, **overrides: object) -> dict[str, object]:
     config: dict[str, object] = {
         "TANDEM_ENV": "test",
         "DATABASE_URL": database_url,
@@ -54,7 +54,7 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
-    application = create_app(test_config(database_url))
+    application = create_app(config_for_tests(database_url))
     if os.environ.get("REDIS_URL"):
         application.extensions["tandem.jobs"].connection.flushdb()
     yield application
@@ -63,10 +63,13 @@ def app(database_url: str) -> Iterator[Flask]:
 
 @pytest.fixture()
 def db(app: Flask) -> Iterator[sa.orm.Session]:
-    """The app's session on one connection whose outer transaction is rolled back after the test.
+    """A session of the test's own on one connection whose outer transaction is rolled back afterwards.
 
-    Application code may commit: with `join_transaction_mode="create_savepoint"` its commits release
-    savepoints inside the outer transaction. Jobs run in-process share the connection.
+    Requests and jobs get their own sessions from the app (as in production), bound to the same
+    connection: with `join_transaction_mode="create_savepoint"` their commits release savepoints inside
+    the outer transaction, so the test sees what they committed and nothing outlives the test.
+    No app context is held open: each request builds its own, so `g` and sessions never leak between
+    requests. Tests that call app code directly use the `app_context` fixture.
     """
     database: Database = app.extensions["tandem.db"]
     connection = database.engine.connect()
@@ -74,16 +77,23 @@ def db(app: Flask) -> Iterator[sa.orm.Session]:
     database.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
     if app.extensions["tandem.jobs"].is_async:
         app.extensions["tandem.jobs"].connection.flushdb()
+    session = database.sessionmaker()
+    try:
+        yield session
+    finally:
+        clear_scope(session)
+        session.close()
+        database.session.remove()
+        outer.rollback()
+        connection.close()
+        database.sessionmaker.configure(bind=database.engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture()
+def app_context(app: Flask, db: sa.orm.Session) -> Iterator[None]:
+    """An app context for tests that call operations and jobs directly (not through requests)."""
     with app.app_context():
-        session = database.session()
-        try:
-            yield session
-        finally:
-            clear_scope(session)
-            database.session.remove()
-            outer.rollback()
-            connection.close()
-            database.sessionmaker.configure(bind=database.engine, join_transaction_mode="conservative_savepoint")
+        yield
 
 
 @pytest.fixture()

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from tandem.platform.database import db_session
@@ -131,4 +131,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _principal() -> dict[str, Any]:
-        return {"principal": load_principal()}
+        # Mail is rendered outside requests too (jobs): there is no one signed in there.
+        return {"principal": load_principal() if has_request_context() else Principal()}

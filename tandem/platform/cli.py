@@ -12,10 +12,12 @@ def register_commands(app: Flask) -> None:
     @click.option("--revision", default="head", show_default=True)
     def migrate(revision: str) -> None:
         """Apply the Alembic migrations to DATABASE_URL."""
-        from tandem.platform.migrate import upgrade
+        from tandem.platform.migrate import current_revision, upgrade
 
-        upgrade(current_app.extensions["tandem.db"].engine, revision)
-        click.echo(f"Database at {current_app.extensions['tandem.db'].engine.url!r} is at {revision}.")
+        engine = current_app.extensions["tandem.db"].engine
+        upgrade(engine, revision)
+        click.echo(f"Database {engine.url.render_as_string(hide_password=True)} is at revision "
+                   f"{current_revision(engine)}.")
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

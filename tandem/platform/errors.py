@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tandem.platform.database import get_db
 
-KNOWN_PAGES = {401, 403, 404, 405, 413, 429, 500}
+KNOWN_PAGES = {400, 401, 403, 404, 405, 413, 429, 500}
 
 
 def _render(error: HTTPException) -> tuple[str, int]:

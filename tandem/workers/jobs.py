@@ -20,7 +20,9 @@ def flush_outbox() -> int:
     from tandem.workers.outbox import pending_message_ids
     from tandem.workers.queues import get_queues
 
-    ids = pending_message_ids(db_session())
+    session = db_session()
+    ids = pending_message_ids(session)
+    session.commit()  # end the read before the sends start (in-process they run right here)
     queues = get_queues()
     for message_id in ids:
         queues.enqueue(send_outbox_message, message_id, queue="high")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
@@ -65,6 +65,14 @@ def queue_mail(
     return message
 
 
+def _claimable(now: datetime) -> sa.ColumnElement[bool]:
+    """Pending, or claimed by a worker that died before finishing (its lease ran out)."""
+    return sa.or_(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_LEASE),
+    )
+
+
 def send_message(session: Session, message_id: int) -> str:
     """Claim, send and mark one message. Returns what happened; safe to run any number of times.
 
@@ -74,13 +82,9 @@ def send_message(session: Session, message_id: int) -> str:
     """
     settings = current_app.config["TANDEM"]
     now = utcnow()
-    claimable = sa.or_(
-        OutboxMessage.status == OutboxStatus.PENDING,
-        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_LEASE),
-    )
     claimed = session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, claimable)
+        .where(OutboxMessage.id == message_id, _claimable(now))
         .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -115,11 +119,12 @@ def send_message(session: Session, message_id: int) -> str:
 
 
 def pending_message_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
-    cutoff = utcnow() - older_than
+    """Messages a sweep should (re)enqueue: pending for a while, or stuck with an expired claim."""
+    now = utcnow()
     return list(
         session.scalars(
             sa.select(OutboxMessage.id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.created_at < cutoff)
+            .where(_claimable(now), OutboxMessage.created_at < now - older_than)
             .order_by(OutboxMessage.id)
         )
     )

@@ -10,6 +10,7 @@ keeps them on the session and a session event hands them to RQ at commit (and dr
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform.tenancy import TenantAwareSession
 
+logger = logging.getLogger(__name__)
 QUEUE_NAMES = ("high", "default", "low")
 PENDING_KEY = "tandem.pending_jobs"
 
@@ -39,7 +41,9 @@ class JobQueues:
     def __init__(self, redis_url: str | None) -> None:
         self.redis_url = redis_url
         if redis_url:
-            self.connection: Any = redis.Redis.from_url(redis_url)
+            # Connect quickly or fail: a request must not hang on an unreachable Redis.
+            self.connection: Any = redis.Redis.from_url(redis_url, socket_connect_timeout=5,
+                                                        health_check_interval=30)
             self.is_async = True
         else:
             import fakeredis
@@ -77,7 +81,13 @@ def _enqueue_pending(session: Session) -> None:
         return
     queues = get_queues()
     for item in pending:
-        queues.enqueue(item.func, *item.args, queue=item.queue, job_id=item.job_id)
+        try:
+            queues.enqueue(item.func, *item.args, queue=item.queue, job_id=item.job_id)
+        except redis.RedisError:
+            # The change is committed; failing the request now would only hide that. The work is
+            # recoverable from the database: pending mail is swept by `flush_outbox`, and other jobs
+            # record their state in their own rows (a queued run can be retried).
+            logger.exception("could not enqueue %s%r after commit", item.func.__name__, item.args)
 
 
 @event.listens_for(TenantAwareSession, "after_rollback")

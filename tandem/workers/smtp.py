@@ -29,9 +29,9 @@ def build_email(sender: str, message: Sendable) -> EmailMessage:
     email["Subject"] = message.subject
     email["Message-ID"] = message.message_id
     email["Date"] = formatdate(localtime=False)
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
+    email["Content-Language"] = message.language  # after set_content, which drops Content-* headers
     return email
 
 

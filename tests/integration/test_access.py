@@ -9,7 +9,7 @@ from tandem import create_app
 from tandem.platform.access import Role, declared_roles
 from tandem.platform.models import Participation, ParticipationStatus
 from tandem.platform.tenancy import club_scope
-from tests.conftest import test_config
+from tests.conftest import config_for_tests
 from tests.factories import (
     make_board_member,
     make_cohort,
@@ -29,7 +29,7 @@ def test_every_route_declares_its_access(app):
 
 
 def test_an_undeclared_view_is_refused(database_url):
-    application = create_app(test_config(database_url))
+    application = create_app(config_for_tests(database_url))
 
     @application.route("/forgotten")
     def forgotten() -> str:
@@ -42,8 +42,8 @@ def test_an_undeclared_view_is_refused(database_url):
 
 
 def test_demo_routes_exist_only_in_demo_mode(database_url):
-    demo = create_app(test_config(database_url, TANDEM_ENV="demo"))
-    test = create_app(test_config(database_url))
+    demo = create_app(config_for_tests(database_url, TANDEM_ENV="demo"))
+    test = create_app(config_for_tests(database_url))
     demo_rules = {r.rule for r in demo.url_map.iter_rules()}
     test_rules = {r.rule for r in test.url_map.iter_rules()}
     assert {"/dev/sign-in-as", "/dev/mail"} <= demo_rules

@@ -15,7 +15,7 @@ from tests.factories import make_cohort, make_organisation, make_participation, 
 
 
 @pytest.fixture()
-def mail_app(app: Flask, smtp_server):
+def mail_app(app: Flask, smtp_server, app_context):
     """The suite's app, sending to the test's own SMTP server."""
     settings = app.config["TANDEM"]
     from dataclasses import replace
@@ -77,7 +77,7 @@ def test_mail_is_written_in_the_recipients_language(mail_app, db, smtp_server, r
     assert len(smtp_server.wait_for(2)) == 2
 
 
-def test_an_unreachable_smtp_server_leaves_the_message_pending_for_a_retry(app, db):
+def test_an_unreachable_smtp_server_leaves_the_message_pending_for_a_retry(app, db, app_context):
     from dataclasses import replace
 
     from tandem.workers.smtp import MailTransportError
@@ -138,3 +138,51 @@ def test_the_periodic_sweep_sends_mail_whose_job_was_lost(mail_app, db, smtp_ser
     received = smtp_server.wait_for(1)
     assert [m["Subject"] for m in received] == ["Lost"]
     assert flush_outbox() == 0
+
+
+def test_mail_claimed_by_a_worker_that_died_is_swept_again(mail_app, db, smtp_server, run_jobs):
+    from datetime import timedelta
+
+    from tandem.platform.database import utcnow
+    from tandem.workers.jobs import flush_outbox
+
+    with club_scope(db):
+        stuck = OutboxMessage(message_id="<stuck@test>", recipient="stuck@b.example", language="en",
+                              kind="test", subject="Stuck", body_text="x", status=OutboxStatus.SENDING,
+                              attempts=1, claimed_at=utcnow() - timedelta(minutes=30),
+                              created_at=utcnow() - timedelta(minutes=31))
+        fresh_claim = OutboxMessage(message_id="<busy@test>", recipient="busy@b.example", language="en",
+                                    kind="test", subject="Busy", body_text="x", status=OutboxStatus.SENDING,
+                                    attempts=1, claimed_at=utcnow(), created_at=utcnow() - timedelta(minutes=2))
+        db.add_all([stuck, fresh_claim])
+        db.commit()
+    assert flush_outbox() == 1
+    run_jobs()
+    assert [m["Subject"] for m in smtp_server.wait_for(1)] == ["Stuck"]
+
+
+def test_a_request_succeeds_and_mail_waits_when_redis_is_down(database_url, db, sign_in):
+    """Enqueue after commit must not turn a saved change into an error page; the sweep sends it later."""
+    from tandem import create_app
+    from tests.conftest import config_for_tests
+    from tests.factories import make_org_admin
+
+    application = create_app(config_for_tests(database_url, REDIS_URL="redis://127.0.0.1:1/0"))
+    database = application.extensions["tandem.db"]
+    database.sessionmaker.configure(bind=db.get_bind(), join_transaction_mode="create_savepoint")
+    try:
+        with club_scope(db):
+            organisation = make_organisation(db, "redis-down")
+            admin = make_org_admin(db, organisation)
+            nominee = make_user(db, organisation)
+            participation = make_participation(db, nominee, make_cohort(db))
+            db.commit()
+        client = sign_in(application.test_client(), admin)
+        response = client.post(f"/o/redis-down/participations/{participation.id}/invite")
+        assert response.status_code == 302
+        with club_scope(db):
+            db.expire_all()
+            message = db.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == nominee.email))
+            assert message is not None and message.status == OutboxStatus.PENDING
+    finally:
+        database.dispose()

@@ -8,7 +8,7 @@ import pytest
 
 from tandem import create_app
 from tandem.platform.access import Role, allow
-from tests.conftest import test_config
+from tests.conftest import config_for_tests
 from tests.factories import make_board_member, make_cohort, make_organisation, make_participation, make_user
 
 HEADINGS = {
@@ -65,7 +65,7 @@ def test_error_pages_are_in_the_sites_style(client):
 
 
 def test_an_unexpected_error_shows_the_500_page(database_url):
-    application = create_app(test_config(database_url))
+    application = create_app(config_for_tests(database_url))
     application.config["PROPAGATE_EXCEPTIONS"] = False
 
     @application.route("/boom")
@@ -97,9 +97,11 @@ def test_signed_in_pages_are_not_cached(client, sign_in, db):
 
 
 def test_forms_without_a_csrf_token_are_refused(database_url):
-    application = create_app(test_config(database_url, WTF_CSRF_ENABLED=True))
-    response = application.test_client().post("/language", data={"language": "fr"})
+    application = create_app(config_for_tests(database_url, WTF_CSRF_ENABLED=True))
+    response = application.test_client().post("/language", data={"language": "fr"},
+                                               headers={"Accept-Language": "en"})
     assert response.status_code == 400
+    assert 'href="/static/css/tandem.css' in response.get_data(as_text=True)
     application.extensions["tandem.db"].dispose()
 
 
@@ -126,6 +128,8 @@ def test_board_overview_queries_do_not_grow_with_the_cohort(client, sign_in, db,
     with count_queries() as small:
         assert client.get("/board/").status_code == 200
     add_people(40)
+    organisations += [make_organisation(db) for _ in range(5)]
+    db.commit()
     with count_queries() as large:
         response = client.get("/board/")
     assert response.status_code == 200

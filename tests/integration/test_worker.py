@@ -16,7 +16,7 @@ from tandem.platform.migrate import upgrade
 from tandem.platform.models import AuditEvent, Participation, ParticipationStatus
 from tandem.platform.tenancy import use_club_scope
 from tandem.workers.models import OutboxMessage, OutboxStatus
-from tests.conftest import test_config
+from tests.conftest import config_for_tests
 from tests.factories import make_cohort, make_org_admin, make_organisation, make_participation, make_user
 from tests.services import fresh_database, require_redis
 
@@ -35,7 +35,7 @@ def redis_url():
 
 def test_an_invitation_request_is_sent_by_a_real_rq_worker(redis_url, smtp_server, sign_in):
     with fresh_database("worker") as database_url:
-        config = test_config(database_url, REDIS_URL=redis_url, SMTP_URL=smtp_server.url)
+        config = config_for_tests(database_url, REDIS_URL=redis_url, SMTP_URL=smtp_server.url)
         app = create_app(config)
         engine = app.extensions["tandem.db"].engine
         upgrade(engine)

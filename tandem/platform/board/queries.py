@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tandem.platform.models import Cohort, CohortState, Participation, ParticipationRole, ParticipationStatus
 from tandem.tenants.models import Organisation
@@ -63,4 +63,6 @@ def cohort_summaries(session: Session) -> list[CohortSummary]:
 
 
 def member_organisations(session: Session) -> list[Organisation]:
-    return list(session.scalars(sa.select(Organisation).order_by(Organisation.name)))
+    return list(session.scalars(
+        sa.select(Organisation).options(selectinload(Organisation.domains)).order_by(Organisation.name)
+    ))

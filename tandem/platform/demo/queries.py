@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tandem.platform.models import BoardMember, Participation, User
-from tandem.tenants.models import Organisation, OrganisationAdmin
+from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationStatus
 
 
 @dataclass
@@ -24,8 +24,16 @@ class DemoGroup:
 
 
 def demo_people(session: Session) -> list[DemoGroup]:
-    """Every person, grouped by organisation, with their roles. Four queries. Caller opens club scope."""
-    users = session.scalars(sa.select(User).where(User.is_active.is_(True)).order_by(User.display_name)).all()
+    """Everyone who can sign in, grouped by organisation, with their roles. Four queries. Club scope.
+
+    People of suspended organisations are left out: they could not sign in.
+    """
+    users = session.scalars(
+        sa.select(User)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(User.is_active.is_(True), Organisation.status == OrganisationStatus.ACTIVE)
+        .order_by(User.display_name)
+    ).all()
     board = set(session.scalars(sa.select(BoardMember.user_id)))
     admins = set(session.scalars(sa.select(OrganisationAdmin.user_id)))
     roles_by_user: dict[int, set[str]] = {}

@@ -26,7 +26,7 @@ def sign_in_as() -> str | Response:
             abort(400)
         with club_scope(session):
             user = session.get(User, user_id)
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or not user.organisation.is_active:
             abort(404)
         sign_in(user)
         flash(_("You are signed in as %(name)s.", name=user.display_name), "success")

@@ -1,0 +1,346 @@
+"""Query counts per page: pages must not issue queries in proportion to the size of a cohort.
+
+Run from the repository root:
+
+    .venv/bin/python -m bench.query_counts
+    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python -m bench.query_counts
+
+Without a PostgreSQL `DATABASE_URL` it uses a temporary SQLite file. With one, it creates a database of its
+own on that server (`tandem_bench_<random>`) and drops it afterwards; the database named in the URL is only
+used to connect. The schema comes from the Alembic migrations, as in production.
+
+For each size N it grows one cohort to N participants from N/10 member organisations (at least four, or a
+fixed number with --organisations; a quarter of the participants come from the organisation whose admin
+signs in, the rest are spread over the others), so that both the cohort and the club grow. It signs in as a
+board member, that organisation admin and a participant, requests their pages (`/board/`, `/o/<slug>/`,
+`/me/`), and counts the SQL statements each request issues (transaction control such as BEGIN and SAVEPOINT
+is not counted, as in the test suite's `count_queries`) and the median wall time over several requests.
+
+Exit status: 1 when a page issues more statements at the largest size than at the smallest (the statements
+are then printed, repeats collapsed, so an N+1 shows as one line with a count), 2 when a page cannot be
+measured (it raised or did not answer 200), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tandem import create_app
+from tandem.platform.database import Database
+from tandem.platform.migrate import upgrade
+from tandem.platform.models import (
+    CohortState,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+    User,
+)
+from tandem.platform.tenancy import club_scope
+from tests.factories import make_board_member, make_cohort, make_org_admin, make_organisation
+
+SIZES = (16, 100, 1000)
+REPEAT = 5
+MIN_ORGANISATIONS = 4
+PARTICIPANTS_PER_ORGANISATION = 10
+ADMIN_SHARE = 4  # every fourth participant is from the admin's organisation
+NOT_COUNTED = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK TO", "COMMIT", "ROLLBACK")
+STATUSES = (ParticipationStatus.NOMINATED, ParticipationStatus.INVITED, ParticipationStatus.ACTIVE)
+
+
+# --- The database -----------------------------------------------------------------------------------------
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL") or ""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url if url.startswith("postgresql+") else None
+
+
+@contextmanager
+def bench_database() -> Iterator[str]:
+    """A new, empty database: a PostgreSQL one created on $DATABASE_URL's server, or a temporary SQLite file."""
+    base = _postgres_url()
+    if base is None:
+        if os.environ.get("DATABASE_URL"):
+            print("DATABASE_URL is not PostgreSQL; using a temporary SQLite database instead.", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="tandem-bench-") as directory:
+            yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+        return
+    url = sa.make_url(base)
+    name = f"tandem_bench_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+# --- The data ---------------------------------------------------------------------------------------------
+
+
+def organisations_for(size: int, fixed: int | None = None) -> int:
+    if fixed is not None:
+        return max(2, fixed)
+    return max(MIN_ORGANISATIONS, size // PARTICIPANTS_PER_ORGANISATION)
+
+
+@dataclass
+class Club:
+    organisations: list[tuple[int, str]]
+    cohort_id: int
+    board_member_id: int
+    org_admin_id: int
+    org_slug: str
+    participant_id: int | None = None
+    participants: int = 0
+    fixed_organisations: int | None = None
+
+
+def build_club(app: Flask, fixed_organisations: int | None) -> Club:
+    database: Database = app.extensions["tandem.db"]
+    with app.app_context():
+        session = database.session()
+        first = min(MIN_ORGANISATIONS, organisations_for(0, fixed_organisations))
+        organisations = [make_organisation(session, f"bench-org-{i + 1}") for i in range(first)]
+        board = make_board_member(session, organisations[1], display_name="Board Member")
+        admin = make_org_admin(session, organisations[0], display_name="Org Admin")
+        cohort = make_cohort(session, state=CohortState.NOMINATIONS_OPEN, name="Bench cohort")
+        session.commit()
+        club = Club(
+            organisations=[(o.id, o.slug) for o in organisations],
+            cohort_id=cohort.id,
+            board_member_id=board.id,
+            org_admin_id=admin.id,
+            org_slug=organisations[0].slug,
+            fixed_organisations=fixed_organisations,
+        )
+        database.session.remove()
+    return club
+
+
+def grow_cohort(app: Flask, club: Club, size: int) -> None:
+    """Add organisations, people and participations until the cohort has `size` participants (club scope)."""
+    database: Database = app.extensions["tandem.db"]
+    start = club.participants
+    if size <= start:
+        return
+    nominated = datetime(2026, 11, 1, tzinfo=UTC)
+    with app.app_context():
+        session = database.session()
+        for i in range(len(club.organisations), organisations_for(size, club.fixed_organisations)):
+            organisation = make_organisation(session, f"bench-org-{i + 1}")
+            club.organisations.append((organisation.id, organisation.slug))
+        others = club.organisations[1:]
+        with club_scope(session):
+            users = []
+            for n in range(start, size):
+                organisation_id, slug = club.organisations[0] if n % ADMIN_SHARE == 0 else others[n % len(others)]
+                users.append(User(organisation_id=organisation_id, email=f"participant{n}@{slug}.example",
+                                  display_name=f"Participant {n:04d}", preferred_language="en"))
+            session.add_all(users)
+            session.flush()
+            session.add_all(
+                Participation(
+                    organisation_id=user.organisation_id,
+                    user_id=user.id,
+                    cohort_id=club.cohort_id,
+                    role=ParticipationRole.MENTOR if n % 2 else ParticipationRole.MENTEE,
+                    status=STATUSES[n % len(STATUSES)],
+                    nominated_at=nominated + timedelta(minutes=n),
+                )
+                for n, user in enumerate(users, start=start)
+            )
+            session.commit()
+            if club.participant_id is None:
+                club.participant_id = users[0].id
+        database.session.remove()
+    club.participants = size
+
+
+# --- Requests ---------------------------------------------------------------------------------------------
+
+
+def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
+    """A test client with a Flask-Login session for `user_id` (as tests/conftest.py's `sign_in` does)."""
+    from flask_login.utils import _create_identifier
+
+    client = app.test_client()
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                  headers={"User-Agent": client.environ_base.get("HTTP_USER_AGENT", "")}):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+        session["_id"] = identifier
+        session["language"] = "en"
+    return client
+
+
+@dataclass
+class Measurement:
+    page: str
+    size: int
+    statements: int
+    median_ms: float
+    samples: list[str] = field(default_factory=list)
+
+
+class PageError(RuntimeError):
+    pass
+
+
+def measure(app: Flask, client: FlaskClient, path: str, size: int, repeat: int) -> Measurement:
+    engine = app.extensions["tandem.db"].engine
+    statements: list[str] = []
+
+    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(NOT_COUNTED):
+            statements.append(statement)
+
+    def _get() -> None:
+        try:
+            response = client.get(path, headers={"Accept-Language": "en"})
+        except Exception as error:  # TESTING propagates exceptions: report them as a page that failed
+            raise PageError(f"GET {path} raised {type(error).__name__}: {error}") from error
+        if response.status_code != 200:
+            raise PageError(f"GET {path} answered {response.status_code}")
+
+    _get()  # warm-up: templates compiled, connections opened; neither counted nor timed
+    counts: list[int] = []
+    timings: list[float] = []
+    sa.event.listen(engine, "before_cursor_execute", _count)
+    try:
+        for _ in range(repeat):
+            statements.clear()
+            started = time.perf_counter()
+            _get()
+            timings.append((time.perf_counter() - started) * 1000)
+            counts.append(len(statements))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", _count)
+    return Measurement(path, size, max(counts), statistics.median(timings), list(statements))
+
+
+# --- Main -------------------------------------------------------------------------------------------------
+
+
+def run(sizes: tuple[int, ...], repeat: int, show_statements: bool, organisations: int | None = None) -> int:
+    sizes = tuple(sorted(set(sizes)))
+    with bench_database() as url:
+        engine = Database(url).engine
+        upgrade(engine)
+        engine.dispose()
+        app = create_app({
+            "TANDEM_ENV": "test",
+            "DATABASE_URL": url,
+            "SECRET_KEY": "x" * 40,
+            "WTF_CSRF_ENABLED": False,
+            "REDIS_URL": "",
+            "SMTP_URL": "",
+        })
+        try:
+            return _run(app, url, sizes, repeat, show_statements, organisations)
+        finally:
+            app.extensions["tandem.db"].dispose()
+
+
+def _run(app: Flask, url: str, sizes: tuple[int, ...], repeat: int, show_statements: bool,
+         organisations: int | None) -> int:
+    club = build_club(app, organisations)
+    grow_cohort(app, club, sizes[0])
+    assert club.participant_id is not None
+    pages = [
+        ("/board/", club.board_member_id),
+        (f"/o/{club.org_slug}/", club.org_admin_id),
+        ("/me/", club.participant_id),
+    ]
+    clients = {path: signed_in_client(app, user_id) for path, user_id in pages}
+    print(f"database: {sa.make_url(url).get_backend_name()}; {repeat} timed requests per page and size", flush=True)
+    results: list[Measurement] = []
+    try:
+        for size in sizes:
+            grow_cohort(app, club, size)
+            for path, _user_id in pages:
+                results.append(measure(app, clients[path], path, size, repeat))
+    except PageError as error:
+        print(f"cannot measure: {error}", file=sys.stderr)
+        return 2
+
+    print()
+    print(f"{'page':<24} {'size':>6} {'orgs':>5} {'statements':>11} {'median ms':>10}")
+    for m in results:
+        orgs = organisations_for(m.size, organisations)
+        print(f"{m.page:<24} {m.size:>6} {orgs:>5} {m.statements:>11} {m.median_ms:>10.1f}")
+    print()
+
+    failed = False
+    for path, _user_id in pages:
+        first = next(m for m in results if m.page == path and m.size == sizes[0])
+        last = next(m for m in results if m.page == path and m.size == sizes[-1])
+        if last.statements > first.statements:
+            failed = True
+            print(f"FAIL {path}: {first.statements} statements at {sizes[0]} participants, "
+                  f"{last.statements} at {sizes[-1]}", file=sys.stderr)
+        if show_statements or last.statements > first.statements:
+            print(f"-- statements of GET {path} at {sizes[-1]} participants:", file=sys.stderr)
+            for statement, times in _collapse(last.samples):
+                repeated = f"  [x{times}]" if times > 1 else ""
+                print(f"   {statement[:160]}{repeated}", file=sys.stderr)
+    if not failed:
+        print(f"OK: no page issues more statements at {sizes[-1]} participants than at {sizes[0]}.")
+    return 1 if failed else 0
+
+
+def _collapse(statements: list[str]) -> list[tuple[str, int]]:
+    """Runs of the same statement as (statement, how many times): an N+1 shows as one line with a count."""
+    runs: list[tuple[str, int]] = []
+    for statement in (" ".join(s.split()) for s in statements):
+        if runs and runs[-1][0] == statement:
+            runs[-1] = (statement, runs[-1][1] + 1)
+        else:
+            runs.append((statement, 1))
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.query_counts", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="participants in the cohort, comma-separated (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="timed requests per page and size")
+    parser.add_argument("--organisations", type=int, metavar="N",
+                        help="a fixed number of member organisations (default: one per ten participants, at least 4)")
+    parser.add_argument("--show-statements", action="store_true",
+                        help="print the statements of each page at the largest size")
+    args = parser.parse_args(argv)
+    sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
+    if len(sizes) < 2 or min(sizes) < 1 or args.repeat < 1:
+        parser.error("give at least two sizes of 1 or more, and --repeat of 1 or more")
+    if args.organisations is not None and args.organisations < 2:
+        parser.error("--organisations needs at least 2")
+    return run(sizes, args.repeat, args.show_statements, args.organisations)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""The demo club: complete, believable, within every database rule, and idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+import tandem.models  # noqa: F401  (every table in Base.metadata)
+from tandem.platform.database import Base, Database
+from tandem.platform.demo.seed import SeedReport, ascii_email_part, seed_demo
+from tandem.platform.models import (
+    AuditEvent,
+    BoardMember,
+    Cohort,
+    CohortState,
+    MatchingRun,
+    MatchingRunStatus,
+    OrganisationExclusion,
+    Pair,
+    PairStatus,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+    Topic,
+    User,
+)
+from tandem.platform.tenancy import club_scope
+from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationStatus
+
+TODAY = date(2026, 5, 4)
+COUNTED = (Organisation, OrganisationDomain, User, OrganisationAdmin, BoardMember, Topic, Cohort, Participation,
+           OrganisationExclusion, MatchingRun, Pair, AuditEvent)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
+    Base.metadata.create_all(db.engine)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def session(database: Database) -> Iterator[Session]:
+    with database.sessionmaker() as session:
+        yield session
+
+
+def counts(session: Session) -> dict[str, int]:
+    with club_scope(session):
+        return {
+            model.__name__: session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+            for model in COUNTED
+        }
+
+
+def test_seeding_twice_creates_nothing_the_second_time(database: Database) -> None:
+    with database.sessionmaker() as first:
+        report = seed_demo(first, today=TODAY)
+        after_first = counts(first)
+    assert report.created
+    assert report.organisations == 8 and report.pairs > 0
+    assert {k: v for k, v in report.counts().items() if k != "domains"} == {
+        "organisations": after_first["Organisation"], "users": after_first["User"],
+        "organisation_admins": after_first["OrganisationAdmin"], "board_members": after_first["BoardMember"],
+        "topics": after_first["Topic"], "cohorts": after_first["Cohort"],
+        "participations": after_first["Participation"], "exclusions": after_first["OrganisationExclusion"],
+        "matching_runs": after_first["MatchingRun"], "pairs": after_first["Pair"],
+        "audit_events": after_first["AuditEvent"],
+    }
+
+    # Another session, another day: still nothing new.
+    with database.sessionmaker() as second:
+        again = seed_demo(second, today=date(2026, 9, 30))
+        assert counts(second) == after_first
+    assert again == SeedReport()
+    assert not again.created
+    assert "nothing was created" in again.describe()
+
+
+def test_a_partly_seeded_database_is_completed_without_duplicates(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    full = counts(session)
+    with club_scope(session):
+        running = session.scalars(sa.select(Cohort).where(Cohort.slug == "cohort-2026")).one()
+        one_pair = session.scalars(sa.select(Pair).where(Pair.cohort_id == running.id).limit(1)).one()
+        mentee = session.get(Participation, one_pair.mentee_participation_id)
+        session.delete(mentee)  # takes its pair with it
+        session.delete(session.scalars(sa.select(Topic).where(Topic.slug == "sustainability")).one())
+        session.delete(session.scalars(sa.select(Cohort).where(Cohort.slug == "cohort-2028")).one())
+        session.commit()
+    assert counts(session)["Pair"] == full["Pair"] - 1
+
+    report = seed_demo(session, today=TODAY)
+
+    assert (report.participations, report.pairs, report.topics, report.cohorts) == (1, 1, 1, 1)
+    assert (report.users, report.organisations, report.matching_runs) == (0, 0, 0)
+    assert counts(session) == full
+
+
+def test_the_club_looks_like_the_brief(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    with club_scope(session):
+        orgs = session.scalars(sa.select(Organisation)).all()
+        assert 7 <= len(orgs) <= 9
+        assert {o.status for o in orgs} == {OrganisationStatus.ACTIVE, OrganisationStatus.SUSPENDED}
+        assert all(o.domains and all(d.domain.endswith(".example") for d in o.domains) for o in orgs)
+        assert any(o.slug == "lemanis-assurances" for o in orgs)
+
+        admins = session.scalars(sa.select(OrganisationAdmin)).all()
+        assert sorted(a.organisation_id for a in admins) == sorted(o.id for o in orgs)
+        assert session.scalar(sa.select(sa.func.count()).select_from(BoardMember)) == 3
+
+        topics = {t.slug for t in session.scalars(sa.select(Topic))}
+        assert len(topics) == 10 and {"artificial-intelligence", "feedback-culture"} <= topics
+
+        participations = session.scalars(sa.select(Participation)).all()
+        assert len(participations) >= 40
+        people = {p.user_id for p in participations}
+        assert len(people) >= 38
+        roles = [p.role for p in participations]
+        assert 0.4 <= roles.count(ParticipationRole.MENTOR) / len(roles) <= 0.6
+        per_org = {o.id: sum(1 for p in participations if p.organisation_id == o.id) for o in orgs}
+        assert len(set(per_org.values())) > 1  # spread unevenly
+
+        for user in session.scalars(sa.select(User)):
+            local, domain = user.email.split("@")
+            assert user.email.isascii() and user.email == user.email.lower()
+            assert domain in {d.domain for d in user.organisation.domains}
+            first, *_rest = user.display_name.split(" ")
+            assert local.startswith(ascii_email_part(first) + ".")
+        languages = {u.preferred_language for u in session.scalars(sa.select(User))}
+        assert languages == {"de", "fr", "en"}
+
+
+def test_emails_transliterate_umlauts() -> None:
+    assert ascii_email_part("Hansjörg") == "hansjoerg"
+    assert ascii_email_part("Claußen") == "claussen"
+    assert ascii_email_part("Chloé") == "chloe"
+    assert ascii_email_part("Maier-Hoch") == "maier-hoch"
+
+
+def test_cohorts_cover_the_lifecycle_relative_to_today(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    with club_scope(session):
+        cohorts = {c.slug: c for c in session.scalars(sa.select(Cohort))}
+        by_state = {c.state: c for c in cohorts.values()}
+        assert set(by_state) >= {CohortState.ARCHIVED, CohortState.RUNNING, CohortState.NOMINATIONS_OPEN,
+                                 CohortState.DRAFT}
+
+        pilot, running = by_state[CohortState.ARCHIVED], by_state[CohortState.RUNNING]
+        open_, draft = by_state[CohortState.NOMINATIONS_OPEN], by_state[CohortState.DRAFT]
+        assert pilot.symposium_on < TODAY
+        assert running.kickoff_on < TODAY < running.closing_on < running.symposium_on
+        assert running.symposium_venue == "Kursaal Bern"
+        assert TODAY < open_.nomination_deadline <= open_.kickoff_on
+        for cohort in cohorts.values():
+            assert (cohort.meeting_every_min_weeks, cohort.meeting_every_max_weeks) == (3, 4)
+
+        def statuses(cohort: Cohort) -> set[str]:
+            return set(session.scalars(sa.select(Participation.status).where(Participation.cohort_id == cohort.id)))
+
+        assert statuses(pilot) == statuses(running) == {ParticipationStatus.ACTIVE}
+        assert statuses(open_) == {ParticipationStatus.NOMINATED, ParticipationStatus.INVITED,
+                                   ParticipationStatus.ACTIVE, ParticipationStatus.DECLINED}
+        assert statuses(draft) == set()
+        for p in session.scalars(sa.select(Participation)):
+            assert (p.consent_at is None) == (p.consent_version is None)
+            assert (p.consent_at is not None) == (p.status == ParticipationStatus.ACTIVE)
+            assert p.organisation_id == p.user.organisation_id
+
+
+def test_pairs_keep_the_hard_constraints(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    with club_scope(session):
+        excluded = {frozenset((e.organisation_a_id, e.organisation_b_id))
+                    for e in session.scalars(sa.select(OrganisationExclusion))}
+        assert excluded
+        cohorts = {c.id: c for c in session.scalars(sa.select(Cohort))}
+        pairs = session.scalars(sa.select(Pair)).all()
+        assert {cohorts[p.cohort_id].state for p in pairs} == {CohortState.RUNNING, CohortState.ARCHIVED}
+        for pair in pairs:
+            mentor = session.get(Participation, pair.mentor_participation_id)
+            mentee = session.get(Participation, pair.mentee_participation_id)
+            assert mentor.cohort_id == mentee.cohort_id == pair.cohort_id
+            assert (mentor.role, mentee.role) == (ParticipationRole.MENTOR, ParticipationRole.MENTEE)
+            assert mentor.organisation_id != mentee.organisation_id
+            assert frozenset((mentor.organisation_id, mentee.organisation_id)) not in excluded
+            assert 0 < pair.score <= 1
+            assert set(pair.explanation) == {"topics", "languages", "format"}
+            expected = PairStatus.ACTIVE if cohorts[pair.cohort_id].state == CohortState.RUNNING else PairStatus.ENDED
+            assert pair.status == expected
+        for cohort in cohorts.values():
+            in_pairs = [p for p in pairs if p.cohort_id == cohort.id]
+            people = [p.mentor_participation_id for p in in_pairs] + [p.mentee_participation_id for p in in_pairs]
+            assert len(people) == len(set(people))  # nobody paired twice in a cohort
+
+        runs = session.scalars(sa.select(MatchingRun)).all()
+        assert {r.status for r in runs} == {MatchingRunStatus.SUCCEEDED}
+        for run in runs:
+            scores = [p.score for p in pairs if p.matching_run_id == run.id]
+            assert run.figures["lowest_score"] == min(scores)
+            assert run.figures["share_matched"] == 1.0
