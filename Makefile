@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO   := TANDEM_ENV=demo CLUB_NAME="$${CLUB_NAME:-Club Kommunikation Schweiz}" BASE_URL="http://$(HOST):$(PORT)"
 
-.PHONY: run test install translations browser lint bench clean ci
+.PHONY: run test install translations browser oidc-deps lint bench clean ci
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python 3.11 or newer")'
@@ -32,7 +32,16 @@ run: install
 browser:
 	@sh scripts/ensure-chromium.sh
 
-test: install browser
+# The tests' OpenID providers (node-oidc-provider): reinstalled only when package-lock.json changed.
+OIDC_MODULES := tests/oidc/node_modules/.package-lock.json
+
+$(OIDC_MODULES): tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(OIDC_MODULES)
+
+oidc-deps: $(OIDC_MODULES)
+
+test: install browser oidc-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -13,14 +13,17 @@ from tandem.platform.models import (
     Participation,
     ParticipationRole,
     ParticipationStatus,
+    SignInLink,
     Topic,
     User,
+    UserSession,
 )
-from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain
+from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationSSO
 from tandem.workers.models import OutboxMessage, OutboxStatus
 
 __all__ = [
     "AuditEvent", "Base", "BoardMember", "Cohort", "CohortState", "Identity", "MatchingRun", "Organisation",
-    "OrganisationAdmin", "OrganisationDomain", "OrganisationExclusion", "OutboxMessage", "OutboxStatus",
-    "Pair", "Participation", "ParticipationRole", "ParticipationStatus", "Topic", "User",
+    "OrganisationAdmin", "OrganisationDomain", "OrganisationSSO", "OrganisationExclusion", "OutboxMessage", "OutboxStatus",
+    "Pair", "Participation", "ParticipationRole", "ParticipationStatus", "SignInLink", "Topic", "User",
+    "UserSession",
 ]

@@ -77,6 +77,7 @@ def db(app: Flask) -> Iterator[sa.orm.Session]:
     database.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
     if app.extensions["tandem.jobs"].is_async:
         app.extensions["tandem.jobs"].connection.flushdb()
+    app.extensions["tandem.limiter"].reset()
     session = database.sessionmaker()
     try:
         yield session
@@ -102,19 +103,40 @@ def client(app: Flask, db: sa.orm.Session) -> FlaskClient:
 
 
 @pytest.fixture()
-def sign_in(app: Flask) -> Callable[[FlaskClient, object], FlaskClient]:
-    """Sign a test client in as a user, the way Flask-Login keeps a session."""
+def sign_in(app: Flask) -> Callable[..., FlaskClient]:
+    """Sign a test client in as a user, as the app does: a server-side session row and its cookie.
+
+    The row is written through the client's own app (the suite's, bound to the test's connection, or
+    another app a test built), so it lands in the database that app reads.
+    """
     from flask_login.utils import _create_identifier
 
-    def _sign_in(test_client: FlaskClient, user: object) -> FlaskClient:
-        with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                                      headers={"User-Agent": test_client.environ_base.get("HTTP_USER_AGENT", "")}):
+    from tandem.platform.identity.sessions import COOKIE_KEY
+    from tandem.platform.identity.tokens import new_token, token_hash
+    from tandem.platform.models import UserSession
+    from tandem.platform.tenancy import club_scope
+
+    def _sign_in(test_client: FlaskClient, user: object, method: str = "link") -> FlaskClient:
+        application = test_client.application
+        token = new_token()
+        session = application.extensions["tandem.db"].sessionmaker()
+        try:
+            with club_scope(session):
+                session.add(UserSession(user_id=user.id, token_hash=token_hash(token), method=method))  # type: ignore[attr-defined]
+                session.commit()
+        finally:
+            session.close()
+        with application.test_request_context(
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+            headers={"User-Agent": test_client.environ_base.get("HTTP_USER_AGENT", "")},
+        ):
             identifier = _create_identifier()
-        with test_client.session_transaction() as session:
-            session.clear()
-            session["_user_id"] = str(user.id)  # type: ignore[attr-defined]
-            session["_fresh"] = True
-            session["_id"] = identifier
+        with test_client.session_transaction() as cookie:
+            cookie.clear()
+            cookie["_user_id"] = str(user.id)  # type: ignore[attr-defined]
+            cookie["_fresh"] = True
+            cookie["_id"] = identifier
+            cookie[COOKIE_KEY] = token
         return test_client
 
     return _sign_in

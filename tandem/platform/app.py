@@ -10,9 +10,10 @@ from flask import Flask
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Tandem app from `config` over the environment (see tandem/platform/config.py)."""
-    from tandem.platform import access, auth, errors, i18n, security
+    from tandem.platform import access, auth, errors, i18n, ratelimit, security
     from tandem.platform.config import load_config
     from tandem.platform.database import Database
+    from tandem.platform.identity import oidc
     from tandem.workers import queues
 
     settings = load_config(config)
@@ -48,14 +49,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    oidc.init_app(app)
     _register_blueprints(app, settings)
     access.init_app(app)
+    ratelimit.init_app(app)
     _register_cli(app)
     return app
 
 
 def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.board.blueprint import board
+    from tandem.platform.identity.blueprint import identity, sso
     from tandem.platform.participant.blueprint import participant
     from tandem.platform.public.blueprint import public
     from tandem.tenants.blueprint import organisation_area
@@ -64,6 +68,8 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     app.register_blueprint(board)
     app.register_blueprint(participant)
     app.register_blueprint(organisation_area)
+    app.register_blueprint(identity)
+    app.register_blueprint(sso)
     if settings.is_demo:
         from tandem.platform.demo.blueprint import demo
 

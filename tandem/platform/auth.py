@@ -1,41 +1,26 @@
-"""Flask-Login wiring: loading the signed-in person, refusing deactivated people and suspended organisations."""
+"""Flask-Login wiring. Who is signed in is decided by the server-side session (identity/sessions.py)."""
 
 from __future__ import annotations
 
 from flask import Flask, abort
-from flask_login import LoginManager, login_user
 
 from tandem.platform.database import db_session
 from tandem.platform.models import User
-from tandem.platform.tenancy import club_scope
 
 
 def load_user(user_id: str) -> User | None:
+    from tandem.platform.identity.sessions import valid_session_user
+
     try:
         key = int(user_id)
     except (TypeError, ValueError):
         return None
-    session = db_session()
-    # Identity is resolved before any tenant is known: an explicit club-scope read.
-    with club_scope(session):
-        user = session.get(User, key)
-    if user is None or not user.is_active or not user.organisation.is_active:
-        return None
-    return user
-
-
-def sign_in(user: User) -> None:
-    """Start a fresh session for `user` (the old session's content is dropped)."""
-    from flask import session as http_session
-
-    language = http_session.get("language")
-    http_session.clear()
-    if language:
-        http_session["language"] = language
-    login_user(user)
+    return valid_session_user(db_session(), key)
 
 
 def init_app(app: Flask) -> None:
+    from flask_login import LoginManager
+
     manager = LoginManager()
     manager.user_loader(load_user)
     manager.unauthorized_handler(lambda: abort(401))

@@ -53,6 +53,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CLUB_NAME", "Tandem Club", "The club's name, shown in the header and in mail."),
     Setting("SESSION_COOKIE_SECURE", None,
             "Send the session cookie over HTTPS only. Default: on in production, off in demo and test."),
+    Setting("ENCRYPTION_KEY", None,
+            "Encrypts organisations' SSO client secrets at rest (a Fernet key: "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`). "
+            "Required in production; demo and test derive one from SECRET_KEY."),
+    Setting("SESSION_IDLE_MINUTES", "60", "A signed-in session ends after this many minutes without a request."),
+    Setting("SESSION_MAX_HOURS", "12", "A signed-in session ends this many hours after sign-in, used or not."),
+    Setting("RATELIMIT_STORAGE_URL", None,
+            "Where sign-in rate limits are counted. Default: REDIS_URL when set, else memory (one process)."),
 )
 
 
@@ -72,6 +80,10 @@ class Config:
     default_language: str
     club_name: str
     session_cookie_secure: bool
+    encryption_key: str
+    session_idle_minutes: int
+    session_max_hours: int
+    ratelimit_storage_url: str
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -137,20 +149,64 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
             path = Path(relative).resolve()
             database_url = f"sqlite:///{path}"
 
+    encryption_key = get("ENCRYPTION_KEY")
+    if not encryption_key:
+        if env == "production":
+            raise ConfigError(
+                "ENCRYPTION_KEY is missing. It encrypts the organisations' SSO client secrets; create one with\n"
+                "  python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
+        encryption_key = _derived_fernet_key(secret_key or "")
+    elif not _is_fernet_key(encryption_key):
+        raise ConfigError("ENCRYPTION_KEY must be a Fernet key: 32 bytes, URL-safe base64 (44 characters).")
+
+    def positive_int(name: str) -> int:
+        raw = get(name) or ""
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise ConfigError(f"{name} must be a positive whole number, not {raw!r}.")
+        return value
+
+    redis_url = get("REDIS_URL")
     secure = get("SESSION_COOKIE_SECURE")
     return Config(
         env=env,
         secret_key=secret_key or "",
         database_url=database_url,
-        redis_url=get("REDIS_URL"),
+        redis_url=redis_url,
         smtp_url=get("SMTP_URL"),
         mail_from=get("MAIL_FROM") or "",
         base_url=(get("BASE_URL") or "").rstrip("/"),
         default_language=language,
         club_name=get("CLUB_NAME") or "Tandem Club",
         session_cookie_secure=_bool(secure) if secure is not None else env == "production",
+        encryption_key=encryption_key,
+        session_idle_minutes=positive_int("SESSION_IDLE_MINUTES"),
+        session_max_hours=positive_int("SESSION_MAX_HOURS"),
+        ratelimit_storage_url=get("RATELIMIT_STORAGE_URL") or redis_url or "memory://",
         extra=extra,
     )
+
+
+def _derived_fernet_key(secret_key: str) -> str:
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(b"tandem encryption key\0" + secret_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def _is_fernet_key(value: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(value.encode())) == 32
+    except (binascii.Error, ValueError):
+        return False
 
 
 def settings_markdown() -> str:

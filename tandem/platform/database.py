@@ -43,6 +43,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes for timezone-aware columns: read those as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 _scope_key: contextvars.ContextVar[Any] = contextvars.ContextVar("tandem_session_scope", default=None)
 _scope_counter = itertools.count(1)
 

@@ -63,6 +63,36 @@ class Identity(Base):
     last_used_at: Mapped[datetime | None]
 
 
+class SignInLink(Base):
+    """A single-use sign-in link sent by e-mail. Only the token's hash is stored."""
+
+    __tablename__ = "sign_in_links"
+    __table_args__ = (sa.CheckConstraint("expires_at > created_at", name="expiry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class UserSession(Base):
+    """A signed-in session, kept on the server so that sign-out and timeouts end it for good."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (sa.CheckConstraint(sql_in("method", ("oidc", "link", "demo")), name="method"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    method: Mapped[str] = mapped_column(sa.String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+
+
 class BoardMember(Base):
     """A member of the club board: club-wide rights."""
 

@@ -10,3 +10,6 @@ organisation_area.add_url_rule("/", "people", views.people)
 organisation_area.add_url_rule(
     "/participations/<int:participation_id>/invite", "invite", views.invite, methods=["POST"]
 )
+organisation_area.add_url_rule("/settings/sso", "sso_settings", views.sso_settings, methods=["GET", "POST"])
+organisation_area.add_url_rule("/admins", "admins", views.admins, methods=["GET", "POST"])
+organisation_area.add_url_rule("/admins/<int:admin_id>/remove", "remove_admin", views.remove_admin, methods=["POST"])

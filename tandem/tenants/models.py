@@ -89,3 +89,23 @@ class OrganisationAdmin(TenantOwned, Base):
 
     user = relationship("User", foreign_keys=[user_id], primaryjoin="OrganisationAdmin.user_id == User.id",
                         viewonly=True)
+
+
+class OrganisationSSO(TenantOwned, Base):
+    """An organisation's OpenID Connect settings. The client secret is stored encrypted, never shown again."""
+
+    __tablename__ = "organisation_sso"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id"),
+        sa.CheckConstraint("length(issuer) > 0 AND length(client_id) > 0", name="not_empty"),
+        sa.CheckConstraint("version >= 1", name="version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(sa.String(500))
+    client_id: Mapped[str] = mapped_column(sa.String(255))
+    client_secret_encrypted: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)  # bumped on every change: clients are rebuilt
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

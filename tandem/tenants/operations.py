@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.database import utcnow
-from tandem.platform.models import CohortState, Participation, ParticipationStatus
+from tandem.platform.identity.crypto import encrypt_secret
+from tandem.platform.models import CohortState, Participation, ParticipationStatus, User
+from tandem.platform.tenancy import club_scope, tenant_scope
+from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationSSO
 from tandem.workers.outbox import queue_mail
 
 
@@ -57,3 +61,111 @@ def invite_participant(session: Session, participation_id: int, *, actor_user_id
     )
     session.commit()
     return participation
+
+
+class FieldProblem(OperationRefused):
+    """A refusal that belongs next to one form field."""
+
+    def __init__(self, field: str, message: object) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def save_sso_settings(session: Session, organisation: Organisation, *, issuer: str, client_id: str,
+                      client_secret: str | None, domains: list[str], enabled: bool,
+                      actor_user_id: int) -> OrganisationSSO:
+    """Create or change the organisation's SSO settings and e-mail domains, all or nothing.
+
+    The caller's scope is the organisation's. Every change bumps the settings' version, so the
+    OpenID client is rebuilt on the next sign-in.
+    """
+    claimed = session.scalars(
+        sa.select(OrganisationDomain.domain).where(OrganisationDomain.domain.in_(domains),
+                                                   OrganisationDomain.organisation_id != organisation.id)
+    ).all()
+    if claimed:
+        raise FieldProblem("domains", _l("Already used by another member organisation: %(domains)s",
+                                         domains=", ".join(sorted(claimed))))
+    settings = session.scalar(sa.select(OrganisationSSO))
+    if settings is None:
+        if not client_secret:
+            raise FieldProblem("client_secret", _l("Enter the client secret."))
+        settings = OrganisationSSO(organisation_id=organisation.id, issuer=issuer, client_id=client_id,
+                                   client_secret_encrypted=encrypt_secret(client_secret), enabled=enabled,
+                                   updated_by_user_id=actor_user_id)
+        session.add(settings)
+        changed = True
+    else:
+        changed = (settings.issuer, settings.client_id, settings.enabled) != (issuer, client_id, enabled)
+        settings.issuer, settings.client_id, settings.enabled = issuer, client_id, enabled
+        if client_secret:
+            settings.client_secret_encrypted = encrypt_secret(client_secret)
+            changed = True
+        if changed:
+            settings.version += 1
+            settings.updated_by_user_id = actor_user_id
+    current = {d.domain: d for d in organisation.domains}
+    for domain in set(current) - set(domains):
+        organisation.domains.remove(current[domain])
+    for domain in domains:
+        if domain not in current:
+            organisation.domains.append(OrganisationDomain(domain=domain))
+    audit.record(session, "sso.settings_changed", actor_user_id=actor_user_id, organisation_id=organisation.id,
+                 target_type="organisation", target_id=organisation.id,
+                 details={"issuer": issuer, "client_id": client_id, "enabled": enabled,
+                          "secret_replaced": bool(client_secret), "domains": sorted(domains)})
+    session.flush()
+    return settings
+
+
+def grant_org_admin(session: Session, organisation: Organisation, *, email: str, display_name: str,
+                    actor_user_id: int, language: str) -> User:
+    """Make a person of `organisation` one of its admins (creating the person if new) and tell them.
+
+    Works in the organisation's scope (its admins) and in club scope (the board).
+    """
+    email = email.strip().lower()
+    domains = {d.domain for d in organisation.domains}
+    if email.rpartition("@")[2] not in domains:
+        raise FieldProblem("email", _l("Use an address of %(organisation)s (%(domains)s).",
+                                       organisation=organisation.name, domains=", ".join(sorted(domains))))
+    with tenant_scope(session, organisation.id):
+        person = session.scalar(sa.select(User).where(User.email == email))
+        if person is None:
+            with club_scope(session):
+                taken = session.scalar(sa.select(sa.exists().where(User.email == email)))
+            if taken:
+                raise FieldProblem("email", _l("This address belongs to a person of another organisation."))
+            person = User(organisation_id=organisation.id, email=email, display_name=display_name.strip())
+            session.add(person)
+            session.flush()
+        already = session.scalar(sa.select(OrganisationAdmin).where(OrganisationAdmin.user_id == person.id))
+        if already is not None:
+            raise FieldProblem("email", _l("%(name)s is already an admin.", name=person.display_name))
+        session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=person.id,
+                                      granted_by_user_id=actor_user_id))
+        queue_mail(session, template="org_admin_granted", recipient=person.email,
+                   language=person.preferred_language or language, kind="org_admin_granted",
+                   organisation_id=organisation.id, recipient_user_id=person.id, person=person,
+                   organisation=organisation)
+        audit.record(session, "role.org_admin_granted", actor_user_id=actor_user_id,
+                     organisation_id=organisation.id, target_type="user", target_id=person.id)
+        session.flush()
+    return person
+
+
+def revoke_org_admin(session: Session, organisation: Organisation, admin_id: int, *, actor_user_id: int) -> User:
+    """Remove an admin. The last admin of an organisation cannot be removed."""
+    with tenant_scope(session, organisation.id):
+        grant = session.get(OrganisationAdmin, admin_id)
+        if grant is None:
+            raise LookupError(admin_id)
+        remaining = session.scalar(sa.select(sa.func.count(OrganisationAdmin.id))) or 0
+        if remaining <= 1:
+            raise OperationRefused(_l("an organisation keeps at least one admin"))
+        person = session.get(User, grant.user_id)
+        session.delete(grant)
+        audit.record(session, "role.org_admin_revoked", actor_user_id=actor_user_id,
+                     organisation_id=organisation.id, target_type="user", target_id=grant.user_id)
+        session.flush()
+    return person

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from tandem.platform.models import Participation, User
+from tandem.tenants.models import OrganisationAdmin
 
 
 @dataclass
@@ -31,3 +32,17 @@ def people_with_participations(session: Session) -> list[PersonRow]:
         if user_id in rows:
             rows[user_id].participations = items
     return list(rows.values())
+
+
+@dataclass
+class AdminRow:
+    grant: OrganisationAdmin
+    user: User
+
+
+def organisation_admins(session: Session) -> list[AdminRow]:
+    """The organisation's admins, one query."""
+    rows = session.execute(
+        sa.select(OrganisationAdmin, User).join(User, User.id == OrganisationAdmin.user_id).order_by(User.display_name)
+    ).all()
+    return [AdminRow(grant=grant, user=user) for grant, user in rows]

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, g, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
-from tandem.tenants.operations import OperationRefused, invite_participant
-from tandem.tenants.queries import people_with_participations
+from tandem.platform.i18n import current_language
+from tandem.platform.identity.oidc import callback_url
+from tandem.tenants.discovery import check_provider
+from tandem.tenants.forms import AddAdminForm, RemoveAdminForm, SSOSettingsForm, parse_domains
+from tandem.tenants.models import OrganisationSSO
+from tandem.tenants.operations import (
+    FieldProblem,
+    OperationRefused,
+    grant_org_admin,
+    invite_participant,
+    revoke_org_admin,
+    save_sso_settings,
+)
+from tandem.tenants.queries import organisation_admins, people_with_participations
 
 
 def add_org_slug(endpoint: str, values: dict[str, Any]) -> None:
@@ -43,3 +56,78 @@ def invite(participation_id: int) -> Response:
     else:
         flash(_("Invitation sent to %(name)s.", name=participation.user.display_name), "success")
     return redirect(url_for("organisation.people"))
+
+
+def _sso_form_defaults(settings: OrganisationSSO | None) -> dict[str, object]:
+    domains = "\n".join(d.domain for d in g.organisation.domains)
+    if settings is None:
+        return {"domains": domains, "enabled": True}
+    return {"issuer": settings.issuer, "client_id": settings.client_id, "domains": domains,
+            "enabled": settings.enabled}
+
+
+@allow(Role.ORG_ADMIN)
+def sso_settings() -> str | Response | tuple[str, int]:
+    session = db_session()
+    settings = session.scalar(sa.select(OrganisationSSO))
+    form = SSOSettingsForm(data=None if request.method == "POST" else _sso_form_defaults(settings))
+    check = None
+    if form.validate_on_submit():
+        if form.test.data:
+            check = check_provider(form.issuer.data)
+        else:
+            try:
+                save_sso_settings(
+                    session, g.organisation, issuer=form.issuer.data, client_id=form.client_id.data.strip(),
+                    client_secret=form.client_secret.data or None, domains=parse_domains(form.domains.data),
+                    enabled=form.enabled.data, actor_user_id=current_user.id,
+                )
+            except FieldProblem as problem:
+                session.rollback()
+                getattr(form, problem.field).errors.append(str(problem))
+            else:
+                session.commit()
+                flash(_("The sign-in settings are saved."), "success")
+                return redirect(url_for("organisation.sso_settings"))
+    status = 400 if form.errors else 200
+    return render_template("tenants/sso_settings.html", form=form, settings=settings, check=check,
+                           callback=callback_url(g.organisation)), status
+
+
+@allow(Role.ORG_ADMIN)
+def admins() -> str | Response | tuple[str, int]:
+    session = db_session()
+    form = AddAdminForm()
+    if form.validate_on_submit():
+        try:
+            person = grant_org_admin(session, g.organisation, email=form.email.data,
+                                     display_name=form.display_name.data, actor_user_id=current_user.id,
+                                     language=current_language())
+        except FieldProblem as problem:
+            session.rollback()
+            getattr(form, problem.field).errors.append(str(problem))
+        else:
+            session.commit()
+            flash(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
+                    organisation=g.organisation.name), "success")
+            return redirect(url_for("organisation.admins"))
+    return render_template("tenants/admins.html", form=form, admins=organisation_admins(session),
+                           remove_form=RemoveAdminForm()), (400 if form.errors else 200)
+
+
+@allow(Role.ORG_ADMIN)
+def remove_admin(admin_id: int) -> Response:
+    session = db_session()
+    if not RemoveAdminForm().validate_on_submit():
+        abort(400)
+    try:
+        person = revoke_org_admin(session, g.organisation, admin_id, actor_user_id=current_user.id)
+    except LookupError:
+        abort(404)
+    except OperationRefused as refused:
+        session.rollback()
+        flash(_("Not removed: %(reason)s", reason=str(refused)), "error")
+    else:
+        session.commit()
+        flash(_("%(name)s is no longer an admin.", name=person.display_name), "success")
+    return redirect(url_for("organisation.admins"))

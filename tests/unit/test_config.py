@@ -18,9 +18,26 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
         load_config({"TANDEM_ENV": "production", "SECRET_KEY": "change-me"})
 
 
+FERNET_KEY = "q8xqB1wDqCZCvD3s2c1Rr0c3y4Zq1G4mN9bN0u8pYkE="
+
+
 def test_production_starts_with_a_strong_secret_and_secure_cookies():
-    config = load_config({"TANDEM_ENV": "production", "SECRET_KEY": "k" * 48, "DATABASE_URL": "sqlite://"})
+    config = load_config({"TANDEM_ENV": "production", "SECRET_KEY": "k" * 48, "DATABASE_URL": "sqlite://",
+                          "ENCRYPTION_KEY": FERNET_KEY})
     assert config.is_production and config.session_cookie_secure
+
+
+def test_production_needs_an_encryption_key_for_sso_secrets(monkeypatch):
+    monkeypatch.delenv("ENCRYPTION_KEY", raising=False)
+    with pytest.raises(ConfigError, match="ENCRYPTION_KEY is missing"):
+        load_config({"TANDEM_ENV": "production", "SECRET_KEY": "k" * 48})
+    with pytest.raises(ConfigError, match="Fernet key"):
+        load_config({"TANDEM_ENV": "test", "ENCRYPTION_KEY": "not-a-key"})
+
+
+def test_timeouts_must_be_positive():
+    with pytest.raises(ConfigError, match="SESSION_IDLE_MINUTES"):
+        load_config({"TANDEM_ENV": "test", "SESSION_IDLE_MINUTES": "0"})
 
 
 def test_demo_and_test_generate_a_secret_per_process(monkeypatch):

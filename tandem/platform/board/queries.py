@@ -8,8 +8,15 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from tandem.platform.models import Cohort, CohortState, Participation, ParticipationRole, ParticipationStatus
-from tandem.tenants.models import Organisation
+from tandem.platform.models import (
+    Cohort,
+    CohortState,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+    User,
+)
+from tandem.tenants.models import Organisation, OrganisationAdmin
 
 LIFECYCLE = list(CohortState)
 
@@ -66,3 +73,22 @@ def member_organisations(session: Session) -> list[Organisation]:
     return list(session.scalars(
         sa.select(Organisation).options(selectinload(Organisation.domains)).order_by(Organisation.name)
     ))
+
+
+@dataclass
+class OrganisationAdmins:
+    organisation: Organisation
+    admins: list[User] = field(default_factory=list)
+
+
+def organisations_with_admins(session: Session) -> list[OrganisationAdmins]:
+    """Every member organisation with its admins: three queries, whatever the size of the club."""
+    rows = {o.id: OrganisationAdmins(organisation=o) for o in member_organisations(session)}
+    grants = session.execute(
+        sa.select(OrganisationAdmin.organisation_id, User)
+        .join(User, User.id == OrganisationAdmin.user_id)
+        .order_by(User.display_name)
+    ).all()
+    for organisation_id, user in grants:
+        rows[organisation_id].admins.append(user)
+    return list(rows.values())

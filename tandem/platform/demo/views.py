@@ -7,10 +7,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from tandem.platform import audit
 from tandem.platform.access import Role, allow
-from tandem.platform.auth import sign_in
 from tandem.platform.database import db_session
 from tandem.platform.demo.queries import demo_people
+from tandem.platform.identity.sessions import start_session
 from tandem.platform.models import User
 from tandem.platform.tenancy import club_scope
 from tandem.workers.models import OutboxMessage
@@ -28,7 +29,10 @@ def sign_in_as() -> str | Response:
             user = session.get(User, user_id)
         if user is None or not user.is_active or not user.organisation.is_active:
             abort(404)
-        sign_in(user)
+        start_session(session, user, "demo")
+        audit.record(session, "sign_in.succeeded", actor_user_id=user.id, organisation_id=user.organisation_id,
+                     target_type="user", target_id=user.id, details={"method": "demo"})
+        session.commit()
         flash(_("You are signed in as %(name)s.", name=user.display_name), "success")
         return redirect(url_for("public.landing"))
     with club_scope(session):

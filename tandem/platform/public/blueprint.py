@@ -5,5 +5,4 @@ from tandem.platform.public import views
 public = Blueprint("public", __name__)
 public.add_url_rule("/", "landing", views.landing)
 public.add_url_rule("/language", "choose_language", views.choose_language, methods=["POST"])
-public.add_url_rule("/sign-out", "sign_out", views.sign_out, methods=["POST"])
 public.add_url_rule("/healthz", "health", views.health)

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
@@ -41,16 +41,6 @@ def choose_language() -> Response:
                 current_user.preferred_language = language
                 db.commit()
     return redirect(safe_next(request.form.get("next"), url_for("public.landing")))
-
-
-@allow(Role.PUBLIC)
-def sign_out() -> Response:
-    logout_user()
-    language = session.get("language")
-    session.clear()
-    if language:
-        session["language"] = language
-    return redirect(url_for("public.landing"))
 
 
 @allow(Role.PUBLIC)

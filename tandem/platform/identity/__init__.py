@@ -1,0 +1,1 @@
+"""Identity: signing in through each organisation's OpenID Connect provider or by e-mailed link, sessions."""

@@ -1,0 +1,103 @@
+"""Server-side sessions: the cookie holds a random session token, the database decides whether it is valid.
+
+Signing out ends the session row, so a replayed old cookie no longer works. Idle and absolute timeouts
+are checked on every request, as are the person's and the organisation's status.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, request
+from flask import session as cookie
+from flask_login import login_user, logout_user
+from sqlalchemy.orm import Session
+
+from tandem.platform.database import as_utc, utcnow
+from tandem.platform.identity.tokens import new_token, token_hash
+from tandem.platform.models import User, UserSession
+from tandem.platform.tenancy import club_scope
+
+COOKIE_KEY = "sid"
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def start_session(session: Session, user: User, method: str) -> UserSession:
+    """Sign `user` in: a fresh cookie (nothing of the old one survives but the language) and a session row."""
+    language = cookie.get("language")
+    cookie.clear()
+    if language:
+        cookie["language"] = language
+    token = new_token()
+    with club_scope(session):
+        record = UserSession(user_id=user.id, token_hash=token_hash(token), method=method,
+                             ip_address=request.remote_addr)
+        session.add(record)
+        session.flush()
+    cookie[COOKIE_KEY] = token
+    cookie.permanent = False
+    login_user(user)
+    return record
+
+
+def end_session(session: Session) -> None:
+    """Sign out: end the session row, forget the cookie's content (except the language)."""
+    token = cookie.get(COOKIE_KEY)
+    if token:
+        with club_scope(session):
+            session.execute(
+                sa.update(UserSession)
+                .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+                .values(ended_at=utcnow())
+            )
+    language = cookie.get("language")
+    logout_user()
+    cookie.clear()
+    if language:
+        cookie["language"] = language
+
+
+def valid_session_user(session: Session, user_id: int) -> User | None:
+    """The signed-in person for this request, or None when the session is over for any reason."""
+    token = cookie.get(COOKIE_KEY)
+    if not token:
+        return None
+    settings = current_app.config["TANDEM"]
+    now = utcnow()
+    with club_scope(session):
+        row = session.execute(
+            sa.select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == token_hash(token))
+        ).first()
+        if row is None:
+            return None
+        record, user = row
+        expired = (
+            record.ended_at is not None
+            or record.user_id != user_id
+            or now - as_utc(record.last_seen_at) > timedelta(minutes=settings.session_idle_minutes)
+            or now - as_utc(record.created_at) > timedelta(hours=settings.session_max_hours)
+            or not user.is_active
+            or not user.organisation.is_active
+        )
+        if expired:
+            if record.ended_at is None:
+                record.ended_at = now
+                session.commit()
+            return None
+        if now - as_utc(record.last_seen_at) > TOUCH_EVERY:
+            record.last_seen_at = now
+            session.commit()
+    return user
+
+
+def end_all_sessions_of(session: Session, user_id: int) -> int:
+    """End every open session of a person (deactivation, role removal)."""
+    with club_scope(session):
+        return session.execute(
+            sa.update(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        ).rowcount

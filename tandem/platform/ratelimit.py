@@ -1,0 +1,51 @@
+"""Rate limits (Flask-Limiter) declared on views and applied when the app is built.
+
+Views are marked with `@rate_limit("10 per minute", key=...)`; `init_app` wraps the marked views with
+Flask-Limiter once the blueprints are registered. Storage: Redis in production (RATELIMIT_STORAGE_URL,
+default REDIS_URL), memory in a single process otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+F = TypeVar("F", bound=Callable[..., Any])
+MARK = "_tandem_rate_limits"
+
+
+def rate_limit(limit: str, *, key: Callable[[], str] | None = None, methods: tuple[str, ...] = ("POST",),
+               scope: str | None = None) -> Callable[[F], F]:
+    def mark(view: F) -> F:
+        limits = getattr(view, MARK, [])
+        setattr(view, MARK, [*limits, (limit, key, methods, scope)])
+        return view
+
+    return mark
+
+
+def submitted_email() -> str:
+    """Key for limits per e-mail address (a sign-in link request), whatever the client's address."""
+    return "email:" + (request.form.get("email") or "").strip().lower()
+
+
+def init_app(app: Flask) -> None:
+    settings = app.config["TANDEM"]
+    limiter = Limiter(
+        key_func=get_remote_address,
+        app=app,
+        storage_uri=settings.ratelimit_storage_url,
+        strategy="fixed-window",
+        headers_enabled=True,
+        key_prefix="tandem-ratelimit",
+    )
+    app.extensions["tandem.limiter"] = limiter
+    for endpoint, view in list(app.view_functions.items()):
+        for limit, key, methods, scope in reversed(getattr(view, MARK, [])):
+            view = limiter.limit(limit, key_func=key, methods=list(methods),
+                                 scope=scope or f"{endpoint}:{limit}")(view)
+        app.view_functions[endpoint] = view
