@@ -23,7 +23,8 @@ from tandem.workers.models import OutboxMessage, OutboxStatus
 
 __all__ = [
     "AuditEvent", "Base", "BoardMember", "Cohort", "CohortState", "Identity", "MatchingRun", "Organisation",
-    "OrganisationAdmin", "OrganisationDomain", "OrganisationSSO", "OrganisationExclusion", "OutboxMessage", "OutboxStatus",
+    "OrganisationAdmin", "OrganisationDomain", "OrganisationSSO", "OrganisationExclusion", "OutboxMessage",
+    "OutboxStatus",
     "Pair", "Participation", "ParticipationRole", "ParticipationStatus", "SignInLink", "Topic", "User",
     "UserSession",
 ]
