@@ -18,7 +18,7 @@ from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import clear_scope
 from tests.services import configured_database_url, fresh_database, redis_url_for_tests
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.smtp"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.smtp", "tests.fixtures.oidc", "tests.fixtures.rogue_idp"]
 
 
 def config_for_tests(database_url: str, **overrides: object) -> dict[str, object]:
@@ -29,7 +29,7 @@ def config_for_tests(database_url: str, **overrides: object) -> dict[str, object
         "SMTP_URL": "",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
         "WTF_CSRF_ENABLED": False,
-        "BASE_URL": "http://127.0.0.1:5000",
+        "BASE_URL": "http://localhost",  # the test client's host: links and redirect URIs match it
     }
     config.update(overrides)
     return config

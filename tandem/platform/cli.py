@@ -28,6 +28,29 @@ def register_commands(app: Flask) -> None:
         report = seed_demo(db_session())
         click.echo(report.describe() if hasattr(report, "describe") else str(report))
 
+    @app.cli.command("add-board-member")
+    @click.argument("email")
+    @click.argument("name")
+    @click.option("--organisation", "organisation_slug", required=True, help="Slug of their organisation.")
+    @click.option("--organisation-name", help="Creates the organisation with this name if it does not exist.")
+    def add_board_member_command(email: str, name: str, organisation_slug: str, organisation_name: str | None) -> None:
+        """Make someone a member of the club board (how a new deployment gets its first one)."""
+        from tandem.platform.board.operations import add_board_member
+        from tandem.platform.database import db_session
+        from tandem.platform.tenancy import club_scope
+
+        session = db_session()
+        with club_scope(session):
+            try:
+                person = add_board_member(session, email=email, display_name=name,
+                                          organisation_slug=organisation_slug, organisation_name=organisation_name)
+            except ValueError as error:
+                session.rollback()
+                raise click.ClickException(str(error)) from error
+            session.commit()
+        click.echo(f"{person.display_name} <{person.email}> is on the board; they sign in at "
+                   f"{current_app.config['TANDEM'].base_url}/sign-in with an e-mailed link.")
+
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
     @click.argument("queues", nargs=-1)

@@ -72,23 +72,24 @@ def sso_settings() -> str | Response | tuple[str, int]:
     settings = session.scalar(sa.select(OrganisationSSO))
     form = SSOSettingsForm(data=None if request.method == "POST" else _sso_form_defaults(settings))
     check = None
-    if form.validate_on_submit():
-        if form.test.data:
+    if request.method == "POST" and form.test.data:
+        # Testing needs only the issuer (the request's CSRF token is checked for every POST already).
+        if form.issuer.validate(form):
             check = check_provider(form.issuer.data)
+    elif form.validate_on_submit():
+        try:
+            save_sso_settings(
+                session, g.organisation, issuer=form.issuer.data, client_id=form.client_id.data.strip(),
+                client_secret=form.client_secret.data or None, domains=parse_domains(form.domains.data),
+                enabled=form.enabled.data, actor_user_id=current_user.id,
+            )
+        except FieldProblem as problem:
+            session.rollback()
+            getattr(form, problem.field).errors.append(str(problem))
         else:
-            try:
-                save_sso_settings(
-                    session, g.organisation, issuer=form.issuer.data, client_id=form.client_id.data.strip(),
-                    client_secret=form.client_secret.data or None, domains=parse_domains(form.domains.data),
-                    enabled=form.enabled.data, actor_user_id=current_user.id,
-                )
-            except FieldProblem as problem:
-                session.rollback()
-                getattr(form, problem.field).errors.append(str(problem))
-            else:
-                session.commit()
-                flash(_("The sign-in settings are saved."), "success")
-                return redirect(url_for("organisation.sso_settings"))
+            session.commit()
+            flash(_("The sign-in settings are saved."), "success")
+            return redirect(url_for("organisation.sso_settings"))
     status = 400 if form.errors else 200
     return render_template("tenants/sso_settings.html", form=form, settings=settings, check=check,
                            callback=callback_url(g.organisation)), status

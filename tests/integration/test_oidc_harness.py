@@ -337,7 +337,8 @@ def callback_server() -> Iterator[str]:
     """A page for the browser to land on after the provider (the client's redirect_uri)."""
     server = make_server("127.0.0.1", 0, lambda environ, start: Response("signed in", mimetype="text/plain")(
         environ, start), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="oidc-callback", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="oidc-callback",
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/cb"

@@ -234,9 +234,21 @@ function listen(spec) {
       });
     });
     server.on('error', reject);
-    server.listen(Number(spec.port || 0), HOST, () => {
+    server.listen(Number(spec.port || 0), HOST, async () => {
       const issuer = `http://${HOST}:${server.address().port}`;
-      const { provider, accounts } = makeProvider(spec, issuer);
+      let provider;
+      let accounts;
+      try {
+        ({ provider, accounts } = makeProvider(spec, issuer));
+        // Static clients are only checked when first used: check them now, so a bad config fails the start.
+        for (const { client_id: clientId } of spec.clients || []) {
+          if (!await provider.Client.find(String(clientId))) throw new Error(`client ${clientId} not found`);
+        }
+      } catch (error) {
+        server.close();
+        reject(new Error(`issuer ${spec.name}: ${error.message}${error.error_description ? ` (${error.error_description})` : ''}`));
+        return;
+      }
       provider.on('server_error', (ctx, error) => {
         process.stderr.write(`provider.mjs [${spec.name}] server_error: ${error.stack || error}\n`);
       });
@@ -268,13 +280,21 @@ try {
   fail(`cannot start: ${error.stack || error}`);
 }
 
+let stopping = false;
 function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  let open = servers.length;
+  if (open === 0) process.exit(0);
   for (const { server } of servers) {
-    server.closeAllConnections?.();
-    server.close();
+    server.close(() => {
+      open -= 1;
+      if (open === 0) process.exit(0);
+    });
+    server.closeAllConnections();
   }
-  // Nothing should keep the process alive; if something does, do not linger.
-  setTimeout(() => process.exit(0), 2000).unref();
+  // The servers close at once (no connection is kept open); never linger, whatever happens.
+  setTimeout(() => process.exit(0), 1000);
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -11,5 +11,6 @@ identity.add_url_rule("/sign-out", "sign_out", views.sign_out, methods=["POST"])
 
 sso = Blueprint("sso", __name__, url_prefix="/o/<org_slug>/sso")
 sso.url_value_preprocessor(resolve_organisation)
+sso.add_url_rule("/", "continue_", views.sso_continue)
 sso.add_url_rule("/start", "start", views.sso_start)
 sso.add_url_rule("/callback", "callback", views.sso_callback)

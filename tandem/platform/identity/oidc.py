@@ -12,6 +12,7 @@ What is checked, and where:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,12 @@ class SSOClients:
     oauth: OAuth
 
     def client_for(self, settings: OrganisationSSO) -> Any:
-        name = f"org{settings.organisation_id}v{settings.version}"
+        # The name carries the organisation, the settings' version and a fingerprint of what the client is
+        # built from: any change gives a new client (and a flow started with the old one cannot finish).
+        fingerprint = hashlib.sha256(
+            f"{settings.issuer}|{settings.client_id}|".encode() + settings.client_secret_encrypted
+        ).hexdigest()[:12]
+        name = f"org{settings.organisation_id}v{settings.version}-{fingerprint}"
         client = self.oauth.create_client(name)
         if client is None:
             self.oauth.register(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app, g, request
 from flask import session as cookie
 from flask_login import login_user, logout_user
 from sqlalchemy.orm import Session
@@ -21,6 +21,13 @@ from tandem.platform.tenancy import club_scope
 
 COOKIE_KEY = "sid"
 TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _forget_request_caches() -> None:
+    """The cookie was replaced mid-request: what this request derived from the old one must go too
+    (who is signed in, and the CSRF token that forms on the page about to render will carry)."""
+    g.pop("principal", None)
+    g.pop("csrf_token", None)
 
 
 def start_session(session: Session, user: User, method: str) -> UserSession:
@@ -38,6 +45,7 @@ def start_session(session: Session, user: User, method: str) -> UserSession:
     cookie[COOKIE_KEY] = token
     cookie.permanent = False
     login_user(user)
+    _forget_request_caches()
     return record
 
 
@@ -56,6 +64,7 @@ def end_session(session: Session) -> None:
     cookie.clear()
     if language:
         cookie["language"] = language
+    _forget_request_caches()
 
 
 def valid_session_user(session: Session, user_id: int) -> User | None:

@@ -84,7 +84,7 @@ def sign_in() -> str | Response | tuple[str, int]:
         email = form.email.data.strip().lower()
         route = route_for_email(session, email)
         if route.sso is not None and route.organisation is not None and not form.send_link.data:
-            return redirect(url_for("sso.start", org_slug=route.organisation.slug, login_hint=email))
+            return redirect(url_for("sso.continue_", org_slug=route.organisation.slug, login_hint=email))
         request_sign_in_link(session, email, language=current_language())
         session.commit()
         return redirect(url_for("identity.link_sent"))
@@ -135,6 +135,20 @@ def _organisation_sso() -> OrganisationSSO:
     if settings is None:
         abort(404)
     return settings
+
+
+@allow(Role.PUBLIC)
+def sso_continue() -> str:
+    """A page that hands over to the organisation's provider.
+
+    Not a redirect from the sign-in form: browsers apply the CSP's `form-action 'self'` to every redirect
+    after a form is sent, and the provider is another origin. From this page a plain navigation (a link,
+    or the page's own refresh) goes on to `sso.start`.
+    """
+    _organisation_sso()
+    hint = (request.args.get("login_hint") or "").strip()[:320]
+    target = url_for("sso.start", org_slug=g.organisation.slug, **({"login_hint": hint} if hint else {}))
+    return render_template("identity/continue_sso.html", organisation=g.organisation, target=target)
 
 
 @allow(Role.PUBLIC)
