@@ -111,7 +111,7 @@ def _fill(rule, values):
     for argument in rule.arguments:
         if argument not in values:
             pytest.fail(f"the isolation sweep does not know how to fill <{argument}> in {rule.rule}: "
-                        "add it to ID_SOURCES")
+                        "add arrange_foreign() to a module in tests/access")
         path = path.replace(f"<{argument}>", str(values[argument]))
         for converter in ("int", "string", "path"):
             path = path.replace(f"<{converter}:{argument}>", str(values[argument]))
@@ -126,6 +126,13 @@ def test_isolation_sweep_every_tenant_route_with_another_organisations_ids(app, 
     with club_scope(db):
         foreign_admin = db.scalar(sa.select(OrganisationAdmin.id).where(OrganisationAdmin.organisation_id == beta.id))
     foreign_ids = {"participation_id": participations["b"].id, "admin_id": foreign_admin}
+    from tests.access import FOREIGN_ARRANGERS
+
+    context = {"alpha": alpha, "beta": beta, "people": people, "participations": participations,
+               "cohort": participations["a"].cohort}
+    for arrange in FOREIGN_ARRANGERS:
+        foreign_ids.update(arrange(db, context))
+    db.commit()
 
     def snapshot():
         from tandem.tenants.models import OrganisationDomain, OrganisationSSO

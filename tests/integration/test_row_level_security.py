@@ -79,3 +79,26 @@ def test_a_plain_connection_without_settings_sees_no_tenant_rows(app_role_databa
     finally:
         session.close()
         database.dispose()
+
+
+def test_every_tenant_owned_table_has_row_level_security(app_role_database):
+    """A new tenant-owned model without its policy fails here (add it in its migration, as 0003/0004 do)."""
+    import tandem.models  # noqa: F401
+    from tandem.platform.database import Base
+    from tandem.platform.tenancy import TenantOwned
+
+    tenant_tables = {mapper.local_table.name for mapper in Base.registry.mappers
+                     if issubclass(mapper.class_, TenantOwned)}
+    engine = sa.create_engine(app_role_database)
+    try:
+        with engine.connect() as connection:
+            protected = dict(connection.execute(sa.text(
+                "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class "
+                "WHERE relname = ANY(:names)"), {"names": list(tenant_tables)}).all())
+            policies = set(connection.scalars(sa.text(
+                "SELECT tablename FROM pg_policies WHERE policyname = 'tenant_isolation'")))
+    finally:
+        engine.dispose()
+    assert tenant_tables and set(protected) == tenant_tables
+    assert [name for name, on in protected.items() if not on] == []
+    assert tenant_tables <= policies
