@@ -95,3 +95,107 @@ def make_participation(session: Session, user: User, cohort: Cohort,
         session.add(participation)
         session.flush()
     return participation
+
+
+# --- Participant onboarding: the topic catalogue and profiles ---
+
+def make_catalogue_topic(session: Session, label: str | None = None, **fields: Any) -> Any:
+    """A topic of the catalogue, labelled in every language (`label` in English, marked in de and fr)."""
+    from tandem.platform.models import Topic
+
+    n = _n()
+    label = label or f"Topic {n}"
+    with club_scope(session):
+        topic = Topic(slug=fields.pop("slug", f"topic-{n}"), label_en=label,
+                      label_de=fields.pop("label_de", f"{label} (de)"),
+                      label_fr=fields.pop("label_fr", f"{label} (fr)"), **fields)
+        session.add(topic)
+        session.flush()
+    return topic
+
+
+def make_complete_profile(session: Session, participation: Participation, topics: list[Any],
+                          **fields: Any) -> Any:
+    """A complete profile for `participation`: every part filled in, the first three topics ranked 1 to 3."""
+    from tandem.platform.models import Profile, ProfileTopic
+
+    values: dict[str, Any] = dict(languages=["de", "en"], format="both", city="Bern", weekdays=["tue", "thu"],
+                                  career_band="3-5", bio="I work on digital services.", aims="Share what I know.")
+    values.update(fields)
+    with club_scope(session):
+        profile = Profile(participation_id=participation.id, organisation_id=participation.organisation_id,
+                          **values)
+        session.add(profile)
+        for index, topic in enumerate(topics):
+            session.add(ProfileTopic(participation_id=participation.id, organisation_id=participation.organisation_id,
+                                     topic_id=topic.id, rank=index + 1 if index < 3 else None))
+        session.flush()
+    return profile
+
+
+# --- The board: member organisations, exclusions, logos ---
+
+def make_exclusion(session: Session, first: Organisation, second: Organisation, reason: str | None = None) -> Any:
+    """Two organisations never paired, stored once with the smaller id first."""
+    from tandem.platform.models import OrganisationExclusion
+
+    low, high = sorted((first.id, second.id))
+    with club_scope(session):
+        exclusion = OrganisationExclusion(organisation_a_id=low, organisation_b_id=high, reason=reason)
+        session.add(exclusion)
+        session.flush()
+    return exclusion
+
+
+def tiny_png(width: int = 1, height: int = 1) -> bytes:
+    """A real, decodable PNG (RGB, every pixel red), written by hand."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def tiny_jpeg(width: int = 1, height: int = 1) -> bytes:
+    """The head of a baseline JPEG: start of image, JFIF, a frame header with the size, end of image."""
+    import struct
+
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
+def tiny_webp() -> bytes:
+    """A real 1x1 lossless WebP."""
+    return (b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00"
+            b"\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00")
+
+
+# --- Cohorts: quotas and pairs ---
+
+def make_quota(session: Session, cohort: Cohort, organisation: Organisation, mentors: int = 2,
+               mentees: int = 2) -> Any:
+    """How many mentors and mentees `organisation` may nominate for `cohort` (tenant-owned, written in club scope)."""
+    from tandem.platform.models import CohortQuota
+
+    with club_scope(session):
+        quota = CohortQuota(cohort_id=cohort.id, organisation_id=organisation.id, mentors=mentors, mentees=mentees)
+        session.add(quota)
+        session.flush()
+    return quota
+
+
+def make_pair(session: Session, mentor: Participation, mentee: Participation, status: str = "active") -> Any:
+    """A pair of two participations of one cohort, set by the board (no matching run)."""
+    from tandem.platform.models import Pair
+
+    with club_scope(session):
+        pair = Pair(cohort_id=mentor.cohort_id, mentor_participation_id=mentor.id,
+                    mentee_participation_id=mentee.id, status=status)
+        session.add(pair)
+        session.flush()
+    return pair

@@ -59,15 +59,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.board.blueprint import board
+    from tandem.platform.cohorts.blueprint import cohorts
     from tandem.platform.identity.blueprint import identity, sso
     from tandem.platform.participant.blueprint import participant
     from tandem.platform.public.blueprint import public
     from tandem.tenants.blueprint import organisation_area
+    from tandem.tenants.nominations.blueprint import nominations
 
     app.register_blueprint(public)
     app.register_blueprint(board)
+    app.register_blueprint(cohorts)
     app.register_blueprint(participant)
     app.register_blueprint(organisation_area)
+    app.register_blueprint(nominations)
     app.register_blueprint(identity)
     app.register_blueprint(sso)
     if settings.is_demo:

@@ -23,12 +23,10 @@ INVITABLE_STATES = (CohortState.NOMINATIONS_OPEN, CohortState.MATCHING)
 INVITABLE_STATUSES = (ParticipationStatus.NOMINATED, ParticipationStatus.INVITED)
 
 
-def invite_participant(session: Session, participation_id: int, *, actor_user_id: int,
-                       default_language: str) -> Participation:
-    """Send (or send again) the invitation to take part. Mail and audit in the same transaction."""
-    participation = session.get(Participation, participation_id)
-    if participation is None:
-        raise LookupError(participation_id)
+def queue_invitation(session: Session, participation: Participation, *, actor_user_id: int,
+                     default_language: str) -> Participation:
+    """Mark a participation invited and queue its invitation mail and audit event. Does not commit, so
+    that callers can invite many people in one transaction (the CSV import)."""
     if participation.cohort.state not in INVITABLE_STATES:
         raise OperationRefused(_l("invitations are sent while nominations are open"))
     if participation.status not in INVITABLE_STATUSES:
@@ -37,12 +35,11 @@ def invite_participant(session: Session, participation_id: int, *, actor_user_id
     participation.status = ParticipationStatus.INVITED
     participation.invited_at = utcnow()
     person = participation.user
-    language = person.preferred_language or default_language
     queue_mail(
         session,
         template="invitation",
         recipient=person.email,
-        language=language,
+        language=person.preferred_language or default_language,
         kind="invitation",
         organisation_id=participation.organisation_id,
         recipient_user_id=person.id,
@@ -59,6 +56,16 @@ def invite_participant(session: Session, participation_id: int, *, actor_user_id
         target_type="participation",
         target_id=participation.id,
     )
+    return participation
+
+
+def invite_participant(session: Session, participation_id: int, *, actor_user_id: int,
+                       default_language: str) -> Participation:
+    """Send (or send again) the invitation to take part. Mail and audit in the same transaction; commits."""
+    participation = session.get(Participation, participation_id)
+    if participation is None:
+        raise LookupError(participation_id)
+    queue_invitation(session, participation, actor_user_id=actor_user_id, default_language=default_language)
     session.commit()
     return participation
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from rq.cron import CronScheduler
 
+from tandem.platform.participant.reminders import remind_incomplete_profiles
 from tandem.workers.jobs import flush_outbox
 
 
@@ -20,6 +21,8 @@ class PeriodicJob:
 PERIODIC_JOBS = (
     # Pending mail whose send job was lost (Redis restarted, a failed attempt) is picked up again.
     PeriodicJob(flush_outbox, "low", 300),
+    # Participants whose profile is incomplete, 14 and 3 days before their cohort's nomination deadline.
+    PeriodicJob(remind_incomplete_profiles, "low", 3600),
 )
 
 

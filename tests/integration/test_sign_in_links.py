@@ -251,3 +251,11 @@ def test_the_refused_page_of_a_signed_in_person_works_and_its_forms_still_post(a
         assert browser.get("/me/").status_code == 401
     finally:
         application.extensions["tandem.db"].dispose()
+
+
+def test_after_signing_in_people_come_back_to_the_page_they_wanted(client, db, people):
+    assert client.get("/me/?tab=invitations").status_code == 401
+    request_link(client, "lea.keller@stadtwerke.example")
+    token = link_token(db, "lea.keller@stadtwerke.example")
+    response = client.post(f"/sign-in/link/{token}")
+    assert response.headers["Location"] == "/me/?tab=invitations"

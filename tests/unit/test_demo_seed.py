@@ -14,9 +14,11 @@ import tandem.models  # noqa: F401  (every table in Base.metadata)
 from tandem.platform.database import Base, Database
 from tandem.platform.demo.seed import SeedReport, ascii_email_part, seed_demo
 from tandem.platform.models import (
+    OCCUPYING_STATUSES,
     AuditEvent,
     BoardMember,
     Cohort,
+    CohortQuota,
     CohortState,
     MatchingRun,
     MatchingRunStatus,
@@ -26,15 +28,18 @@ from tandem.platform.models import (
     Participation,
     ParticipationRole,
     ParticipationStatus,
+    Profile,
+    ProfileTopic,
     Topic,
     User,
 )
+from tandem.platform.participant.completeness import profile_completeness
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationStatus
 
 TODAY = date(2026, 5, 4)
 COUNTED = (Organisation, OrganisationDomain, User, OrganisationAdmin, BoardMember, Topic, Cohort, Participation,
-           OrganisationExclusion, MatchingRun, Pair, AuditEvent)
+           OrganisationExclusion, MatchingRun, Pair, AuditEvent, CohortQuota, Profile, ProfileTopic)
 
 
 @pytest.fixture
@@ -71,8 +76,10 @@ def test_seeding_twice_creates_nothing_the_second_time(database: Database) -> No
         "topics": after_first["Topic"], "cohorts": after_first["Cohort"],
         "participations": after_first["Participation"], "exclusions": after_first["OrganisationExclusion"],
         "matching_runs": after_first["MatchingRun"], "pairs": after_first["Pair"],
-        "audit_events": after_first["AuditEvent"],
+        "audit_events": after_first["AuditEvent"], "quotas": after_first["CohortQuota"],
+        "profiles": after_first["Profile"], "profile_topics": after_first["ProfileTopic"],
     }
+    assert after_first["CohortQuota"] > 0 and after_first["Profile"] > 0 and after_first["ProfileTopic"] > 0
 
     # Another session, another day: still nothing new.
     with database.sessionmaker() as second:
@@ -90,8 +97,13 @@ def test_a_partly_seeded_database_is_completed_without_duplicates(session: Sessi
         running = session.scalars(sa.select(Cohort).where(Cohort.slug == "cohort-2026")).one()
         one_pair = session.scalars(sa.select(Pair).where(Pair.cohort_id == running.id).limit(1)).one()
         mentee = session.get(Participation, one_pair.mentee_participation_id)
-        session.delete(mentee)  # takes its pair with it
-        session.delete(session.scalars(sa.select(Topic).where(Topic.slug == "sustainability")).one())
+        session.delete(mentee)  # takes its pair, profile and profile topics with it
+        sustainability = session.scalars(sa.select(Topic).where(Topic.slug == "sustainability")).one()
+        session.execute(sa.delete(ProfileTopic).where(ProfileTopic.topic_id == sustainability.id))
+        session.delete(sustainability)
+        session.delete(session.scalars(sa.select(CohortQuota).limit(1)).one())
+        session.delete(session.scalars(sa.select(Profile).where(Profile.participation_id != mentee.id)
+                                       .order_by(Profile.id).limit(1)).one())
         session.delete(session.scalars(sa.select(Cohort).where(Cohort.slug == "cohort-2028")).one())
         session.commit()
     assert counts(session)["Pair"] == full["Pair"] - 1
@@ -100,6 +112,7 @@ def test_a_partly_seeded_database_is_completed_without_duplicates(session: Sessi
 
     assert (report.participations, report.pairs, report.topics, report.cohorts) == (1, 1, 1, 1)
     assert (report.users, report.organisations, report.matching_runs) == (0, 0, 0)
+    assert report.quotas == 1 and report.profiles == 2 and report.profile_topics > 0
     assert counts(session) == full
 
 
@@ -206,3 +219,61 @@ def test_pairs_keep_the_hard_constraints(session: Session) -> None:
             scores = [p.score for p in pairs if p.matching_run_id == run.id]
             assert run.figures["lowest_score"] == min(scores)
             assert run.figures["share_matched"] == 1.0
+
+
+def test_quotas_cover_the_open_and_running_cohorts(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    with club_scope(session):
+        cohorts = {c.slug: c for c in session.scalars(sa.select(Cohort))}
+        orgs = {o.id: o for o in session.scalars(sa.select(Organisation))}
+        quotas = session.scalars(sa.select(CohortQuota)).all()
+        assert {q.cohort_id for q in quotas} == {
+            cohorts["cohort-2026"].id, cohorts["cohort-2027"].id}
+        for cohort in (cohorts["cohort-2026"], cohorts["cohort-2027"]):
+            given = {q.organisation_id: q for q in quotas if q.cohort_id == cohort.id}
+            assert len(given) >= 2
+            assert all(orgs[oid].status == OrganisationStatus.ACTIVE for oid in given)
+            holding = session.execute(
+                sa.select(Participation.organisation_id, Participation.role, sa.func.count())
+                .where(Participation.cohort_id == cohort.id, Participation.status.in_(OCCUPYING_STATUSES))
+                .group_by(Participation.organisation_id, Participation.role)
+            ).all()
+            for organisation_id, role, count in holding:
+                quota = given[organisation_id]
+                assert count <= (quota.mentors if role == ParticipationRole.MENTOR else quota.mentees)
+        running = [q for q in quotas if q.cohort_id == cohorts["cohort-2026"].id]
+        assert sum(q.mentors for q in running) == sum(q.mentees for q in running) == 10  # its ten pairs
+
+        assert cohorts["cohort-2027"].languages == ["de", "fr", "it", "en"]
+        assert cohorts["cohort-2026"].languages == ["de", "fr", "en"]
+        assert cohorts["cohort-2028"].languages == []  # the draft: not decided yet
+
+
+def test_most_people_taking_part_have_complete_profiles(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    with club_scope(session):
+        cohorts = {c.slug: c.id for c in session.scalars(sa.select(Cohort))}
+        taking_part = session.scalars(sa.select(Participation).where(
+            Participation.cohort_id.in_([cohorts["cohort-2026"], cohorts["cohort-2027"]]),
+            Participation.status == ParticipationStatus.ACTIVE)).all()
+        profiles = {p.participation_id: p for p in session.scalars(sa.select(Profile))}
+        topics = {t.id for t in session.scalars(sa.select(Topic))}
+        ranks: dict[int, list[int | None]] = {}
+        for row in session.scalars(sa.select(ProfileTopic)):
+            assert row.topic_id in topics
+            ranks.setdefault(row.participation_id, []).append(row.rank)
+        complete = [p for p in taking_part if profile_completeness(profiles.get(p.id), ranks.get(p.id, [])).complete]
+        incomplete = [p for p in taking_part if p not in complete]
+        assert len(complete) >= 0.8 * len(taking_part)
+        assert 2 <= len(incomplete) <= 5
+        assert any(p.id not in profiles for p in incomplete)  # accepted, profile not started
+        assert any(p.id in profiles for p in incomplete)
+        for participation in complete:
+            assert sorted(r for r in ranks[participation.id] if r is not None) == [1, 2, 3]
+            profile = profiles[participation.id]
+            assert profile.organisation_id == participation.organisation_id
+            assert set(profile.languages) <= {"de", "fr", "it", "en"} and profile.languages
+        # Profiles only for people taking part.
+        active_ids = {p.id for p in session.scalars(sa.select(Participation).where(
+            Participation.status == ParticipationStatus.ACTIVE))}
+        assert set(profiles) <= active_ids

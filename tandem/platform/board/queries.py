@@ -6,14 +6,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from tandem.platform.models import (
     Cohort,
     CohortState,
+    OrganisationExclusion,
     Participation,
     ParticipationRole,
     ParticipationStatus,
+    ProfileTopic,
+    Topic,
     User,
 )
 from tandem.tenants.models import Organisation, OrganisationAdmin
@@ -91,4 +94,47 @@ def organisations_with_admins(session: Session) -> list[OrganisationAdmins]:
     ).all()
     for organisation_id, user in grants:
         rows[organisation_id].admins.append(user)
+    return list(rows.values())
+
+
+def organisation_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every member organisation, for select fields: one query."""
+    return [(oid, name) for oid, name in session.execute(
+        sa.select(Organisation.id, Organisation.name).order_by(Organisation.name))]
+
+
+@dataclass
+class ExclusionRow:
+    exclusion: OrganisationExclusion
+    first: Organisation
+    second: Organisation
+
+
+def exclusion_list(session: Session) -> list[ExclusionRow]:
+    """Every excluded pair with both organisations: one query."""
+    first, second = aliased(Organisation), aliased(Organisation)
+    rows = session.execute(
+        sa.select(OrganisationExclusion, first, second)
+        .join(first, first.id == OrganisationExclusion.organisation_a_id)
+        .join(second, second.id == OrganisationExclusion.organisation_b_id)
+        .order_by(first.name, second.name)
+    ).all()
+    return [ExclusionRow(exclusion=e, first=a, second=b) for e, a, b in rows]
+
+
+@dataclass
+class TopicRow:
+    topic: Topic
+    profiles: int = 0  # how many profiles chose it (club-wide)
+
+
+def topics_with_use(session: Session) -> list[TopicRow]:
+    """The whole catalogue, active topics first, with how often each is chosen: two queries."""
+    rows = {t.id: TopicRow(topic=t) for t in session.scalars(
+        sa.select(Topic).order_by(Topic.is_active.desc(), Topic.label_en))}
+    for topic_id, count in session.execute(
+        sa.select(ProfileTopic.topic_id, sa.func.count(ProfileTopic.id)).group_by(ProfileTopic.topic_id)
+    ):
+        if topic_id in rows:
+            rows[topic_id].profiles = count
     return list(rows.values())

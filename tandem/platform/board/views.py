@@ -1,24 +1,73 @@
-"""The board's pages."""
+"""The board's pages, and the public logos of member organisations."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import hashlib
+
+import sqlalchemy as sa
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
+from tandem.platform.board.forms import (
+    ConfirmForm,
+    ExclusionForm,
+    NewOrganisationForm,
+    NewTopicForm,
+    OrganisationForm,
+    TopicForm,
+)
+from tandem.platform.board.operations import (
+    add_exclusion,
+    create_organisation,
+    create_topic,
+    remove_exclusion,
+    set_organisation_status,
+    set_topic_active,
+    update_organisation,
+    update_topic,
+)
 from tandem.platform.board.queries import (
     LIFECYCLE,
     cohort_summaries,
+    exclusion_list,
     member_organisations,
+    organisation_choices,
     organisations_with_admins,
+    topics_with_use,
 )
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
+from tandem.platform.models import Topic
 from tandem.tenants.forms import AddAdminForm
-from tandem.tenants.models import Organisation
-from tandem.tenants.operations import FieldProblem, grant_org_admin
+from tandem.tenants.models import Organisation, OrganisationStatus
+from tandem.tenants.operations import FieldProblem, OperationRefused, grant_org_admin
+
+Page = str | Response | tuple[str, int]
+LOGO_MAX_AGE = 3600  # seconds; the URL does not change with the logo, so browsers check back hourly
+
+
+def _status(form: FlaskForm) -> int:
+    return 400 if form.errors else 200
+
+
+def _refused(form: FlaskForm, problem: FieldProblem) -> None:
+    db_session().rollback()
+    getattr(form, problem.field).errors.append(str(problem))
+
+
+def _conflict(form: FlaskForm) -> None:
+    """Two people saved at once and the database refused the second: ask to try again."""
+    db_session().rollback()
+    form.form_errors.append(_("Someone changed the same data at the same time. Please check and send again."))
+
+
+def _confirmed() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
 
 
 @allow(Role.BOARD)
@@ -32,19 +81,34 @@ def overview() -> str:
     )
 
 
+# --- Member organisations ---
+
+def _organisations_page(form: AddAdminForm, form_for: int | None) -> str:
+    return render_template("board/organisations.html", rows=organisations_with_admins(db_session()), form=form,
+                           form_for=form_for, confirm_form=ConfirmForm())
+
+
 @allow(Role.BOARD)
 def organisations() -> str:
-    return render_template("board/organisations.html", rows=organisations_with_admins(db_session()),
-                           form=AddAdminForm(), form_for=None)
+    return _organisations_page(AddAdminForm(), None)
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    organisation = db_session().get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def _at(organisation: Organisation) -> str:
+    return url_for("board.organisations", _anchor=f"organisation-{organisation.id}")
 
 
 @allow(Role.BOARD)
-def invite_admin(organisation_id: int) -> str | Response | tuple[str, int]:
+def invite_admin(organisation_id: int) -> Page:
     """The board names an organisation's admin by e-mail (the first one, or another)."""
     session = db_session()
-    organisation = session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = _organisation(organisation_id)
     form = AddAdminForm()
     if form.validate_on_submit():
         try:
@@ -52,12 +116,214 @@ def invite_admin(organisation_id: int) -> str | Response | tuple[str, int]:
                                      display_name=form.display_name.data, actor_user_id=current_user.id,
                                      language=current_language())
         except FieldProblem as problem:
-            session.rollback()
-            getattr(form, problem.field).errors.append(str(problem))
+            _refused(form, problem)
         else:
             session.commit()
             flash(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
                     organisation=organisation.name), "success")
             return redirect(url_for("board.organisations"))
-    return render_template("board/organisations.html", rows=organisations_with_admins(session), form=form,
-                           form_for=organisation.id), 400
+    return _organisations_page(form, organisation.id), 400
+
+
+@allow(Role.BOARD)
+def organisation_new() -> Page:
+    session = db_session()
+    form = NewOrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = create_organisation(
+                session, slug=form.slug.data, name=form.name.data, domains=form.domain_list,
+                logo=form.logo_data, logo_content_type=form.logo_content_type, actor_user_id=current_user.id,
+            )
+        except FieldProblem as problem:
+            _refused(form, problem)
+        except sa.exc.IntegrityError:
+            _conflict(form)
+        else:
+            session.commit()
+            flash(_("%(organisation)s is now a member organisation. Name its first admin below.",
+                    organisation=organisation.name), "success")
+            return redirect(_at(organisation))
+    return render_template("board/organisation_form.html", form=form, organisation=None), _status(form)
+
+
+@allow(Role.BOARD)
+def organisation_edit(organisation_id: int) -> Page:
+    session = db_session()
+    organisation = _organisation(organisation_id)
+    defaults = {"name": organisation.name, "domains": "\n".join(d.domain for d in organisation.domains)}
+    form = OrganisationForm(data=None if request.method == "POST" else defaults)
+    if form.validate_on_submit():
+        try:
+            update_organisation(
+                session, organisation, name=form.name.data, domains=form.domain_list, logo=form.logo_data,
+                logo_content_type=form.logo_content_type, remove_logo=form.remove_logo.data,
+                actor_user_id=current_user.id,
+            )
+        except FieldProblem as problem:
+            _refused(form, problem)
+        except sa.exc.IntegrityError:
+            _conflict(form)
+        else:
+            session.commit()
+            flash(_("The changes to %(organisation)s are saved.", organisation=organisation.name), "success")
+            return redirect(_at(organisation))
+    return render_template("board/organisation_form.html", form=form, organisation=organisation), _status(form)
+
+
+def _change_status(organisation_id: int, status: OrganisationStatus) -> Response:
+    session = db_session()
+    organisation = _organisation(organisation_id)
+    _confirmed()
+    try:
+        changed = set_organisation_status(session, organisation, status, actor_user_id=current_user.id,
+                                          actor_organisation_id=current_user.organisation_id)
+    except OperationRefused as refused:
+        session.rollback()
+        flash(_("Not changed: %(reason)s", reason=str(refused)), "error")
+        return redirect(_at(organisation))
+    session.commit()
+    if not changed:
+        flash(_("Nothing to change: %(organisation)s already has this status.", organisation=organisation.name),
+              "info")
+    elif status == OrganisationStatus.SUSPENDED:
+        flash(_("%(organisation)s is suspended: its people can no longer sign in.",
+                organisation=organisation.name), "success")
+    else:
+        flash(_("%(organisation)s is active again: its people can sign in.", organisation=organisation.name),
+              "success")
+    return redirect(_at(organisation))
+
+
+@allow(Role.BOARD)
+def organisation_suspend(organisation_id: int) -> Response:
+    return _change_status(organisation_id, OrganisationStatus.SUSPENDED)
+
+
+@allow(Role.BOARD)
+def organisation_reactivate(organisation_id: int) -> Response:
+    return _change_status(organisation_id, OrganisationStatus.ACTIVE)
+
+
+@allow(Role.PUBLIC)
+def organisation_logo(organisation_slug: str) -> Response:
+    """A member organisation's logo, with the content type found from its bytes when it was uploaded."""
+    row = db_session().execute(
+        sa.select(Organisation.logo, Organisation.logo_content_type)
+        .where(Organisation.slug == organisation_slug.lower(), Organisation.logo.is_not(None))
+    ).first()
+    if row is None:
+        abort(404)
+    logo, content_type = row
+    response = make_response(logo)
+    response.headers["Content-Type"] = content_type
+    response.headers["Content-Disposition"] = "inline"
+    response.cache_control.public = True
+    response.cache_control.max_age = LOGO_MAX_AGE
+    response.set_etag(hashlib.sha256(logo).hexdigest())
+    return response.make_conditional(request)
+
+
+# --- Exclusions ---
+
+@allow(Role.BOARD)
+def exclusions() -> Page:
+    session = db_session()
+    form = ExclusionForm()
+    form.set_choices(organisation_choices(session))
+    if form.validate_on_submit():
+        try:
+            add_exclusion(session, form.organisation_a.data, form.organisation_b.data, reason=form.reason.data,
+                          actor_user_id=current_user.id)
+        except FieldProblem as problem:
+            _refused(form, problem)
+        except sa.exc.IntegrityError:
+            _conflict(form)
+        else:
+            session.commit()
+            flash(_("The two organisations will never be paired."), "success")
+            return redirect(url_for("board.exclusions"))
+    return render_template("board/exclusions.html", form=form, rows=exclusion_list(session),
+                           confirm_form=ConfirmForm()), _status(form)
+
+
+@allow(Role.BOARD)
+def exclusion_remove(exclusion_id: int) -> Response:
+    session = db_session()
+    _confirmed()
+    try:
+        remove_exclusion(session, exclusion_id, actor_user_id=current_user.id)
+    except LookupError:
+        abort(404)
+    session.commit()
+    flash(_("The exclusion is removed: the two organisations may be paired again."), "success")
+    return redirect(url_for("board.exclusions"))
+
+
+# --- The topic catalogue ---
+
+def _topic(topic_id: int) -> Topic:
+    topic = db_session().get(Topic, topic_id)
+    if topic is None:
+        abort(404)
+    return topic
+
+
+@allow(Role.BOARD)
+def topics() -> Page:
+    session = db_session()
+    form = NewTopicForm()
+    if form.validate_on_submit():
+        try:
+            topic = create_topic(session, slug=form.slug.data, label_de=form.label_de.data,
+                                 label_fr=form.label_fr.data, label_en=form.label_en.data,
+                                 actor_user_id=current_user.id)
+        except FieldProblem as problem:
+            _refused(form, problem)
+        except sa.exc.IntegrityError:
+            _conflict(form)
+        else:
+            session.commit()
+            flash(_("The topic “%(topic)s” is added.", topic=topic.label(current_language())), "success")
+            return redirect(url_for("board.topics"))
+    return render_template("board/topics.html", form=form, rows=topics_with_use(session),
+                           confirm_form=ConfirmForm()), _status(form)
+
+
+@allow(Role.BOARD)
+def topic_edit(topic_id: int) -> Page:
+    session = db_session()
+    topic = _topic(topic_id)
+    defaults = {"label_de": topic.label_de, "label_fr": topic.label_fr, "label_en": topic.label_en}
+    form = TopicForm(data=None if request.method == "POST" else defaults)
+    if form.validate_on_submit():
+        update_topic(session, topic, label_de=form.label_de.data, label_fr=form.label_fr.data,
+                     label_en=form.label_en.data, actor_user_id=current_user.id)
+        session.commit()
+        flash(_("The topic “%(topic)s” is saved.", topic=topic.label(current_language())), "success")
+        return redirect(url_for("board.topics"))
+    return render_template("board/topic_form.html", form=form, topic=topic), _status(form)
+
+
+def _topic_active(topic_id: int, active: bool) -> Response:
+    session = db_session()
+    topic = _topic(topic_id)
+    _confirmed()
+    set_topic_active(session, topic, active, actor_user_id=current_user.id)
+    session.commit()
+    label = topic.label(current_language())
+    if active:
+        flash(_("“%(topic)s” is offered again.", topic=label), "success")
+    else:
+        flash(_("“%(topic)s” is no longer offered. Profiles that chose it keep it.", topic=label), "success")
+    return redirect(url_for("board.topics"))
+
+
+@allow(Role.BOARD)
+def topic_deactivate(topic_id: int) -> Response:
+    return _topic_active(topic_id, False)
+
+
+@allow(Role.BOARD)
+def topic_reactivate(topic_id: int) -> Response:
+    return _topic_active(topic_id, True)

@@ -22,9 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tandem.platform.models import (
+    PROFILE_LANGUAGES,
+    WEEKDAYS,
     AuditEvent,
     BoardMember,
     Cohort,
+    CohortQuota,
     CohortState,
     MatchingRun,
     MatchingRunStatus,
@@ -34,6 +37,8 @@ from tandem.platform.models import (
     Participation,
     ParticipationRole,
     ParticipationStatus,
+    Profile,
+    ProfileTopic,
     Topic,
     User,
 )
@@ -235,13 +240,14 @@ class CohortSpec:
     name: str
     state: str
     venue: str | None
+    languages: tuple[str, ...] = ("de", "fr", "en")
 
 
-PILOT = CohortSpec("pilot-2025", "Pilot 2025", CohortState.ARCHIVED, "Kongresshaus Zürich")
+PILOT = CohortSpec("pilot-2025", "Pilot 2025", CohortState.ARCHIVED, "Kongresshaus Zürich", ("de", "fr"))
 RUNNING = CohortSpec("cohort-2026", "Cohort 2026", CohortState.RUNNING, "Kursaal Bern")
 OPEN = CohortSpec("cohort-2027", "Cohort 2027", CohortState.NOMINATIONS_OPEN,
-                  "SwissTech Convention Center, Lausanne")
-DRAFT = CohortSpec("cohort-2028", "Cohort 2028", CohortState.DRAFT, None)
+                  "SwissTech Convention Center, Lausanne", ("de", "fr", "it", "en"))
+DRAFT = CohortSpec("cohort-2028", "Cohort 2028", CohortState.DRAFT, None, ())
 COHORTS = (PILOT, RUNNING, OPEN, DRAFT)
 
 # Pairs (mentor key, mentee key); everyone in them takes part, active, in that cohort.
@@ -282,6 +288,48 @@ OPEN_NOMINATIONS: tuple[tuple[str, str, str | None], ...] = (
     ("jean-luc.perrin", ParticipationStatus.ACTIVE, None),
 )
 
+# How many mentors and mentees each organisation may nominate for the open cohort: (slug, mentors, mentees).
+# The suspended Medienhaus Aargau has none. The running cohort's quotas are exactly its places (from its pairs).
+OPEN_QUOTAS: tuple[tuple[str, int, int], ...] = (
+    ("alpenbank-zuerich", 2, 2),
+    ("rhein-energie-basel", 1, 2),
+    ("berner-verkehrsbetriebe", 1, 2),
+    ("lemanis-assurances", 2, 2),
+    ("hanse-logistik-hamburg", 2, 1),
+    ("stadtwerke-freiburg", 2, 2),
+    ("bodensee-kliniken", 2, 2),
+)
+
+# Profiles of the people taking part in the running and the open cohort. Most are complete; these are not.
+# None: no profile at all (accepted, not started); otherwise the parts left out.
+INCOMPLETE_PROFILES: dict[str, tuple[str, ...] | None] = {
+    "monika.wyss": ("bio", "aims"),
+    "urs.tobler": ("ranks",),
+    "priya.raman": ("weekdays", "career_band"),
+    "felix.burckhardt": None,
+}
+# Topics offered to fill a top three when a person named only two (the first not yet chosen).
+FALLBACK_TOPICS = ("feedback-culture", "new-work", "digital-tools", "social-media")
+
+BIOS = {
+    "de": "{role} bei {org} in {city}. {topics_de}",
+    "fr": "{role} chez {org} à {city}. {topics_fr}",
+    "en": "{role} at {org} in {city}. {topics_en}",
+}
+ROLE_WORDS = {
+    ("de", MENTOR): "Junge Fachkraft", ("de", MENTEE): "Mitglied der Geschäftsleitung",
+    ("fr", MENTOR): "Jeune professionnel·le", ("fr", MENTEE): "Membre de la direction",
+    ("en", MENTOR): "Young professional", ("en", MENTEE): "Member of the executive board",
+}
+AIMS = {
+    ("de", MENTOR): "Ich möchte zeigen, wie meine Generation arbeitet und kommuniziert.",
+    ("de", MENTEE): "Ich möchte verstehen, was sich in der Arbeitswelt gerade verändert, und es ausprobieren.",
+    ("fr", MENTOR): "Je veux montrer comment ma génération travaille et communique.",
+    ("fr", MENTEE): "Je veux comprendre ce qui change dans le monde du travail et l'essayer.",
+    ("en", MENTOR): "I want to show how my generation works and communicates.",
+    ("en", MENTEE): "I want to understand what is changing in the world of work, and try it out.",
+}
+
 WEIGHTS = {"topics": 0.45, "languages": 0.30, "format": 0.25}
 LANGUAGE_NAMES = {"de": "German", "fr": "French", "en": "English"}
 
@@ -305,6 +353,9 @@ class SeedReport:
     matching_runs: int = 0
     pairs: int = 0
     audit_events: int = 0
+    quotas: int = 0
+    profiles: int = 0
+    profile_topics: int = 0
 
     @property
     def created(self) -> bool:
@@ -425,12 +476,17 @@ def seed_demo(session: Session, *, today: date | None = None) -> SeedReport:
                                               report)
             running = _seed_paired_participants(session, cohorts[RUNNING.slug], RUNNING_PAIRS, users,
                                                 nominator, report)
-            _seed_open_nominations(session, cohorts[OPEN.slug], users, nominator, today, report)
+            open_ = _seed_open_nominations(session, cohorts[OPEN.slug], users, nominator, today, report)
             president = users[BOARD[0].key]
             _seed_matching(session, cohorts[PILOT.slug], PILOT_PAIRS, pilot, excluded, president,
                            PairStatus.ENDED, report)
             _seed_matching(session, cohorts[RUNNING.slug], RUNNING_PAIRS, running, excluded, president,
                            PairStatus.ACTIVE, report)
+            _seed_quotas(session, cohorts[RUNNING.slug], _quotas_from_pairs(RUNNING_PAIRS), orgs, report)
+            _seed_quotas(session, cohorts[OPEN.slug], OPEN_QUOTAS, orgs, report)
+            _seed_profiles(session, running, report)
+            _seed_profiles(session, {k: p for k, p in open_.items() if p.status == ParticipationStatus.ACTIVE},
+                           report)
             session.commit()
         except BaseException:
             session.rollback()
@@ -526,6 +582,7 @@ def _seed_cohorts(session: Session, today: date, report: SeedReport) -> dict[str
             name=spec.name,
             state=spec.state,
             symposium_venue=spec.venue,
+            languages=list(spec.languages),
             meeting_every_min_weeks=3,
             meeting_every_max_weeks=4,
             created_at=_at(opened - timedelta(days=90) if spec is not DRAFT else today - timedelta(days=14)),
@@ -615,12 +672,14 @@ def _seed_open_nominations(
     nominator: dict[str, User],
     today: date,
     report: SeedReport,
-) -> None:
+) -> dict[str, Participation]:
     """A cohort taking nominations: some nominated, some invited, some accepted, some declined."""
     existing = _existing_participations(session, cohort)
+    result: dict[str, Participation] = {}
     for index, (key, status, note) in enumerate(OPEN_NOMINATIONS):
         user, person = users[key], _person(key)
         if user.id in existing:
+            result[key] = existing[user.id]
             continue
         nominated = today - timedelta(days=28 - 2 * index)
         participation = _new_participation(user, cohort, person, nominator[person.org], _at(nominated, 10))
@@ -633,8 +692,10 @@ def _seed_open_nominations(
             participation.consent_version = CONSENT_VERSION
         session.add(participation)
         existing[user.id] = participation
+        result[key] = participation
         report.participations += 1
     session.flush()
+    return result
 
 
 def _seed_matching(
@@ -724,4 +785,103 @@ def _seed_matching(
         ))
         taken.update((mentor.id, mentee.id))
         report.pairs += 1
+    session.flush()
+
+
+def _quotas_from_pairs(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, int, int], ...]:
+    """Quotas that the paired people fill exactly: (organisation slug, mentors, mentees)."""
+    counts: dict[str, list[int]] = {}
+    for mentor_key, mentee_key in pairs:
+        counts.setdefault(_person(mentor_key).org, [0, 0])[0] += 1
+        counts.setdefault(_person(mentee_key).org, [0, 0])[1] += 1
+    return tuple((slug, mentors, mentees) for slug, (mentors, mentees) in sorted(counts.items()))
+
+
+def _seed_quotas(session: Session, cohort: Cohort, quotas: tuple[tuple[str, int, int], ...],
+                 orgs: dict[str, Organisation], report: SeedReport) -> None:
+    """Quotas by their natural key (cohort, organisation); an existing quota is never changed."""
+    existing = set(session.scalars(sa.select(CohortQuota.organisation_id).where(CohortQuota.cohort_id == cohort.id)))
+    for slug, mentors, mentees in quotas:
+        organisation_id = orgs[slug].id
+        if organisation_id not in existing:
+            session.add(CohortQuota(cohort_id=cohort.id, organisation_id=organisation_id, mentors=mentors,
+                                    mentees=mentees))
+            existing.add(organisation_id)
+            report.quotas += 1
+    session.flush()
+
+
+def _profile_topics(person: PersonSpec) -> list[str]:
+    """The person's topics, with a third one added when they named only two (a top three is ranked)."""
+    chosen = list(person.topics)
+    for slug in FALLBACK_TOPICS:
+        if len(chosen) >= 3:
+            break
+        if slug not in chosen:
+            chosen.append(slug)
+    return chosen
+
+
+def _profile_values(person: PersonSpec, index: int, left_out: tuple[str, ...]) -> dict[str, Any]:
+    org = _org_spec(person.org)
+    remote = org.city == "Hamburg"
+    labels = {slug: (de, fr, en) for slug, de, fr, en in TOPICS}
+    topics = [labels[slug] for slug in person.topics]
+    language = person.language if person.language in BIOS else "en"
+    topic_words = {
+        "de": "Themen: " + ", ".join(t[0] for t in topics) + ".",
+        "fr": "Thèmes : " + ", ".join(t[1] for t in topics) + ".",
+        "en": "Topics: " + ", ".join(t[2].lower() for t in topics) + ".",
+    }
+    values: dict[str, Any] = {
+        "languages": [lang for lang in PROFILE_LANGUAGES if lang in person.speaks],
+        "format": "remote" if remote else ("both", "in_person", "both")[index % 3],
+        "city": None if remote else org.city,
+        "weekdays": [WEEKDAYS[index % 5], WEEKDAYS[(index + 2) % 5]],
+        "career_band": ("0-2", "3-5")[index % 2] if person.role == MENTOR else ("11-20", "21+")[index % 2],
+        "bio": BIOS[language].format(role=ROLE_WORDS[(language, person.role)], org=org.name, city=org.city,
+                                     topics_de=topic_words["de"], topics_fr=topic_words["fr"],
+                                     topics_en=topic_words["en"]),
+        "aims": AIMS[(language, person.role)],
+    }
+    for part in left_out:
+        if part in values:
+            values[part] = [] if isinstance(values[part], list) else None
+    return values
+
+
+def _seed_profiles(session: Session, participations: dict[str, Participation], report: SeedReport) -> None:
+    """Profiles and ranked topics of the people taking part, by their natural keys (the participation; the
+    participation and topic). A profile someone changed is left alone; a rank already taken is not given twice."""
+    ids = [p.id for p in participations.values()]
+    topics = {t.slug: t.id for t in session.scalars(sa.select(Topic))}
+    with_profile = set(session.scalars(sa.select(Profile.participation_id).where(Profile.participation_id.in_(ids))))
+    chosen: dict[int, dict[int, int | None]] = {}
+    for participation_id, topic_id, rank in session.execute(
+        sa.select(ProfileTopic.participation_id, ProfileTopic.topic_id, ProfileTopic.rank)
+        .where(ProfileTopic.participation_id.in_(ids))
+    ):
+        chosen.setdefault(participation_id, {})[topic_id] = rank
+    for index, (key, participation) in enumerate(sorted(participations.items())):
+        left_out = INCOMPLETE_PROFILES.get(key, ())
+        if left_out is None:
+            continue
+        person = _person(key)
+        if participation.id not in with_profile:
+            session.add(Profile(participation_id=participation.id, organisation_id=participation.organisation_id,
+                                **_profile_values(person, index, left_out)))
+            with_profile.add(participation.id)
+            report.profiles += 1
+        mine = chosen.setdefault(participation.id, {})
+        for position, slug in enumerate(_profile_topics(person)):
+            topic_id = topics[slug]
+            if topic_id in mine:
+                continue
+            rank = None if "ranks" in left_out or position >= 3 else position + 1
+            if rank in mine.values():
+                rank = None
+            session.add(ProfileTopic(participation_id=participation.id, organisation_id=participation.organisation_id,
+                                     topic_id=topic_id, rank=rank))
+            mine[topic_id] = rank
+            report.profile_topics += 1
     session.flush()

@@ -53,12 +53,17 @@ def home_for(user: User) -> str:
 
 def _signed_in(user: User, method: str) -> Response:
     session = db_session()
+    from flask import session as cookie
+
+    from tandem.platform.public.views import safe_next
+
+    wanted = safe_next(cookie.get("next_after_sign_in"), "")
     start_session(session, user, method)
     audit.record(session, "sign_in.succeeded", actor_user_id=user.id, organisation_id=user.organisation_id,
                  target_type="user", target_id=user.id, details={"method": method})
     session.commit()
     flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-    return redirect(home_for(user))
+    return redirect(wanted or home_for(user))
 
 
 def _refused(refused: SignInRefused, organisation_id: int | None, status: int = 400) -> tuple[str, int]:

@@ -1,23 +1,151 @@
-"""A participant's own pages (their organisation's scope)."""
+"""A participant's own pages (their organisation's scope; their own rows only)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import render_template
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
-from tandem.platform.models import Participation
+from tandem.platform.i18n import current_language
+from tandem.platform.models import Participation, ParticipationStatus
+from tandem.platform.participant.completeness import PARTS
+from tandem.platform.participant.consent import CONSENT_TEMPLATE, CONSENT_VERSION
+from tandem.platform.participant.forms import CHOSEN, TOPIC_PREFIX, AnswerForm, ProfileForm, profile_form_class
+from tandem.platform.participant.labels import (
+    CAREER_BAND_LABELS,
+    FORMAT_LABELS,
+    LANGUAGE_LABELS,
+    WEEKDAY_LABELS,
+    part_label,
+)
+from tandem.platform.participant.operations import (
+    ANSWERABLE_STATES,
+    ANSWERABLE_STATUSES,
+    PROFILE_EDITABLE_STATES,
+    ProfileInput,
+    accept_invitation,
+    decline_invitation,
+    save_profile,
+)
+from tandem.platform.participant.queries import ProfilePage, my_participation, my_participations, profile_page
+from tandem.tenants.operations import OperationRefused
+
+LABELS = {"languages": LANGUAGE_LABELS, "formats": FORMAT_LABELS, "weekdays": WEEKDAY_LABELS,
+          "career_bands": CAREER_BAND_LABELS}
+
+
+def _mine(participation_id: int) -> Participation:
+    participation = my_participation(db_session(), current_user.id, participation_id)
+    if participation is None:
+        abort(404)  # another person's participation does not exist for this person
+    return participation
+
+
+def _can_answer(participation: Participation) -> bool:
+    return participation.status in ANSWERABLE_STATUSES and participation.cohort.state in ANSWERABLE_STATES
 
 
 @allow(Role.PARTICIPANT)
 def home() -> str:
-    participations = db_session().scalars(
-        sa.select(Participation)
-        .options(joinedload(Participation.cohort))
-        .where(Participation.user_id == current_user.id)
-        .order_by(Participation.nominated_at.desc())
-    ).all()
-    return render_template("participant/home.html", participations=participations)
+    return render_template("participant/home.html", rows=my_participations(db_session(), current_user.id),
+                           part_label=part_label)
+
+
+@allow(Role.PARTICIPANT)
+def participation(participation_id: int) -> str:
+    item = _mine(participation_id)
+    return render_template("participant/participation.html", participation=item, cohort=item.cohort,
+                           can_answer=_can_answer(item), form=AnswerForm(), consent_template=CONSENT_TEMPLATE,
+                           consent_version=item.consent_version or CONSENT_VERSION)
+
+
+def _answer(participation_id: int, accept: bool) -> Response:
+    session = db_session()
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    try:
+        if accept:
+            item = accept_invitation(session, participation_id, user_id=current_user.id)
+        else:
+            item = decline_invitation(session, participation_id, user_id=current_user.id,
+                                      default_language=current_app.config["TANDEM"].default_language)
+    except LookupError:
+        abort(404)
+    except OperationRefused as refused:
+        session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("participant.participation", participation_id=participation_id))
+    session.commit()
+    if accept:
+        flash(_("Thank you for taking part in %(cohort)s. Please fill in your profile now: it is what we match you on.",
+                cohort=item.cohort.name), "success")
+        return redirect(url_for("participant.profile", participation_id=item.id))
+    flash(_("You declined to take part in %(cohort)s. Your organisation has been told.", cohort=item.cohort.name),
+          "info")
+    return redirect(url_for("participant.home"))
+
+
+@allow(Role.PARTICIPANT)
+def accept(participation_id: int) -> Response:
+    return _answer(participation_id, accept=True)
+
+
+@allow(Role.PARTICIPANT)
+def decline(participation_id: int) -> Response:
+    return _answer(participation_id, accept=False)
+
+
+def _form_defaults(page: ProfilePage) -> dict[str, object]:
+    values: dict[str, object] = {
+        f"{TOPIC_PREFIX}{topic_id}": (str(rank) if rank else CHOSEN) for topic_id, rank in page.chosen.items()
+    }
+    profile = page.profile
+    if profile is not None:
+        values.update(languages=profile.languages, format=profile.format, city=profile.city or "",
+                      weekdays=profile.weekdays, career_band=profile.career_band, bio=profile.bio or "",
+                      aims=profile.aims or "")
+    return values
+
+
+def _profile_input(form: ProfileForm) -> ProfileInput:
+    return ProfileInput(topics=form.chosen_topics(), languages=form.languages.data, format=form.format.data,
+                        city=form.city.data, weekdays=form.weekdays.data, career_band=form.career_band.data,
+                        bio=form.bio.data, aims=form.aims.data)
+
+
+@allow(Role.PARTICIPANT)
+def profile(participation_id: int) -> str | Response | tuple[str, int]:
+    session = db_session()
+    item = _mine(participation_id)
+    if item.status != ParticipationStatus.ACTIVE:
+        flash(_("Accept the invitation before you fill in your profile."), "info")
+        return redirect(url_for("participant.participation", participation_id=item.id))
+    language = current_language()
+    page = profile_page(session, item, language)
+    editable = item.cohort.state in PROFILE_EDITABLE_STATES
+    form_class = profile_form_class(page.topics, language)
+    form = form_class(data=None if request.method == "POST" else _form_defaults(page),
+                      cohort_languages=item.cohort.languages or (), role=item.role)
+    if request.method == "POST":
+        if not editable:
+            flash(_("Profiles cannot be changed any more: the matching for this cohort has started."), "error")
+            return redirect(url_for("participant.profile", participation_id=item.id))
+        if form.validate_on_submit():
+            try:
+                save_profile(session, item, _profile_input(form), user_id=current_user.id)
+            except OperationRefused as refused:
+                session.rollback()
+                flash(str(refused), "error")
+                return redirect(url_for("participant.participation", participation_id=item.id))
+            session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("participant.profile", participation_id=item.id))
+        session.rollback()
+    return render_template(
+        "participant/profile.html", participation=item, cohort=item.cohort, form=form, page=page,
+        completeness=page.completeness, editable=editable, labels=LABELS, part_label=part_label, parts=PARTS,
+        cohort_languages=", ".join(str(LANGUAGE_LABELS.get(code, code)) for code in item.cohort.languages or ()),
+    ), (400 if form.errors else 200)

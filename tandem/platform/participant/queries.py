@@ -1,0 +1,77 @@
+"""Read models of the participant area: a fixed number of queries, however many rows.
+
+The request's scope is the person's organisation; every query here also filters by the person, so that a
+participant sees their own participations only, never a colleague's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from tandem.platform.models import Participation, Profile, ProfileTopic, Topic
+from tandem.platform.participant.completeness import Completeness, profile_completeness
+
+
+@dataclass
+class MyParticipation:
+    participation: Participation
+    completeness: Completeness
+
+
+def completeness_of(session: Session, participation_ids: Sequence[int]) -> dict[int, Completeness]:
+    """The profile completeness of each participation: two queries, however many participations."""
+    ids = list(participation_ids)
+    profiles = {p.participation_id: p for p in session.scalars(
+        sa.select(Profile).where(Profile.participation_id.in_(ids)))}
+    ranks: dict[int, list[int | None]] = defaultdict(list)
+    for participation_id, rank in session.execute(
+        sa.select(ProfileTopic.participation_id, ProfileTopic.rank).where(ProfileTopic.participation_id.in_(ids))
+    ):
+        ranks[participation_id].append(rank)
+    return {pid: profile_completeness(profiles.get(pid), ranks.get(pid, [])) for pid in ids}
+
+
+def my_participations(session: Session, user_id: int) -> list[MyParticipation]:
+    """The person's participations, newest first, with their profile's completeness: three queries."""
+    participations = session.scalars(
+        sa.select(Participation)
+        .options(joinedload(Participation.cohort))
+        .where(Participation.user_id == user_id)
+        .order_by(Participation.nominated_at.desc(), Participation.id.desc())
+    ).all()
+    completeness = completeness_of(session, [p.id for p in participations])
+    return [MyParticipation(p, completeness[p.id]) for p in participations]
+
+
+def my_participation(session: Session, user_id: int, participation_id: int) -> Participation | None:
+    """One of the person's own participations (None for anyone else's, in any organisation)."""
+    return session.scalar(
+        sa.select(Participation)
+        .options(joinedload(Participation.cohort))
+        .where(Participation.id == participation_id, Participation.user_id == user_id)
+    )
+
+
+@dataclass
+class ProfilePage:
+    profile: Profile | None
+    topics: list[Topic]
+    chosen: dict[int, int | None]  # topic id -> rank (None: chosen without a rank)
+    completeness: Completeness
+
+
+def profile_page(session: Session, participation: Participation, language: str) -> ProfilePage:
+    """The profile, its topics and the active topic catalogue (labels sorted in `language`)."""
+    profile = session.scalar(sa.select(Profile).where(Profile.participation_id == participation.id))
+    chosen = dict(session.execute(
+        sa.select(ProfileTopic.topic_id, ProfileTopic.rank).where(ProfileTopic.participation_id == participation.id)
+    ).all())
+    topics = sorted(session.scalars(sa.select(Topic).where(Topic.is_active.is_(True))),
+                    key=lambda topic: topic.label(language).casefold())
+    return ProfilePage(profile=profile, topics=topics, chosen=chosen,
+                       completeness=profile_completeness(profile, list(chosen.values())))

@@ -1,0 +1,1 @@
+"""The organisation admin's nominations: one by one with a form, or many from a CSV file; withdrawing."""

@@ -1,0 +1,305 @@
+"""Reading and checking a nominations CSV file: pure, no Flask and no database.
+
+`parse_csv(data)` reads the bytes (UTF-8 with or without BOM; comma or semicolon, told from the header line;
+quoted fields; CRLF or LF) into raw rows. `validate(parsed, context)` checks every row against the
+organisation's domains, the cohorts, the quotas and the people already nominated (all in `ImportContext`,
+loaded by the caller) and returns the rows that would be created and every problem found.
+
+A problem names the line as it is in the file (1 is the header), the column, a code and its parameters;
+`tandem.tenants.nominations.messages.problem_text` turns it into words in the reader's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 1000
+MAX_NAME = 200
+MAX_EMAIL = 320
+MAX_NOTE = 500
+
+COLUMNS = ("name", "email", "role", "cohort", "note")
+REQUIRED_COLUMNS = ("name", "email", "role", "cohort")
+ROLES = ("mentor", "mentee")
+BOM = "\ufeff"
+
+# Statuses that hold a place in the quota (tandem.platform.models.OCCUPYING_STATUSES, as plain strings).
+OCCUPYING = ("nominated", "invited", "active")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None  # as in the file (the header is line 1); None: the file as a whole
+    column: str | None
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    line: int
+    values: Mapping[str, str]  # column -> value as written (stripped)
+    extra: bool = False  # more values than columns
+
+
+@dataclass
+class ParsedFile:
+    rows: list[RawRow]
+    problems: list[Problem]
+
+    @property
+    def emails(self) -> set[str]:
+        return {normal_email(row.values.get("email", "")) for row in self.rows} - {""}
+
+
+@dataclass(frozen=True)
+class CohortInfo:
+    id: int
+    slug: str
+    name: str
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class ExistingPerson:
+    user_id: int
+    display_name: str
+    is_active: bool = True
+
+
+@dataclass
+class ImportContext:
+    """What the checks need to know, loaded by the caller for the organisation and the file's addresses."""
+
+    domains: frozenset[str]
+    cohorts: Mapping[str, CohortInfo]  # every cohort, by slug
+    quotas: Mapping[tuple[int, str], int] = field(default_factory=dict)  # (cohort id, role) -> places
+    held: Mapping[tuple[int, str], int] = field(default_factory=dict)  # (cohort id, role) -> places held
+    people: Mapping[str, ExistingPerson] = field(default_factory=dict)  # this organisation's, by e-mail
+    participations: Mapping[tuple[str, int], str] = field(default_factory=dict)  # (e-mail, cohort id) -> status
+    foreign_emails: frozenset[str] = frozenset()  # addresses of people of other organisations
+
+
+@dataclass(frozen=True)
+class NominationRow:
+    line: int
+    name: str
+    email: str
+    role: str
+    cohort: CohortInfo
+    note: str | None
+    existing: ExistingPerson | None = None
+
+
+@dataclass
+class Report:
+    rows: list[NominationRow]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def normal_email(value: str) -> str:
+    return (value or "").strip().lower()
+
+
+def template_csv(domain: str = "example.org", cohort_slug: str = "cohort-2027") -> bytes:
+    """The file to fill in: UTF-8 with BOM (spreadsheet programs then read the accents right), CRLF,
+    the header and one example row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(["Lea Müller", f"lea.mueller@{domain}", "mentor", cohort_slug, "Social media team"])
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+def decode(data: bytes) -> tuple[str | None, Problem | None]:
+    """The text of the file, or the problem that it is not UTF-8 (with the line of the first bad byte)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, Problem(data.count(b"\n", 0, error.start) + 1, None, "encoding")
+    return text.removeprefix(BOM), None
+
+
+def detect_separator(header_line: str) -> str:
+    """Semicolon when the header line has more semicolons than commas (German locales), else comma."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def parse_csv(data: bytes | str) -> ParsedFile:
+    """Read the file into rows of values by column. Problems of the file as a whole stop the reading."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            return ParsedFile([], [Problem(None, None, "too_large", {"limit_kb": MAX_BYTES // 1024})])
+        text, problem = decode(data)
+        if problem:
+            return ParsedFile([], [problem])
+    else:
+        text = data.removeprefix(BOM)
+        if len(text.encode("utf-8")) > MAX_BYTES:
+            return ParsedFile([], [Problem(None, None, "too_large", {"limit_kb": MAX_BYTES // 1024})])
+    assert text is not None
+    if not text.strip():
+        return ParsedFile([], [Problem(None, None, "empty")])
+    if "\x00" in text:
+        return ParsedFile([], [Problem(text.count("\n", 0, text.index("\x00")) + 1, None, "malformed")])
+
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_separator(lines[first]),
+                        skipinitialspace=True)
+    header: list[str] | None = None
+    header_line = 0
+    rows: list[RawRow] = []
+    previous_end = 0
+    try:
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not any(value.strip() for value in record):
+                continue
+            if header is None:
+                header, header_line = [value.strip().lower() for value in record], start
+                continue
+            if len(rows) >= MAX_ROWS:
+                return ParsedFile([], [Problem(start, None, "too_many_rows", {"limit": MAX_ROWS})])
+            values = {}
+            for index, value in enumerate(record[:len(header)]):
+                if header[index] in COLUMNS and header[index] not in values:
+                    values[header[index]] = value.strip()
+            extra = any(value.strip() for value in record[len(header):])
+            rows.append(RawRow(line=start, values=values, extra=extra))
+    except csv.Error:
+        return ParsedFile([], [Problem(previous_end + 1, None, "malformed")])
+
+    assert header is not None
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        return ParsedFile([], [Problem(header_line, column, "missing_column") for column in missing])
+    if not rows:
+        return ParsedFile([], [Problem(None, None, "no_rows")])
+    return ParsedFile(rows, [])
+
+
+def _email_problem(email: str) -> str | None:
+    if not email:
+        return "required"
+    if len(email) > MAX_EMAIL:
+        return "too_long"
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return "email_syntax"
+    return None
+
+
+def check_row(values: Mapping[str, str], line: int, context: ImportContext) -> tuple[NominationRow | None,
+                                                                                       list[Problem]]:
+    """One row's own checks (everything but duplicates within the file and the quota)."""
+    problems: list[Problem] = []
+
+    def refuse(column: str, code: str, **params: Any) -> None:
+        problems.append(Problem(line, column, code, params))
+
+    name = " ".join((values.get("name") or "").split())
+    if not name:
+        refuse("name", "required")
+    elif len(name) > MAX_NAME:
+        refuse("name", "too_long", limit=MAX_NAME)
+
+    email = normal_email(values.get("email", ""))
+    existing = context.people.get(email)
+    email_code = _email_problem(email)
+    if email_code:
+        refuse("email", email_code, limit=MAX_EMAIL)
+    elif email.rpartition("@")[2] not in context.domains:
+        refuse("email", "email_domain", domains=", ".join(sorted(context.domains)))
+    elif email in context.foreign_emails:
+        refuse("email", "email_other_organisation")
+    elif existing is not None and not existing.is_active:
+        refuse("email", "person_inactive", name=existing.display_name)
+
+    role = (values.get("role") or "").strip().lower()
+    if not role:
+        refuse("role", "required")
+    elif role not in ROLES:
+        refuse("role", "role", value=values.get("role", ""))
+
+    slug = (values.get("cohort") or "").strip().lower()
+    cohort = context.cohorts.get(slug)
+    if not slug:
+        refuse("cohort", "required")
+    elif cohort is None:
+        refuse("cohort", "cohort_unknown", value=values.get("cohort", ""))
+    elif not cohort.is_open:
+        refuse("cohort", "cohort_not_open", cohort=cohort.name)
+    elif not email_code:
+        status = context.participations.get((email, cohort.id))
+        if status is not None:
+            refuse("email", "already_in_cohort", cohort=cohort.name, status=status)
+
+    note = (values.get("note") or "").strip()
+    if len(note) > MAX_NOTE:
+        refuse("note", "too_long", limit=MAX_NOTE)
+
+    if problems or cohort is None:
+        return None, problems
+    return NominationRow(line=line, name=name, email=email, role=role, cohort=cohort, note=note or None,
+                         existing=existing), problems
+
+
+def quota_problem(row: NominationRow, context: ImportContext, taking: int) -> Problem | None:
+    """Whether the quota has a place for `row` when `taking` places of its kind are already taken in the file."""
+    places = context.quotas.get((row.cohort.id, row.role), 0)
+    if places <= 0:
+        return Problem(row.line, "role", "no_quota", {"cohort": row.cohort.name, "role": row.role})
+    if context.held.get((row.cohort.id, row.role), 0) + taking >= places:
+        return Problem(row.line, "role", "quota_full",
+                       {"cohort": row.cohort.name, "role": row.role, "places": places})
+    return None
+
+
+def validate(parsed: ParsedFile, context: ImportContext) -> Report:
+    """Check every row; rows are returned only if they pass every check, with all problems in file order."""
+    problems = list(parsed.problems)
+    rows: list[NominationRow] = []
+    first_line: dict[tuple[str, str], int] = {}
+    taken: Counter[tuple[int, str]] = Counter()
+    for raw in parsed.rows:
+        row, row_problems = check_row(raw.values, raw.line, context)
+        if raw.extra:
+            row_problems.append(Problem(raw.line, None, "extra_values"))
+        email, slug = normal_email(raw.values.get("email", "")), (raw.values.get("cohort") or "").strip().lower()
+        if email and slug:
+            if (email, slug) in first_line:
+                row_problems.append(Problem(raw.line, "email", "duplicate", {"line": first_line[(email, slug)]}))
+            else:
+                first_line[(email, slug)] = raw.line
+        if row is not None and not row_problems:
+            full = quota_problem(row, context, taken[(row.cohort.id, row.role)])
+            if full:
+                row_problems.append(full)
+            else:
+                taken[(row.cohort.id, row.role)] += 1
+                rows.append(row)
+        problems.extend(row_problems)
+    return Report(rows=rows, problems=problems)
+
+
+def check(data: bytes | str, load_context: Any) -> Report:
+    """Parse and validate; `load_context(emails)` returns the ImportContext for the file's addresses."""
+    parsed = parse_csv(data)
+    if parsed.problems and not parsed.rows:
+        return Report(rows=[], problems=parsed.problems)
+    return validate(parsed, load_context(parsed.emails))
+

@@ -1,0 +1,169 @@
+"""Read models for the organisation admin's nominations (the request's tenant scope is the organisation's).
+
+A fixed number of queries each, whatever the number of cohorts, people or rows in a file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tandem.platform.models import (
+    OCCUPYING_STATUSES,
+    Cohort,
+    CohortQuota,
+    CohortState,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+    Profile,
+    ProfileTopic,
+    User,
+)
+from tandem.platform.participant.completeness import Completeness, profile_completeness
+from tandem.platform.tenancy import club_scope
+from tandem.tenants.models import Organisation
+from tandem.tenants.nominations.csv_import import CohortInfo, ExistingPerson, ImportContext
+
+ROLES = (ParticipationRole.MENTOR, ParticipationRole.MENTEE)
+# Cohorts whose nominations the organisation admin still manages: open ones, and those being matched
+# (withdrawing and inviting again are still possible then).
+MANAGED_STATES = (CohortState.NOMINATIONS_OPEN, CohortState.MATCHING)
+WITHDRAWABLE_STATUSES = OCCUPYING_STATUSES
+
+
+def open_cohorts(session: Session) -> list[Cohort]:
+    """Cohorts that take nominations now, the next deadline first. Cohorts are club-level: not scoped."""
+    return list(session.scalars(
+        sa.select(Cohort).where(Cohort.state == CohortState.NOMINATIONS_OPEN)
+        .order_by(Cohort.nomination_deadline.is_(None), Cohort.nomination_deadline, Cohort.name)
+    ))
+
+
+def import_context(session: Session, organisation: Organisation, emails: Iterable[str], *,
+                   lock: bool = False) -> ImportContext:
+    """What the nomination checks need, for the organisation and the given addresses: six queries.
+
+    With `lock`, the organisation's quota rows are locked until the transaction ends (PostgreSQL), so that
+    two nominations at the same moment cannot both take the last place.
+    """
+    emails = sorted(set(emails))
+    cohorts = list(session.scalars(sa.select(Cohort)))
+    infos = {c.slug: CohortInfo(id=c.id, slug=c.slug, name=c.name, is_open=c.state == CohortState.NOMINATIONS_OPEN)
+             for c in cohorts}
+    open_ids = [c.id for c in cohorts if c.state == CohortState.NOMINATIONS_OPEN]
+    quota_query = sa.select(CohortQuota).where(CohortQuota.cohort_id.in_(open_ids))
+    if lock:
+        quota_query = quota_query.with_for_update()
+    quotas: dict[tuple[int, str], int] = {}
+    for quota in session.scalars(quota_query):
+        quotas[(quota.cohort_id, ParticipationRole.MENTOR.value)] = quota.mentors
+        quotas[(quota.cohort_id, ParticipationRole.MENTEE.value)] = quota.mentees
+    held = {(cohort_id, role): count for cohort_id, role, count in session.execute(
+        sa.select(Participation.cohort_id, Participation.role, sa.func.count(Participation.id))
+        .where(Participation.cohort_id.in_(open_ids), Participation.status.in_(OCCUPYING_STATUSES))
+        .group_by(Participation.cohort_id, Participation.role)
+    )}
+    people: dict[str, ExistingPerson] = {}
+    participations: dict[tuple[str, int], str] = {}
+    foreign: frozenset[str] = frozenset()
+    if emails:
+        for user in session.scalars(sa.select(User).where(User.email.in_(emails))):
+            people[user.email] = ExistingPerson(user_id=user.id, display_name=user.display_name,
+                                                is_active=user.is_active)
+        for email, cohort_id, status in session.execute(
+            sa.select(User.email, Participation.cohort_id, Participation.status)
+            .join(User, User.id == Participation.user_id).where(User.email.in_(emails))
+        ):
+            participations[(email, cohort_id)] = status
+        # Addresses of other organisations' people: a club-wide look-up, on purpose, that only says "taken".
+        with club_scope(session):
+            foreign = frozenset(session.scalars(
+                sa.select(User.email).where(User.email.in_(emails), User.organisation_id != organisation.id)
+            ))
+    return ImportContext(domains=frozenset(d.domain for d in organisation.domains), cohorts=infos,
+                         quotas=quotas, held=held, people=people, participations=participations,
+                         foreign_emails=foreign)
+
+
+@dataclass
+class Nomination:
+    participation: Participation
+    person: User
+    completeness: Completeness
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.participation.status in WITHDRAWABLE_STATUSES
+
+    @property
+    def can_invite(self) -> bool:
+        return self.participation.status in (ParticipationStatus.NOMINATED, ParticipationStatus.INVITED)
+
+
+@dataclass
+class RolePlaces:
+    quota: int = 0
+    held: int = 0
+
+    @property
+    def left(self) -> int:
+        return max(self.quota - self.held, 0)
+
+
+@dataclass
+class CohortNominations:
+    cohort: Cohort
+    places: dict[str, RolePlaces] = field(default_factory=lambda: {r: RolePlaces() for r in ROLES})
+    nominations: list[Nomination] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.cohort.state == CohortState.NOMINATIONS_OPEN
+
+    @property
+    def places_left(self) -> int:
+        return sum(p.left for p in self.places.values())
+
+
+def nominations_overview(session: Session) -> list[CohortNominations]:
+    """Per managed cohort: the organisation's quota used and left per role, and its nominations with their
+    profile completeness. Five queries, whatever the number of cohorts and people."""
+    cohorts = list(session.scalars(
+        sa.select(Cohort).where(Cohort.state.in_(MANAGED_STATES))
+        .order_by(Cohort.state != CohortState.NOMINATIONS_OPEN, Cohort.nomination_deadline.is_(None),
+                  Cohort.nomination_deadline, Cohort.name)
+    ))
+    views = {c.id: CohortNominations(cohort=c) for c in cohorts}
+    if not views:
+        return []
+    ids = list(views)
+    for quota in session.scalars(sa.select(CohortQuota).where(CohortQuota.cohort_id.in_(ids))):
+        views[quota.cohort_id].places[ParticipationRole.MENTOR].quota = quota.mentors
+        views[quota.cohort_id].places[ParticipationRole.MENTEE].quota = quota.mentees
+    rows = session.execute(
+        sa.select(Participation, User).join(User, User.id == Participation.user_id)
+        .where(Participation.cohort_id.in_(ids))
+        .order_by(Participation.role, User.display_name, Participation.id)
+    ).all()
+    in_managed = sa.select(Participation.id).where(Participation.cohort_id.in_(ids)).scalar_subquery()
+    profiles = {p.participation_id: p for p in session.scalars(
+        sa.select(Profile).where(Profile.participation_id.in_(in_managed)))}
+    ranks: dict[int, list[int | None]] = defaultdict(list)
+    for participation_id, rank in session.execute(
+        sa.select(ProfileTopic.participation_id, ProfileTopic.rank).where(ProfileTopic.participation_id.in_(in_managed))
+    ):
+        ranks[participation_id].append(rank)
+    for participation, person in rows:
+        view = views[participation.cohort_id]
+        if participation.status in OCCUPYING_STATUSES:
+            view.places[participation.role].held += 1
+        view.nominations.append(Nomination(
+            participation=participation, person=person,
+            completeness=profile_completeness(profiles.get(participation.id), ranks.get(participation.id, [])),
+        ))
+    return list(views.values())

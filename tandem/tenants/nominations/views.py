@@ -1,0 +1,191 @@
+"""The organisation admin's nominations: `/o/<org_slug>/nominations/...` (the organisation's tenant scope)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from tandem.platform.access import Role, allow
+from tandem.platform.database import db_session
+from tandem.tenants.nominations import csv_import
+from tandem.tenants.nominations.csv_import import NominationRow, Problem
+from tandem.tenants.nominations.forms import (
+    ConfirmImportForm,
+    InviteForm,
+    NominationForm,
+    UploadForm,
+    WithdrawForm,
+)
+from tandem.tenants.nominations.messages import problem_text
+from tandem.tenants.nominations.operations import (
+    NominationProblems,
+    check_file,
+    import_file,
+    invite_again,
+    withdraw_nomination,
+)
+from tandem.tenants.nominations.operations import (
+    nominate as nominate_person,
+)
+from tandem.tenants.nominations.queries import nominations_overview, open_cohorts
+from tandem.tenants.operations import OperationRefused
+
+# The confirm form carries a whole checked file back (up to 1 MB, more once the browser has encoded it).
+CONFIRM_FORM_MEMORY = 4 * csv_import.MAX_BYTES
+
+
+def allow_large_confirm_form(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """Raise the form size limit for the import's confirm step only. It runs as a URL value preprocessor,
+    before the CSRF check (an app-wide before_request hook) reads the form."""
+    if endpoint == "nominations.confirm_import":
+        request.max_form_memory_size = CONFIRM_FORM_MEMORY
+
+
+def _default_language() -> str:
+    return current_app.config["TANDEM"].default_language
+
+
+@allow(Role.ORG_ADMIN)
+def index() -> str:
+    return render_template("tenants/nominations/index.html", cohorts=nominations_overview(db_session()),
+                           withdraw_form=WithdrawForm(), invite_form=InviteForm())
+
+
+@allow(Role.ORG_ADMIN)
+def nominate() -> str | Response | tuple[str, int]:
+    session = db_session()
+    cohorts = open_cohorts(session)
+    form = NominationForm(data=None if request.method == "POST" else {
+        "cohort": request.args.get("cohort", ""), "role": request.args.get("role", ""),
+    })
+    form.cohort.choices = [SelectChoice("", _("Choose a cohort"))] + [SelectChoice(c.slug, c.name) for c in cohorts]
+    if cohorts and form.validate_on_submit():
+        values = {"name": form.name.data, "email": form.email.data, "role": form.role.data,
+                  "cohort": form.cohort.data, "note": form.note.data or ""}
+        try:
+            participation = nominate_person(session, g.organisation, values, actor_user_id=current_user.id,
+                                            default_language=_default_language())
+        except NominationProblems as refused:
+            session.rollback()
+            for problem in refused.problems:
+                field = getattr(form, problem.column or "", None)
+                (field.errors if field is not None else form.form_errors).append(problem_text(problem))
+        except OperationRefused as refused:
+            session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            flash(_("%(name)s is nominated for %(cohort)s; the invitation is on its way.",
+                    name=participation.user.display_name, cohort=participation.cohort.name), "success")
+            return redirect(url_for("nominations.index"))
+    elif request.method == "POST" and not cohorts:
+        form.form_errors.append(_("No cohort takes nominations now."))
+    status = 400 if form.errors else 200
+    return render_template("tenants/nominations/form.html", form=form, cohorts=cohorts), status
+
+
+@allow(Role.ORG_ADMIN)
+def csv_template() -> Response:
+    cohorts = open_cohorts(db_session())
+    domains = [d.domain for d in g.organisation.domains]
+    body = csv_import.template_csv(domain=domains[0] if domains else "example.org",
+                                   cohort_slug=cohorts[0].slug if cohorts else "cohort-2027")
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": "attachment; filename=nominations-template.csv",
+    })
+
+
+def _problem_rows(problems: list[Problem]) -> list[dict[str, Any]]:
+    """Each problem with its line and column as written in the file (the column's CSV name)."""
+    return [{"line": p.line, "column": p.column, "text": problem_text(p)} for p in problems]
+
+
+def _preview(rows: list[NominationRow], problems: list[Problem], text: str | None,
+             upload_form: UploadForm | None = None) -> tuple[str, int]:
+    confirm_form = ConfirmImportForm() if text is not None and not problems and rows else None
+    return render_template(
+        "tenants/nominations/preview.html", rows=rows, problems=_problem_rows(problems),
+        confirm_form=confirm_form, csv_text=text, upload_form=upload_form or UploadForm(formdata=None),
+        max_rows=csv_import.MAX_ROWS,
+    ), (400 if problems or not rows else 200)
+
+
+@allow(Role.ORG_ADMIN)
+def upload() -> str | tuple[str, int]:
+    form = UploadForm()
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("tenants/nominations/upload.html", form=form, cohorts=open_cohorts(db_session()),
+                               max_rows=csv_import.MAX_ROWS), status
+    # Read one byte more than allowed: enough to tell that the file is too large.
+    data = form.file.data.stream.read(csv_import.MAX_BYTES + 1)
+    report = check_file(db_session(), g.organisation, data)
+    text = None
+    if report.ok:
+        text, _problem = csv_import.decode(data)
+    return _preview(report.rows, report.problems, text)
+
+
+@allow(Role.ORG_ADMIN)
+def confirm_import() -> Response | tuple[str, int]:
+    session = db_session()
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    # Whatever came back is checked again in full: the client is not trusted with the preview.
+    text = form.csv_text.data.replace("\r\n", "\n")
+    try:
+        created = import_file(session, g.organisation, text, actor_user_id=current_user.id,
+                              default_language=_default_language())
+    except NominationProblems as refused:
+        session.rollback()
+        flash(_("Nobody was nominated: the file has problems now. Correct them and upload the file again."),
+              "error")
+        return _preview(refused.rows, refused.problems, None)
+    session.commit()
+    flash(ngettext("%(num)d person is nominated; the invitation is on its way.",
+                   "%(num)d people are nominated; their invitations are on their way.", len(created)), "success")
+    return redirect(url_for("nominations.index"))
+
+
+@allow(Role.ORG_ADMIN)
+def withdraw(participation_id: int) -> Response:
+    session = db_session()
+    if not WithdrawForm().validate_on_submit():
+        abort(400)
+    try:
+        participation = withdraw_nomination(session, participation_id, actor_user_id=current_user.id)
+    except LookupError:
+        abort(404)
+    except OperationRefused as refused:
+        session.rollback()
+        flash(_("Not withdrawn: %(reason)s", reason=str(refused)), "error")
+    else:
+        session.commit()
+        flash(_("The nomination of %(name)s for %(cohort)s is withdrawn; the place is free again.",
+                name=participation.user.display_name, cohort=participation.cohort.name), "success")
+    return redirect(url_for("nominations.index"))
+
+
+@allow(Role.ORG_ADMIN)
+def invite(participation_id: int) -> Response:
+    session = db_session()
+    if not InviteForm().validate_on_submit():
+        abort(400)
+    try:
+        participation = invite_again(session, participation_id, actor_user_id=current_user.id,
+                            default_language=_default_language())
+    except LookupError:
+        abort(404)
+    except OperationRefused as refused:
+        session.rollback()
+        flash(_("The invitation was not sent: %(reason)s", reason=str(refused)), "error")
+    else:
+        flash(_("Invitation sent to %(name)s.", name=participation.user.display_name), "success")
+    return redirect(url_for("nominations.index"))
