@@ -425,7 +425,10 @@ def test_an_opened_cohort_cannot_open_again_when_pressed_twice(app, board_client
         db.execute(sa.update(Cohort).where(Cohort.id == cohort.id).values(state=CohortState.NOMINATIONS_OPEN)
                    .execution_options(synchronize_session=False))
         assert stale.state == CohortState.DRAFT
-        with pytest.raises(TransitionRefused) as refused:
+        from flask_babel import force_locale
+
+        # Outside a request the club's default language (de) applies: ask for the English message.
+        with force_locale("en"), pytest.raises(TransitionRefused) as refused:
             apply_transition(db, stale, "open_nominations", club["board"].id)
         assert "changed the cohort meanwhile" in str(refused.value)
         db.rollback()

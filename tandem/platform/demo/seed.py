@@ -656,6 +656,7 @@ def _seed_paired_participants(
             participation.status = ParticipationStatus.ACTIVE
             participation.invited_at = _at(nominated + timedelta(days=2), 11)
             participation.consent_at = _at(nominated + timedelta(days=4 + index % 3), 8 + index % 9)
+            participation.answered_at = participation.consent_at
             participation.consent_version = CONSENT_VERSION
             session.add(participation)
             existing[user.id] = participation
@@ -690,6 +691,8 @@ def _seed_open_nominations(
         if status == ParticipationStatus.ACTIVE:
             participation.consent_at = _at(nominated + timedelta(days=3), 16)
             participation.consent_version = CONSENT_VERSION
+        if status in (ParticipationStatus.ACTIVE, ParticipationStatus.DECLINED):
+            participation.answered_at = _at(nominated + timedelta(days=3), 16)
         session.add(participation)
         existing[user.id] = participation
         result[key] = participation
