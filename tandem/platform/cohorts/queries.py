@@ -3,7 +3,6 @@ too). A fixed number of queries per page, whatever the number of organisations a
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -16,11 +15,10 @@ from tandem.platform.models import (
     Participation,
     ParticipationRole,
     ParticipationStatus,
-    Profile,
-    ProfileTopic,
     User,
 )
 from tandem.platform.participant.completeness import Completeness, profile_completeness
+from tandem.platform.participant.queries import completeness_of
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation, OrganisationStatus
 
@@ -126,15 +124,7 @@ class CohortNominations:
 def _completeness_by_participation(session: Session, cohort_id: int) -> dict[int, Completeness]:
     """Every participation's profile completeness in the cohort: two queries, whatever its size."""
     in_cohort = sa.select(Participation.id).where(Participation.cohort_id == cohort_id).scalar_subquery()
-    profiles = {p.participation_id: p for p in session.scalars(
-        sa.select(Profile).where(Profile.participation_id.in_(in_cohort)))}
-    ranks: dict[int, list[int | None]] = defaultdict(list)
-    for participation_id, rank in session.execute(
-        sa.select(ProfileTopic.participation_id, ProfileTopic.rank).where(ProfileTopic.participation_id.in_(in_cohort))
-    ):
-        ranks[participation_id].append(rank)
-    ids = set(profiles) | set(ranks)
-    return {pid: profile_completeness(profiles.get(pid), ranks.get(pid, [])) for pid in ids}
+    return completeness_of(session, in_cohort)
 
 
 def cohort_nominations(session: Session, cohort: Cohort) -> CohortNominations:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
@@ -23,9 +24,14 @@ class MyParticipation:
     completeness: Completeness
 
 
-def completeness_of(session: Session, participation_ids: Sequence[int]) -> dict[int, Completeness]:
-    """The profile completeness of each participation: two queries, however many participations."""
-    ids = list(participation_ids)
+def completeness_of(session: Session,
+                    participation_ids: Sequence[int] | sa.ScalarSelect[Any]) -> dict[int, Completeness]:
+    """The profile completeness of each participation: two queries, however many participations.
+
+    `participation_ids` is a list of ids or a scalar subquery selecting them (a cohort's, say); the
+    result has an entry for every participation that has a profile or topics (absent: nothing entered).
+    """
+    ids = participation_ids if isinstance(participation_ids, sa.ScalarSelect) else list(participation_ids)
     profiles = {p.participation_id: p for p in session.scalars(
         sa.select(Profile).where(Profile.participation_id.in_(ids)))}
     ranks: dict[int, list[int | None]] = defaultdict(list)
@@ -33,7 +39,8 @@ def completeness_of(session: Session, participation_ids: Sequence[int]) -> dict[
         sa.select(ProfileTopic.participation_id, ProfileTopic.rank).where(ProfileTopic.participation_id.in_(ids))
     ):
         ranks[participation_id].append(rank)
-    return {pid: profile_completeness(profiles.get(pid), ranks.get(pid, [])) for pid in ids}
+    known = set(profiles) | set(ranks) if isinstance(ids, sa.ScalarSelect) else ids
+    return {pid: profile_completeness(profiles.get(pid), ranks.get(pid, [])) for pid in known}
 
 
 def my_participations(session: Session, user_id: int) -> list[MyParticipation]:

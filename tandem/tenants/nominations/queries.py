@@ -5,7 +5,6 @@ A fixed number of queries each, whatever the number of cohorts, people or rows i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -20,11 +19,10 @@ from tandem.platform.models import (
     Participation,
     ParticipationRole,
     ParticipationStatus,
-    Profile,
-    ProfileTopic,
     User,
 )
 from tandem.platform.participant.completeness import Completeness, profile_completeness
+from tandem.platform.participant.queries import completeness_of
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation
 from tandem.tenants.nominations.csv_import import CohortInfo, ExistingPerson, ImportContext
@@ -151,19 +149,14 @@ def nominations_overview(session: Session) -> list[CohortNominations]:
         .order_by(Participation.role, User.display_name, Participation.id)
     ).all()
     in_managed = sa.select(Participation.id).where(Participation.cohort_id.in_(ids)).scalar_subquery()
-    profiles = {p.participation_id: p for p in session.scalars(
-        sa.select(Profile).where(Profile.participation_id.in_(in_managed)))}
-    ranks: dict[int, list[int | None]] = defaultdict(list)
-    for participation_id, rank in session.execute(
-        sa.select(ProfileTopic.participation_id, ProfileTopic.rank).where(ProfileTopic.participation_id.in_(in_managed))
-    ):
-        ranks[participation_id].append(rank)
+    completeness = completeness_of(session, in_managed)
+    nothing_entered = profile_completeness(None, [])
     for participation, person in rows:
         view = views[participation.cohort_id]
         if participation.status in OCCUPYING_STATUSES:
             view.places[participation.role].held += 1
         view.nominations.append(Nomination(
             participation=participation, person=person,
-            completeness=profile_completeness(profiles.get(participation.id), ranks.get(participation.id, [])),
+            completeness=completeness.get(participation.id, nothing_entered),
         ))
     return list(views.values())
