@@ -1,0 +1,25 @@
+"""The matching engine: pure Python, NumPy and SciPy (no Flask, no SQLAlchemy). See docs/matching.md.
+
+    result = match(mentors, mentees, Rules(...), Weights(...), threshold=0.5, progress=callback)
+"""
+
+from tandem.platform.matching.engine import match
+from tandem.platform.matching.explain import explain_en, explain_unmatched_en
+from tandem.platform.matching.types import (
+    DEFAULT_THRESHOLD,
+    Candidate,
+    Criterion,
+    Figures,
+    MatchingError,
+    MatchResult,
+    ProposedPair,
+    Rules,
+    Unmatched,
+    Weights,
+)
+from tandem.platform.matching.vocabulary import MENTEE, MENTOR
+
+__all__ = [
+    "DEFAULT_THRESHOLD", "MENTEE", "MENTOR", "Candidate", "Criterion", "Figures", "MatchResult", "MatchingError",
+    "ProposedPair", "Rules", "Unmatched", "Weights", "explain_en", "explain_unmatched_en", "match",
+]
