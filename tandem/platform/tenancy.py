@@ -154,11 +154,15 @@ def _never(cls: type) -> sa.ColumnElement[bool]:
 
 
 @event.listens_for(TenantAwareSession, "do_orm_execute")
-def _scope_orm_statements(state: ORMExecuteState) -> None:
+def _scope_orm_statements(state: ORMExecuteState) -> Any:
     if not (state.is_select or state.is_update or state.is_delete):
-        return
+        return None
     if state.is_column_load:
-        return  # refreshing attributes of an object already loaded under a scope
+        # Refreshing an object this session already loaded under a valid scope (after a rollback expired
+        # it, say): the same row by primary key. Row-level security would hide it when the scope has
+        # changed since (a board member's own record in another organisation's area), so the refresh runs
+        # with the club setting and the request's setting comes back right after.
+        return _refresh_across_scopes(state)
     scope = current_scope(state.session)
     if isinstance(scope, ClubScope):
         return
@@ -172,6 +176,19 @@ def _scope_orm_statements(state: ORMExecuteState) -> None:
     else:
         option = with_loader_criteria(TenantOwned, _never, include_aliases=True)
     state.statement = state.statement.options(option)
+
+
+def _refresh_across_scopes(state: ORMExecuteState) -> Any:
+    session = state.session
+    if session.get_bind().dialect.name != "postgresql" or isinstance(current_scope(session), ClubScope):
+        return None
+    connection = session.connection()
+    _apply_to_database(connection, ClubScope())
+    try:
+        result = state.invoke_statement().freeze()
+    finally:
+        _apply_to_database(connection, current_scope(session))
+    return result()
 
 
 @event.listens_for(TenantAwareSession, "after_begin")

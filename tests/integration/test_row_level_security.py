@@ -102,3 +102,24 @@ def test_every_tenant_owned_table_has_row_level_security(app_role_database):
     assert tenant_tables and set(protected) == tenant_tables
     assert [name for name, on in protected.items() if not on] == []
     assert tenant_tables <= policies
+
+
+def test_an_object_loaded_under_one_scope_refreshes_under_another(app_role_database):
+    """A board member's own record, loaded first, is refreshed after a rollback inside another
+    organisation's area: the refresh must not be hidden by row-level security (it would be a 500)."""
+    database = Database(app_role_database)
+    session = database.sessionmaker()
+    try:
+        with club_scope(session):
+            alpha, beta = make_organisation(session, "alpha"), make_organisation(session, "beta")
+            board_member = make_user(session, alpha, display_name="Regula")
+            session.commit()
+            person = session.get(type(board_member), board_member.id)
+        with tenant_scope(session, beta.id):
+            session.scalar(sa.text("SELECT 1"))  # a transaction in the other organisation's scope...
+            session.rollback()  # ...rolled back: that expires every loaded object
+            assert person.display_name == "Regula"
+            assert session.scalar(sa.text("SELECT count(*) FROM users")) == 0, "the scope itself is unchanged"
+    finally:
+        session.close()
+        database.dispose()
