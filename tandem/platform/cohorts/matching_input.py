@@ -1,0 +1,91 @@
+"""What the matching engine gets for a cohort, read from the database in a fixed number of queries.
+
+Club scope: matching is club-wide work (the board's run, the matching job). Only people who accepted
+(status active) take part; locked pairs are the cohort's pairs the board has locked; earlier pairs are every
+pair of another cohort, by person, so the same two people are never paired twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from tandem.platform.matching import Candidate, Rules
+from tandem.platform.models import (
+    OrganisationExclusion,
+    Pair,
+    PairStatus,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+    Profile,
+    ProfileTopic,
+)
+from tandem.platform.tenancy import club_scope
+
+
+@dataclass(frozen=True)
+class MatchingInput:
+    mentors: tuple[Candidate, ...]
+    mentees: tuple[Candidate, ...]
+    rules: Rules
+
+
+def load_matching_input(session: Session, cohort_id: int) -> MatchingInput:
+    """Six queries, whatever the size of the cohort or the club."""
+    with club_scope(session):
+        participations = session.scalars(
+            sa.select(Participation).where(Participation.cohort_id == cohort_id,
+                                           Participation.status == ParticipationStatus.ACTIVE)
+            .order_by(Participation.id)
+        ).all()
+        in_cohort = sa.select(Participation.id).where(Participation.cohort_id == cohort_id).scalar_subquery()
+        profiles = {p.participation_id: p for p in session.scalars(
+            sa.select(Profile).where(Profile.participation_id.in_(in_cohort)))}
+        topics: dict[int, dict[int, int | None]] = defaultdict(dict)
+        for participation_id, topic_id, rank in session.execute(
+            sa.select(ProfileTopic.participation_id, ProfileTopic.topic_id, ProfileTopic.rank)
+            .where(ProfileTopic.participation_id.in_(in_cohort))
+        ):
+            topics[participation_id][topic_id] = rank
+        exclusions = session.execute(
+            sa.select(OrganisationExclusion.organisation_a_id, OrganisationExclusion.organisation_b_id)).all()
+        mentor, mentee = aliased(Participation), aliased(Participation)
+        earlier = session.execute(
+            sa.select(mentor.user_id, mentee.user_id)
+            .select_from(Pair)
+            .join(mentor, mentor.id == Pair.mentor_participation_id)
+            .join(mentee, mentee.id == Pair.mentee_participation_id)
+            .where(Pair.cohort_id != cohort_id, Pair.status.in_((PairStatus.ACTIVE, PairStatus.ENDED)))
+        ).all()
+        locked = session.execute(
+            sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
+            .where(Pair.cohort_id == cohort_id, Pair.status == PairStatus.LOCKED)
+        ).all()
+
+    def candidate(participation: Participation) -> Candidate:
+        profile = profiles.get(participation.id)
+        return Candidate(
+            id=participation.id,
+            person_key=participation.user_id,
+            organisation_id=participation.organisation_id,
+            languages=frozenset(profile.languages if profile else ()),
+            topics=dict(topics.get(participation.id, {})),
+            format=profile.format if profile else None,
+            city=profile.city if profile else None,
+            weekdays=frozenset(profile.weekdays if profile else ()),
+            career_band=profile.career_band if profile else None,
+        )
+
+    return MatchingInput(
+        mentors=tuple(candidate(p) for p in participations if p.role == ParticipationRole.MENTOR),
+        mentees=tuple(candidate(p) for p in participations if p.role == ParticipationRole.MENTEE),
+        rules=Rules(
+            excluded_organisation_pairs=frozenset(frozenset(pair) for pair in exclusions),
+            earlier_pairs=frozenset((a, b) for a, b in earlier),
+            locked=tuple((a, b) for a, b in locked),
+        ),
+    )
