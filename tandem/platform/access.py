@@ -68,28 +68,26 @@ class Principal:
         return organisation_id in self.admin_of
 
 
-def load_principal() -> Principal:
-    if "principal" in g:
-        return g.principal
+def principal_of(session: Any, user_id: int, organisation_id: int) -> Principal:
+    """A person's roles, read club-wide (two queries): board membership and the organisations they administer."""
     from tandem.platform.models import BoardMember
     from tandem.tenants.models import OrganisationAdmin
 
+    with club_scope(session):
+        is_board = session.scalar(sa.select(sa.exists().where(BoardMember.user_id == user_id)))
+        admin_of = session.scalars(
+            sa.select(OrganisationAdmin.organisation_id).where(OrganisationAdmin.user_id == user_id)
+        ).all()
+    return Principal(user_id=user_id, organisation_id=organisation_id, is_board=bool(is_board),
+                     admin_of=frozenset(admin_of))
+
+
+def load_principal() -> Principal:
+    if "principal" in g:
+        return g.principal
     principal = Principal()
     if current_user.is_authenticated:
-        session = db_session()
-        with club_scope(session):
-            is_board = session.scalar(
-                sa.select(sa.exists().where(BoardMember.user_id == current_user.id))
-            )
-            admin_of = session.scalars(
-                sa.select(OrganisationAdmin.organisation_id).where(OrganisationAdmin.user_id == current_user.id)
-            ).all()
-        principal = Principal(
-            user_id=current_user.id,
-            organisation_id=current_user.organisation_id,
-            is_board=bool(is_board),
-            admin_of=frozenset(admin_of),
-        )
+        principal = principal_of(db_session(), current_user.id, current_user.organisation_id)
     g.principal = principal
     return principal
 

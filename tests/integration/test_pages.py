@@ -152,3 +152,10 @@ def test_org_people_page_queries_do_not_grow_with_the_organisation(client, sign_
     with count_queries() as large:
         assert client.get("/o/medienhaus/").status_code == 200
     assert large.count == small.count
+
+
+def test_the_sign_in_required_page_offers_the_sign_in(client):
+    response = client.get("/me/", headers={"Accept-Language": "en"})
+    assert response.status_code == 401
+    actions = response.get_data(as_text=True).split('<div class="actions">', 1)[1].split("</div>", 1)[0]
+    assert '<a class="button" href="/sign-in">' in actions, "the page itself, not only the header, leads on"

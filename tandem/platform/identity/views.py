@@ -8,13 +8,14 @@ import requests
 import sqlalchemy as sa
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
 from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
 from tandem.platform import audit
-from tandem.platform.access import Role, allow
+from tandem.platform.access import Role, allow, principal_of
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
 from tandem.platform.identity.forms import ConfirmLinkForm, SignInForm
@@ -33,30 +34,26 @@ from tandem.platform.identity.operations import (
     user_for_oidc_claims,
 )
 from tandem.platform.identity.sessions import end_session, start_session
-from tandem.platform.models import BoardMember, User
+from tandem.platform.models import User
 from tandem.platform.ratelimit import rate_limit, submitted_email
-from tandem.platform.tenancy import club_scope, tenant_scope
-from tandem.tenants.models import OrganisationAdmin, OrganisationSSO
+from tandem.platform.tenancy import tenant_scope
+from tandem.platform.urls import safe_next
+from tandem.tenants.models import OrganisationSSO
 
 log = logging.getLogger(__name__)
 
 
 def home_for(user: User) -> str:
-    session = db_session()
-    with club_scope(session):
-        if session.scalar(sa.select(sa.exists().where(BoardMember.user_id == user.id))):
-            return url_for("board.overview")
-        if session.scalar(sa.select(sa.exists().where(OrganisationAdmin.user_id == user.id))):
-            return url_for("organisation.people", org_slug=user.organisation.slug)
+    roles = principal_of(db_session(), user.id, user.organisation_id)
+    if roles.is_board:
+        return url_for("board.overview")
+    if roles.administers(user.organisation_id):
+        return url_for("organisation.people", org_slug=user.organisation.slug)
     return url_for("participant.home")
 
 
 def _signed_in(user: User, method: str) -> Response:
     session = db_session()
-    from flask import session as cookie
-
-    from tandem.platform.public.views import safe_next
-
     wanted = safe_next(cookie.get("next_after_sign_in"), "")
     start_session(session, user, method)
     audit.record(session, "sign_in.succeeded", actor_user_id=user.id, organisation_id=user.organisation_id,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -13,16 +11,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.config import LANGUAGES
 from tandem.platform.database import db_session
 from tandem.platform.tenancy import tenant_scope
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only a path on this site: never another host (open redirect)."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    return target
+from tandem.platform.urls import safe_next
 
 
 @allow(Role.PUBLIC)
