@@ -189,13 +189,34 @@ def make_quota(session: Session, cohort: Cohort, organisation: Organisation, men
     return quota
 
 
-def make_pair(session: Session, mentor: Participation, mentee: Participation, status: str = "active") -> Any:
-    """A pair of two participations of one cohort, set by the board (no matching run)."""
+def make_pair(session: Session, mentor: Participation, mentee: Participation, status: str = "active",
+              run: Any = None, score: float | None = None, explanation: dict[str, Any] | None = None) -> Any:
+    """A pair of two participations of one cohort: of `run` if given, else set by the board (no run)."""
     from tandem.platform.models import Pair
 
     with club_scope(session):
         pair = Pair(cohort_id=mentor.cohort_id, mentor_participation_id=mentor.id,
-                    mentee_participation_id=mentee.id, status=status)
+                    mentee_participation_id=mentee.id, status=status, matching_run_id=run.id if run else None,
+                    score=score, explanation=explanation)
         session.add(pair)
         session.flush()
     return pair
+
+
+def make_matching_run(session: Session, cohort: Cohort, status: str = "succeeded", **values: Any) -> Any:
+    """A matching run of `cohort` (default: finished, with empty figures), without running the engine."""
+    from tandem.platform.models import MatchingRun
+
+    finished = status in ("succeeded", "failed")
+    fields: dict[str, Any] = {
+        "progress": 100 if finished else 0,
+        "parameters": {"weights": {"topics": 0.4, "format": 0.25, "weekdays": 0.15, "career_gap": 0.2},
+                       "threshold": 0.5, "based_on_run_id": None},
+        "figures": {} if status == "succeeded" else None,
+        "unmatched": [] if status == "succeeded" else None,
+    }
+    fields.update(values)
+    run = MatchingRun(cohort_id=cohort.id, status=status, **fields)
+    session.add(run)
+    session.flush()
+    return run

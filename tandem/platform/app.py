@@ -64,11 +64,13 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.participant.blueprint import participant
     from tandem.platform.public.blueprint import public
     from tandem.tenants.blueprint import organisation_area
+    from tandem.platform.workbench.blueprint import matching
     from tandem.tenants.nominations.blueprint import nominations
 
     app.register_blueprint(public)
     app.register_blueprint(board)
     app.register_blueprint(cohorts)
+    app.register_blueprint(matching)
     app.register_blueprint(participant)
     app.register_blueprint(organisation_area)
     app.register_blueprint(nominations)

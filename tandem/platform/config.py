@@ -61,6 +61,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_MAX_HOURS", "12", "A signed-in session ends this many hours after sign-in, used or not."),
     Setting("RATELIMIT_STORAGE_URL", None,
             "Where sign-in rate limits are counted. Default: REDIS_URL when set, else memory (one process)."),
+    Setting("MATCHING_RUN_STALE_MINUTES", "5",
+            "A matching run that has given no sign of life for this many minutes (its worker was stopped, "
+            "its job lost) may be retried by the board."),
+    Setting("REMATCH_WINDOW_WEEKS", "6",
+            "For this many weeks after the pairs are published (or after kick-off, if later) a participant "
+            "may ask the board for another partner."),
 )
 
 
@@ -84,6 +90,8 @@ class Config:
     session_idle_minutes: int
     session_max_hours: int
     ratelimit_storage_url: str
+    matching_run_stale_minutes: int = 5
+    rematch_window_weeks: int = 6
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -187,6 +195,8 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
         session_idle_minutes=positive_int("SESSION_IDLE_MINUTES"),
         session_max_hours=positive_int("SESSION_MAX_HOURS"),
         ratelimit_storage_url=get("RATELIMIT_STORAGE_URL") or redis_url or "memory://",
+        matching_run_stale_minutes=positive_int("MATCHING_RUN_STALE_MINUTES"),
+        rematch_window_weeks=positive_int("REMATCH_WINDOW_WEEKS"),
         extra=extra,
     )
 

@@ -133,6 +133,7 @@ class Cohort(Base):
             "nomination_deadline IS NULL OR kickoff_on IS NULL OR nomination_deadline <= kickoff_on",
             name="deadline",
         ),
+        sa.CheckConstraint("matching_threshold BETWEEN 0 AND 1", name="matching_threshold"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +148,10 @@ class Cohort(Base):
     meeting_every_min_weeks: Mapped[int] = mapped_column(default=3)
     meeting_every_max_weeks: Mapped[int] = mapped_column(default=4)
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["de", "fr", "en"])
+    # The board's weights for matching, by criterion (None: the engine's defaults), and the score under which
+    # a pair counts as poor (figures, warnings when pairing by hand).
+    matching_weights: Mapped[dict[str, float] | None] = mapped_column(sa.JSON)
+    matching_threshold: Mapped[float] = mapped_column(default=0.5)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -200,6 +205,8 @@ class Participation(TenantOwned, Base):
         sa.CheckConstraint(
             "(consent_at IS NULL) = (consent_version IS NULL)", name="consent_recorded_with_version"
         ),
+        sa.CheckConstraint("mentor_capacity = 1 OR (mentor_capacity = 2 AND role = 'mentor')",
+                           name="mentor_capacity"),
         sa.ForeignKeyConstraint(
             ["user_id", "organisation_id"], ["users.id", "users.organisation_id"], ondelete="CASCADE",
             name="fk_participations_user_same_organisation",
@@ -219,6 +226,7 @@ class Participation(TenantOwned, Base):
     consent_version: Mapped[str | None] = mapped_column(sa.String(40))
     answered_at: Mapped[datetime | None]  # accepted or declined
     withdrawn_at: Mapped[datetime | None]
+    mentor_capacity: Mapped[int] = mapped_column(default=1)  # mentees a mentor may take: 1, or 2 if the board allows
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], primaryjoin="Participation.user_id == User.id")
     cohort: Mapped[Cohort] = relationship()
@@ -363,6 +371,11 @@ class MatchingRun(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Each retry starts a new attempt; a worker only writes to the run while its attempt is the current one.
+    attempt: Mapped[int] = mapped_column(default=1)
+    heartbeat_at: Mapped[datetime | None]  # last sign of life of the worker running it
+    unmatched: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)  # the engine's reasons, by person
+    published_at: Mapped[datetime | None]
 
 
 class PairStatus(StrEnum):
@@ -379,7 +392,11 @@ class Pair(Base):
     __table_args__ = (
         sa.CheckConstraint(sql_in("status", tuple(PairStatus)), name="status"),
         sa.CheckConstraint("mentor_participation_id <> mentee_participation_id", name="two_people"),
-        sa.UniqueConstraint("matching_run_id", "mentee_participation_id"),
+        # A mentee is in at most one pair of a run, and in at most one active pair (ended pairs stay as history).
+        sa.Index("uq_pairs_run_mentee", "matching_run_id", "mentee_participation_id", unique=True,
+                 sqlite_where=sa.text("status <> 'ended'"), postgresql_where=sa.text("status <> 'ended'")),
+        sa.Index("uq_pairs_active_mentee", "mentee_participation_id", unique=True,
+                 sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'")),
         sa.ForeignKeyConstraint(
             ["mentor_participation_id", "cohort_id"], ["participations.id", "participations.cohort_id"],
             ondelete="CASCADE", name="fk_pairs_mentor_in_cohort",
@@ -400,7 +417,69 @@ class Pair(Base):
     status: Mapped[str] = mapped_column(sa.String(10), default=PairStatus.PROPOSED)
     score: Mapped[float | None]
     explanation: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    by_hand: Mapped[bool] = mapped_column(default=False)  # paired or changed by the board, not the engine
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    activated_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+
+class MatchingSeparation(Base):
+    """Two people of a cohort the board keeps apart ("never together"). Stored once, a < b."""
+
+    __tablename__ = "matching_separations"
+    __table_args__ = (
+        sa.UniqueConstraint("cohort_id", "participation_a_id", "participation_b_id"),
+        sa.CheckConstraint("participation_a_id < participation_b_id", name="ordered"),
+        sa.ForeignKeyConstraint(
+            ["participation_a_id", "cohort_id"], ["participations.id", "participations.cohort_id"],
+            ondelete="CASCADE", name="fk_matching_separations_a_in_cohort",
+        ),
+        sa.ForeignKeyConstraint(
+            ["participation_b_id", "cohort_id"], ["participations.id", "participations.cohort_id"],
+            ondelete="CASCADE", name="fk_matching_separations_b_in_cohort",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    participation_a_id: Mapped[int] = mapped_column()
+    participation_b_id: Mapped[int] = mapped_column()
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
+    created_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RematchStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"  # the board ended the pair to find a new partner
+    DECLINED = "declined"  # the board kept the pair, with a note
+
+
+class RematchRequest(TenantOwned, Base):
+    """A participant's request, in the first weeks, for another partner; the board decides."""
+
+    __tablename__ = "rematch_requests"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("status", tuple(RematchStatus)), name="status"),
+        sa.CheckConstraint("length(reason) BETWEEN 1 AND 2000", name="reason_length"),
+        sa.ForeignKeyConstraint(
+            ["participation_id", "organisation_id"], ["participations.id", "participations.organisation_id"],
+            ondelete="CASCADE", name="fk_rematch_requests_participation_same_organisation",
+        ),
+        # One open request per pair and person.
+        sa.Index("uq_rematch_requests_open", "pair_id", "participation_id", unique=True,
+                 sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participation_id: Mapped[int] = mapped_column(index=True)
+    pair_id: Mapped[int] = mapped_column(sa.ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(10), default=RematchStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    board_note: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class AuditEvent(Base):

@@ -27,3 +27,11 @@ def flush_outbox() -> int:
     for message_id in ids:
         queues.enqueue(send_outbox_message, message_id, queue="high")
     return len(ids)
+
+
+@club_job
+def run_matching(run_id: int, attempt: int) -> str:
+    """Run one attempt of a matching run (club scope: matching crosses organisations)."""
+    from tandem.platform.workbench.runs import execute_run
+
+    return execute_run(db_session(), run_id, attempt)

@@ -1,8 +1,10 @@
 """What the matching engine gets for a cohort, read from the database in a fixed number of queries.
 
 Club scope: matching is club-wide work (the board's run, the matching job). Only people who accepted
-(status active) take part; locked pairs are the cohort's pairs the board has locked; earlier pairs are every
-pair of another cohort, by person, so the same two people are never paired twice.
+(status active) take part; locked pairs are those the board has locked in the run it is working on (the run
+a new run is based on); "never together" are the board's separations in the cohort; earlier pairs are every
+pair of another cohort, by person, so the same two people are never paired twice. A mentor's capacity is 1,
+or 2 where the board allows.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tandem.platform.matching import Candidate, Rules
 from tandem.platform.models import (
+    MatchingSeparation,
     OrganisationExclusion,
     Pair,
     PairStatus,
@@ -34,8 +37,11 @@ class MatchingInput:
     rules: Rules
 
 
-def load_matching_input(session: Session, cohort_id: int) -> MatchingInput:
-    """Six queries, whatever the size of the cohort or the club."""
+def load_matching_input(session: Session, cohort_id: int, *, locked_from_run_id: int | None = None) -> MatchingInput:
+    """Six queries (seven with a run's locked pairs), whatever the size of the cohort or the club.
+
+    `locked_from_run_id`: the run whose locked pairs are kept (None: no locked pairs).
+    """
     with club_scope(session):
         participations = session.scalars(
             sa.select(Participation).where(Participation.cohort_id == cohort_id,
@@ -63,7 +69,12 @@ def load_matching_input(session: Session, cohort_id: int) -> MatchingInput:
         ).all()
         locked = session.execute(
             sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
-            .where(Pair.cohort_id == cohort_id, Pair.status == PairStatus.LOCKED)
+            .where(Pair.cohort_id == cohort_id, Pair.matching_run_id == locked_from_run_id,
+                   Pair.status == PairStatus.LOCKED)
+        ).all() if locked_from_run_id is not None else []
+        separated = session.execute(
+            sa.select(MatchingSeparation.participation_a_id, MatchingSeparation.participation_b_id)
+            .where(MatchingSeparation.cohort_id == cohort_id)
         ).all()
 
     def candidate(participation: Participation) -> Candidate:
@@ -78,6 +89,7 @@ def load_matching_input(session: Session, cohort_id: int) -> MatchingInput:
             city=profile.city if profile else None,
             weekdays=frozenset(profile.weekdays if profile else ()),
             career_band=profile.career_band if profile else None,
+            capacity=participation.mentor_capacity if participation.role == ParticipationRole.MENTOR else 1,
         )
 
     return MatchingInput(
@@ -87,5 +99,6 @@ def load_matching_input(session: Session, cohort_id: int) -> MatchingInput:
             excluded_organisation_pairs=frozenset(frozenset(pair) for pair in exclusions),
             earlier_pairs=frozenset((a, b) for a, b in earlier),
             locked=tuple((a, b) for a, b in locked),
+            never_together=frozenset(frozenset(pair) for pair in separated),
         ),
     )

@@ -1,0 +1,1 @@
+"""The board's matching workbench: runs of the engine, proposals to steer, publishing, rematch requests."""

@@ -1,0 +1,140 @@
+"""The board's matching runs: start one, watch its progress, retry one that stopped (club scope)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from tandem.platform.access import Role, allow
+from tandem.platform.database import db_session
+from tandem.platform.models import Cohort, MatchingRun, MatchingRunStatus
+from tandem.platform.workbench.runs import (
+    MATCHING_STATES,
+    RunRefused,
+    active_run,
+    current_run,
+    is_stale,
+    published_run,
+    retry_run,
+    run_state,
+    runs_of,
+    start_run,
+)
+
+
+class RunForm(FlaskForm):
+    """A button: starting or retrying a run needs nothing but the CSRF token."""
+
+
+def register(blueprint: Blueprint) -> None:
+    blueprint.add_url_rule("/runs", "start_run", start, methods=["POST"])
+    blueprint.add_url_rule("/runs/<int:run_id>", "run", show)
+    blueprint.add_url_rule("/runs/<int:run_id>/status", "run_status", status)
+    blueprint.add_url_rule("/runs/<int:run_id>/retry", "retry_run", retry, methods=["POST"])
+
+
+def stale_after() -> timedelta:
+    return timedelta(minutes=current_app.config["TANDEM"].matching_run_stale_minutes)
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db_session().get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _run(cohort: Cohort, run_id: int) -> MatchingRun:
+    run = db_session().get(MatchingRun, run_id)
+    if run is None or run.cohort_id != cohort.id:
+        abort(404)
+    return run
+
+
+def start_problem(session: Session, cohort: Cohort) -> str | None:
+    """Why a run cannot be started now (None: it can)."""
+    if cohort.state not in MATCHING_STATES:
+        return _("Matching starts when nominations close: the cohort must be in its matching step.")
+    if published_run(session, cohort.id) is not None:
+        return _("The pairs are published: the programme runs with them.")
+    if active_run(session, cohort.id) is not None:
+        return _("A run is queued or running: wait until it has finished.")
+    return None
+
+
+def run_panel_context(session: Session, cohort: Cohort) -> dict[str, Any]:
+    """What `workbench/_run_panel.html` needs: the runs, the active and current one, the start button."""
+    runs = runs_of(session, cohort.id)
+    active = next((r for r in runs if r.status in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)), None)
+    current = next((r for r in runs if r.status == MatchingRunStatus.SUCCEEDED), None)
+    return {
+        "runs": runs,
+        "active_run": active,
+        "active_run_stale": active is not None and is_stale(active, stale_after()),
+        "current_run": current,
+        "start_problem": start_problem(session, cohort),
+        "run_form": RunForm(),
+    }
+
+
+@allow(Role.BOARD)
+def start(cohort_id: int) -> Response:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    form = RunForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        run = start_run(session, cohort, current_user.id)
+    except RunRefused as refused:
+        session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("matching.workbench", cohort_id=cohort.id))
+    session.commit()  # the job is enqueued now (in-process without Redis: it has run when this returns)
+    return redirect(url_for("matching.run", cohort_id=cohort.id, run_id=run.id))
+
+
+@allow(Role.BOARD)
+def show(cohort_id: int, run_id: int) -> str:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    run = _run(cohort, run_id)
+    state = run_state(run, stale_after())
+    return render_template("workbench/run.html", cohort=cohort, run=run, state=state,
+                           is_current=(current_run(session, cohort.id) or run).id == run.id,
+                           run_form=RunForm())
+
+
+@allow(Role.BOARD)
+def status(cohort_id: int, run_id: int) -> Response:
+    """The run's state as JSON, polled by the progress page's script (never cached)."""
+    run = _run(_cohort(cohort_id), run_id)
+    response = jsonify(run_state(run, stale_after()).as_dict())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@allow(Role.BOARD)
+def retry(cohort_id: int, run_id: int) -> Response:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    run = _run(cohort, run_id)
+    form = RunForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        retry_run(session, run, current_user.id, stale_after())
+    except RunRefused as refused:
+        session.rollback()
+        flash(str(refused), "error")
+    else:
+        session.commit()
+        flash(_("The run is queued again."), "success")
+    return redirect(url_for("matching.run", cohort_id=cohort.id, run_id=run.id))
