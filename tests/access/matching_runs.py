@@ -1,0 +1,19 @@
+"""Access table of the matching runs under /board/cohorts/<cohort_id>/matching/runs (club board only).
+
+The table's cohort takes nominations, so starting a run is refused with a message (302 back to the
+workbench) and the run below is finished, so retrying it is refused too (302 to the run).
+"""
+
+from tests.factories import make_matching_run
+
+ACCESS = {
+    ("matching.start_run", "POST"): (401, 403, 403, 302),
+    ("matching.run", "GET"): (401, 403, 403, 200),
+    ("matching.run_status", "GET"): (401, 403, 403, 200),
+    ("matching.retry_run", "POST"): (401, 403, 403, 302),
+}
+
+
+def arrange(db, context):
+    """A finished run of the table's cohort."""
+    return {"run_id": make_matching_run(db, context["cohort"]).id}
