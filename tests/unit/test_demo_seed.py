@@ -182,6 +182,9 @@ def test_cohorts_cover_the_lifecycle_relative_to_today(session: Session) -> None
         assert statuses(open_) == {ParticipationStatus.NOMINATED, ParticipationStatus.INVITED,
                                    ParticipationStatus.ACTIVE, ParticipationStatus.DECLINED}
         assert statuses(draft) == set()
+        winter = by_state[CohortState.MATCHING]
+        assert winter.nomination_deadline < TODAY < winter.kickoff_on
+        assert statuses(winter) == {ParticipationStatus.ACTIVE}
         for p in session.scalars(sa.select(Participation)):
             assert (p.consent_at is None) == (p.consent_version is None)
             assert (p.consent_at is not None) == (p.status == ParticipationStatus.ACTIVE)
@@ -205,7 +208,8 @@ def test_pairs_keep_the_hard_constraints(session: Session) -> None:
             assert mentor.organisation_id != mentee.organisation_id
             assert frozenset((mentor.organisation_id, mentee.organisation_id)) not in excluded
             assert 0 < pair.score <= 1
-            assert set(pair.explanation) == {"topics", "languages", "format"}
+            assert set(pair.explanation) == {"topics", "format", "weekdays", "career_gap"}  # the engine's
+            assert pair.activated_at is not None
             expected = PairStatus.ACTIVE if cohorts[pair.cohort_id].state == CohortState.RUNNING else PairStatus.ENDED
             assert pair.status == expected
         for cohort in cohorts.values():
@@ -215,6 +219,7 @@ def test_pairs_keep_the_hard_constraints(session: Session) -> None:
 
         runs = session.scalars(sa.select(MatchingRun)).all()
         assert {r.status for r in runs} == {MatchingRunStatus.SUCCEEDED}
+        assert all(r.published_at is not None for r in runs)
         for run in runs:
             scores = [p.score for p in pairs if p.matching_run_id == run.id]
             assert run.figures["lowest_score"] == min(scores)
@@ -228,8 +233,8 @@ def test_quotas_cover_the_open_and_running_cohorts(session: Session) -> None:
         orgs = {o.id: o for o in session.scalars(sa.select(Organisation))}
         quotas = session.scalars(sa.select(CohortQuota)).all()
         assert {q.cohort_id for q in quotas} == {
-            cohorts["cohort-2026"].id, cohorts["cohort-2027"].id}
-        for cohort in (cohorts["cohort-2026"], cohorts["cohort-2027"]):
+            cohorts["cohort-2026"].id, cohorts["cohort-2027"].id, cohorts["winter-2027"].id}
+        for cohort in (cohorts["cohort-2026"], cohorts["cohort-2027"], cohorts["winter-2027"]):
             given = {q.organisation_id: q for q in quotas if q.cohort_id == cohort.id}
             assert len(given) >= 2
             assert all(orgs[oid].status == OrganisationStatus.ACTIVE for oid in given)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
-from tandem.platform.models import BoardMember, Participation, ParticipationRole, User
+from tandem.platform.models import BoardMember, Cohort, CohortState, Participation, ParticipationRole, User
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import OrganisationAdmin
 
@@ -39,6 +39,10 @@ def guide_text(app: Flask) -> str:
             ):
                 if user is not None:
                     lines.append(f"    - {label:<26} {user.display_name} <{user.email}>, then {base}{where}")
+            waiting = session.scalar(sa.select(Cohort).where(Cohort.state == CohortState.MATCHING).limit(1))
+            if waiting is not None and board is not None:
+                lines += ["", f"  {waiting.name} waits for its matching: as {board.display_name}, open "
+                              f"{base}/board/cohorts/{waiting.id}/matching and press \"Run matching\"."]
         app.extensions["tandem.db"].session.remove()
     lines += [
         "",

@@ -15,12 +15,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
-from statistics import fmean
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tandem.platform.cohorts.matching_input import load_matching_input
+from tandem.platform.matching import DEFAULT_THRESHOLD, MatchingError, Rules, Weights, match
 from tandem.platform.models import (
     PROFILE_LANGUAGES,
     WEEKDAYS,
@@ -231,6 +232,31 @@ PEOPLE: tuple[PersonSpec, ...] = (
                topics=("sustainability", "feedback-culture")),
     PersonSpec("Urs", "Tobler", "bodensee-kliniken", role=MENTEE,
                topics=("diversity-inclusion", "feedback-culture", "artificial-intelligence")),
+    # Nominated for the winter cohort, whose nominations have closed and which waits for its matching.
+    PersonSpec("Timo", "Graf", "alpenbank-zuerich", role=MENTOR,
+               topics=("artificial-intelligence", "social-media", "new-work")),
+    PersonSpec("Hugo", "Lenz", "alpenbank-zuerich", role=MENTEE,
+               topics=("hybrid-leadership", "new-work", "feedback-culture")),
+    PersonSpec("Selina", "Roth", "rhein-energie-basel", role=MENTOR,
+               topics=("feedback-culture", "diversity-inclusion", "employer-branding")),
+    PersonSpec("Isabelle", "Morand", "berner-verkehrsbetriebe", "fr", ("fr",), role=MENTEE,
+               topics=("social-media", "digital-tools", "employer-branding")),
+    PersonSpec("Yann", "Berset", "lemanis-assurances", "fr", ("fr", "en"), role=MENTOR,
+               topics=("social-media", "digital-tools", "sustainability")),
+    PersonSpec("Hannah", "Wolff", "hanse-logistik-hamburg", role=MENTOR,
+               topics=("data-literacy", "new-work", "hybrid-leadership")),
+    PersonSpec("Dieter", "Brandt", "hanse-logistik-hamburg", role=MENTEE,
+               topics=("artificial-intelligence", "data-literacy", "digital-tools")),
+    PersonSpec("Jakob", "Ritter", "stadtwerke-freiburg", role=MENTOR,
+               topics=("sustainability", "employer-branding", "social-media")),
+    PersonSpec("Cornelia", "Eckert", "stadtwerke-freiburg", role=MENTEE,
+               topics=("diversity-inclusion", "feedback-culture", "sustainability")),
+    PersonSpec("Werner", "Kessler", "bodensee-kliniken", role=MENTEE,
+               topics=("new-work", "social-media", "artificial-intelligence")),
+    PersonSpec("Margrit", "Hess", "bodensee-kliniken", role=MENTEE,
+               topics=("employer-branding", "hybrid-leadership", "data-literacy")),
+    PersonSpec("Philippe", "Jaquet", "lemanis-assurances", "fr", ("fr", "de"), role=MENTEE,
+               topics=("digital-tools", "social-media", "new-work")),
 )
 
 
@@ -248,7 +274,8 @@ RUNNING = CohortSpec("cohort-2026", "Cohort 2026", CohortState.RUNNING, "Kursaal
 OPEN = CohortSpec("cohort-2027", "Cohort 2027", CohortState.NOMINATIONS_OPEN,
                   "SwissTech Convention Center, Lausanne", ("de", "fr", "it", "en"))
 DRAFT = CohortSpec("cohort-2028", "Cohort 2028", CohortState.DRAFT, None, ())
-COHORTS = (PILOT, RUNNING, OPEN, DRAFT)
+WINTER = CohortSpec("winter-2027", "Winter 2027", CohortState.MATCHING, "Kulturcasino Bern", ("de", "fr", "en"))
+COHORTS = (PILOT, RUNNING, OPEN, DRAFT, WINTER)
 
 # Pairs (mentor key, mentee key); everyone in them takes part, active, in that cohort.
 PILOT_PAIRS: tuple[tuple[str, str], ...] = (
@@ -271,6 +298,23 @@ RUNNING_PAIRS: tuple[tuple[str, str], ...] = (
     ("lea.schaefer", "martin.schnyder"),
     ("david.okafor", "birgit.lorenzen"),
     ("mia.vogt", "sophie.dubois"),
+)
+# The winter cohort's people: all accepted, their profiles complete; nobody is paired yet (the board runs the
+# matching in the demo). Nine mentees for eight mentors: one stays without a partner unless a mentor takes two.
+WINTER_PEOPLE: tuple[str, ...] = (
+    "nina.zbinden", "maxime.rochat", "sara.kaelin", "timo.graf", "selina.roth", "yann.berset", "hannah.wolff",
+    "jakob.ritter",
+    "andreas.gysin", "peter.rueegsegger", "hugo.lenz", "isabelle.morand", "dieter.brandt", "cornelia.eckert",
+    "werner.kessler", "margrit.hess", "philippe.jaquet",
+)
+WINTER_QUOTAS: tuple[tuple[str, int, int], ...] = (
+    ("alpenbank-zuerich", 1, 1),
+    ("rhein-energie-basel", 1, 1),
+    ("berner-verkehrsbetriebe", 1, 2),
+    ("lemanis-assurances", 2, 1),
+    ("hanse-logistik-hamburg", 1, 1),
+    ("stadtwerke-freiburg", 1, 1),
+    ("bodensee-kliniken", 1, 2),
 )
 # Nominations for the open cohort: (person key, status, note).
 OPEN_NOMINATIONS: tuple[tuple[str, str, str | None], ...] = (
@@ -330,8 +374,6 @@ AIMS = {
     ("en", MENTEE): "I want to understand what is changing in the world of work, and try it out.",
 }
 
-WEIGHTS = {"topics": 0.45, "languages": 0.30, "format": 0.25}
-LANGUAGE_NAMES = {"de": "German", "fr": "French", "en": "English"}
 
 
 # ------------------------------------------------------------------------------------------- report
@@ -405,55 +447,17 @@ def _cohort_dates(spec: CohortSpec, today: date) -> dict[str, Any]:
         kickoff = today - timedelta(days=91)
     elif spec is OPEN:  # after the running cohort's symposium
         kickoff = today + timedelta(days=119)
+    elif spec is WINTER:  # nominations closed last week; kick-off in three weeks
+        kickoff = today + timedelta(days=21)
     else:  # the draft: only a tentative half-year, a year after the next one
         kickoff = today + timedelta(days=119 + 364)
         return {"nomination_deadline": None, "kickoff_on": kickoff,
                 "closing_on": kickoff + timedelta(days=182), "symposium_on": None}
     closing = kickoff + timedelta(days=182)
-    deadline = today + timedelta(days=21) if spec is OPEN else kickoff - timedelta(days=42)
+    deadline = (today + timedelta(days=21) if spec is OPEN else today - timedelta(days=7) if spec is WINTER
+                else kickoff - timedelta(days=42))
     return {"nomination_deadline": deadline, "kickoff_on": kickoff, "closing_on": closing,
             "symposium_on": closing + timedelta(days=14)}
-
-
-def _topic_labels(slugs: list[str]) -> str:
-    labels = {slug: en.lower() for slug, _de, _fr, en in TOPICS}
-    return ", ".join(labels[s] for s in slugs)
-
-
-def _fit(mentor: PersonSpec, mentee: PersonSpec, cohort: Cohort) -> tuple[float, dict[str, str]]:
-    """Score (0..1) and per-criterion explanation, as the matching engine would give them."""
-    shared_topics = [t for t in mentee.topics if t in mentor.topics]
-    topic_fit = len(shared_topics) / len(mentee.topics) if mentee.topics else 0.0
-    if shared_topics:
-        topics = f"{len(shared_topics)} of {len(mentee.topics)} wished topics offered: " + _topic_labels(
-            shared_topics
-        )
-    else:
-        topics = "No wished topic offered; broad interests on both sides."
-
-    shared_languages = [lang for lang in mentor.speaks if lang in mentee.speaks]
-    if not shared_languages:
-        raise ValueError(f"demo data: {mentor.key} and {mentee.key} share no language")
-    both_preferred = mentor.language in mentee.speaks and mentee.language in mentor.speaks
-    language_fit = 1.0 if mentor.language == mentee.language else 0.9 if both_preferred else 0.8
-    languages = "Both speak " + " and ".join(LANGUAGE_NAMES[lang] for lang in shared_languages)
-    languages += "." if both_preferred else ", though not as everyone's first language."
-
-    a, b = _org_spec(mentor.org), _org_spec(mentee.org)
-    cadence = f"every {cohort.meeting_every_min_weeks}-{cohort.meeting_every_max_weeks} weeks"
-    if "Hamburg" in (a.city, b.city):
-        format_fit = 0.7
-        fmt = f"Video calls {cadence}, one visit in {a.city if a.city == 'Hamburg' else b.city}."
-    elif a.country != b.country:
-        format_fit = 0.9
-        fmt = f"In person across the border ({a.city} / {b.city}) {cadence}, video calls in between."
-    else:
-        format_fit = 0.95
-        fmt = f"In person {cadence}, alternating between {a.city} and {b.city}."
-
-    score = (WEIGHTS["topics"] * topic_fit + WEIGHTS["languages"] * language_fit
-             + WEIGHTS["format"] * format_fit)
-    return round(score, 2), {"topics": topics, "languages": languages, "format": fmt}
 
 
 # --------------------------------------------------------------------------------------------- seed
@@ -470,22 +474,26 @@ def seed_demo(session: Session, *, today: date | None = None) -> SeedReport:
             _seed_roles(session, users, report)
             _seed_topics(session, report)
             cohorts = _seed_cohorts(session, today, report)
-            excluded = _seed_exclusions(session, orgs, report)
+            _seed_exclusions(session, orgs, report)
             nominator = {o.org: users[o.key] for o in ADMINS}
-            pilot = _seed_paired_participants(session, cohorts[PILOT.slug], PILOT_PAIRS, users, nominator,
-                                              report)
-            running = _seed_paired_participants(session, cohorts[RUNNING.slug], RUNNING_PAIRS, users,
+            pilot = _seed_active_participants(session, cohorts[PILOT.slug], _keys(PILOT_PAIRS), users,
+                                              nominator, report)
+            running = _seed_active_participants(session, cohorts[RUNNING.slug], _keys(RUNNING_PAIRS), users,
                                                 nominator, report)
+            winter = _seed_active_participants(session, cohorts[WINTER.slug], WINTER_PEOPLE, users, nominator,
+                                               report)
             open_ = _seed_open_nominations(session, cohorts[OPEN.slug], users, nominator, today, report)
             president = users[BOARD[0].key]
-            _seed_matching(session, cohorts[PILOT.slug], PILOT_PAIRS, pilot, excluded, president,
-                           PairStatus.ENDED, report)
-            _seed_matching(session, cohorts[RUNNING.slug], RUNNING_PAIRS, running, excluded, president,
-                           PairStatus.ACTIVE, report)
             _seed_quotas(session, cohorts[RUNNING.slug], _quotas_from_pairs(RUNNING_PAIRS), orgs, report)
             _seed_quotas(session, cohorts[OPEN.slug], OPEN_QUOTAS, orgs, report)
+            _seed_quotas(session, cohorts[WINTER.slug], WINTER_QUOTAS, orgs, report)
+            _seed_profiles(session, pilot, report)
             _seed_profiles(session, running, report)
             _seed_profiles(session, {k: p for k, p in open_.items() if p.status == ParticipationStatus.ACTIVE},
+                           report)
+            _seed_profiles(session, winter, report)
+            _seed_matching(session, cohorts[PILOT.slug], PILOT_PAIRS, pilot, president, PairStatus.ENDED, report)
+            _seed_matching(session, cohorts[RUNNING.slug], RUNNING_PAIRS, running, president, PairStatus.ACTIVE,
                            report)
             session.commit()
         except BaseException:
@@ -635,19 +643,19 @@ def _new_participation(user: User, cohort: Cohort, person: PersonSpec, nominator
     )
 
 
-def _seed_paired_participants(
+def _seed_active_participants(
     session: Session,
     cohort: Cohort,
-    pairs: tuple[tuple[str, str], ...],
+    keys: tuple[str, ...],
     users: dict[str, User],
     nominator: dict[str, User],
     report: SeedReport,
 ) -> dict[str, Participation]:
-    """Everyone in a running or past cohort: active, with consent given before the kick-off."""
+    """Everyone in a cohort past its nominations: active, with consent given before the deadline."""
     existing = _existing_participations(session, cohort)
     deadline = cohort.nomination_deadline or cohort.kickoff_on or date.today()
     result: dict[str, Participation] = {}
-    for index, key in enumerate(k for pair in pairs for k in pair):
+    for index, key in enumerate(keys):
         user, person = users[key], _person(key)
         participation = existing.get(user.id)
         if participation is None:
@@ -706,89 +714,90 @@ def _seed_matching(
     cohort: Cohort,
     pairs: tuple[tuple[str, str], ...],
     participations: dict[str, Participation],
-    excluded: set[frozenset[int]],
     president: User,
     pair_status: str,
     report: SeedReport,
 ) -> None:
-    """A succeeded matching run with its pairs, checked against the hard constraints."""
-    scored: list[tuple[Participation, Participation, float, dict[str, str]]] = []
-    for mentor_key, mentee_key in pairs:
-        mentor, mentee = participations[mentor_key], participations[mentee_key]
-        if mentor.organisation_id == mentee.organisation_id:
-            raise ValueError(f"demo data: {mentor_key} and {mentee_key} are of one organisation")
-        if frozenset((mentor.organisation_id, mentee.organisation_id)) in excluded:
-            raise ValueError(f"demo data: {mentor_key} and {mentee_key} are of excluded organisations")
-        if mentor.role != MENTOR or mentee.role != MENTEE:
-            raise ValueError(f"demo data: {mentor_key} -> {mentee_key} has the roles the wrong way round")
-        score, explanation = _fit(_person(mentor_key), _person(mentee_key), cohort)
-        scored.append((mentor, mentee, score, explanation))
-
+    """A published matching run with exactly these pairs, made by the engine with the pairs locked: it checks
+    every rule (organisations, exclusions, languages, earlier pairs) and explains and scores each pair."""
     run = session.scalars(
         sa.select(MatchingRun)
         .where(MatchingRun.cohort_id == cohort.id, MatchingRun.status == MatchingRunStatus.SUCCEEDED)
         .order_by(MatchingRun.id)
         .limit(1)
     ).first()
-    if run is None:
-        scores = [s for _m, _e, s, _x in scored]
-        requested = _at((cohort.nomination_deadline or cohort.kickoff_on) + timedelta(days=10), 14)
-        finished = requested + timedelta(minutes=3, seconds=12)
-        run = MatchingRun(
-            cohort_id=cohort.id,
-            status=MatchingRunStatus.SUCCEEDED,
-            progress=100,
-            parameters={"weights": WEIGHTS, "objective": "fair_then_total", "source": "demo"},
-            figures={
-                "mentors": len(scored),
-                "mentees": len(scored),
-                "pairs": len(scored),
-                "share_matched": 1.0,
-                "lowest_score": min(scores),
-                "mean_score": round(fmean(scores), 3),
-                "hard_constraint_violations": 0,
-            },
-            requested_by_user_id=president.id,
-            created_at=requested,
-            started_at=requested + timedelta(seconds=4),
-            finished_at=finished,
-        )
-        session.add(run)
-        session.flush()
-        report.matching_runs += 1
-        for action, when in (("matching.run_succeeded", finished),
-                             ("cohort.pairs_published", finished + timedelta(days=2))):
-            session.add(AuditEvent(
-                occurred_at=when,
-                actor_user_id=president.id,
-                organisation_id=None,
-                action=action,
-                target_type="cohort",
-                target_id=cohort.id,
-                details={"matching_run_id": run.id, "pairs": len(scored)},
-            ))
-            report.audit_events += 1
+    given = load_matching_input(session, cohort.id)
+    locked = tuple((participations[mentor].id, participations[mentee].id) for mentor, mentee in pairs)
+    weights = Weights()
+    try:
+        result = match(given.mentors, given.mentees, Rules(
+            excluded_organisation_pairs=given.rules.excluded_organisation_pairs,
+            earlier_pairs=given.rules.earlier_pairs, locked=locked), weights)
+    except MatchingError as error:
+        raise ValueError(f"demo data of {cohort.slug}: {error}") from error
+    if len(result.pairs) != len(pairs):
+        raise ValueError(f"demo data of {cohort.slug}: everyone in the cohort must be in one of its pairs")
 
-    paired = set(session.execute(
-        sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id).where(Pair.cohort_id == cohort.id)
-    ))
-    taken = {pid for pair in paired for pid in pair}
-    for mentor, mentee, score, explanation in scored:
-        if mentor.id in taken or mentee.id in taken:
+    if run is None:
+        run = _seed_published_run(session, cohort, result.figures.as_dict(), weights, president, report)
+    finished, published = run.finished_at, run.published_at
+    ended = _at(cohort.closing_on, 17) if pair_status == PairStatus.ENDED and cohort.closing_on else None
+    paired = set(session.scalars(sa.select(Pair.mentee_participation_id).where(Pair.matching_run_id == run.id)))
+    for proposed in result.pairs:
+        if proposed.mentee_id in paired:
             continue
         session.add(Pair(
             cohort_id=cohort.id,
             matching_run_id=run.id,
-            mentor_participation_id=mentor.id,
-            mentee_participation_id=mentee.id,
+            mentor_participation_id=proposed.mentor_id,
+            mentee_participation_id=proposed.mentee_id,
             status=pair_status,
-            score=score,
-            explanation=explanation,
-            created_at=run.finished_at or run.created_at,
+            score=proposed.score,
+            explanation=proposed.explanation(),
+            by_hand=False,
+            created_at=finished,
+            activated_at=published,
+            ended_at=ended,
         ))
-        taken.update((mentor.id, mentee.id))
         report.pairs += 1
     session.flush()
+
+
+def _seed_published_run(session: Session, cohort: Cohort, figures: dict[str, Any], weights: Weights,
+                        president: User, report: SeedReport) -> MatchingRun:
+    requested = _at((cohort.nomination_deadline or cohort.kickoff_on) + timedelta(days=10), 14)
+    finished = requested + timedelta(seconds=3)
+    published = finished + timedelta(days=2)
+    run = MatchingRun(
+        cohort_id=cohort.id,
+        status=MatchingRunStatus.SUCCEEDED,
+        progress=100,
+        parameters={"weights": dict(zip(("topics", "format", "weekdays", "career_gap"), weights.as_tuple(),
+                                        strict=True)),
+                    "threshold": cohort.matching_threshold or DEFAULT_THRESHOLD, "based_on_run_id": None},
+        figures=figures,
+        unmatched=[],
+        requested_by_user_id=president.id,
+        created_at=requested,
+        started_at=requested + timedelta(seconds=1),
+        heartbeat_at=finished,
+        finished_at=finished,
+        published_at=published,
+    )
+    session.add(run)
+    session.flush()
+    report.matching_runs += 1
+    for action, when, target in (("matching.run_started", requested, ("matching_run", run.id)),
+                                 ("matching.published", published, ("cohort", cohort.id))):
+        session.add(AuditEvent(occurred_at=when, actor_user_id=president.id, organisation_id=None, action=action,
+                               target_type=target[0], target_id=target[1],
+                               details={"matching_run_id": run.id, "pairs": figures["pairs"]}))
+        report.audit_events += 1
+    return run
+
+
+def _keys(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    return tuple(key for pair in pairs for key in pair)
 
 
 def _quotas_from_pairs(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, int, int], ...]:
