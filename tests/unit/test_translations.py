@@ -22,3 +22,18 @@ def test_catalogue_is_complete(language):
     fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
     assert missing == [] and untranslated == [] and fuzzy == []
     assert (TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo").exists(), "run `make install`"
+
+
+def test_the_template_holds_every_message_of_the_sources(tmp_path, monkeypatch):
+    """A text added to the code or a template without extracting it would never be translated."""
+    from babel.messages.frontend import CommandLineInterface
+
+    root = TRANSLATIONS.parents[1]
+    monkeypatch.chdir(root)
+    extracted = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+                                "-o", str(extracted), "."])
+    with extracted.open("rb") as fresh, (TRANSLATIONS / "messages.pot").open("rb") as kept:
+        fresh_ids = {m.id for m in read_po(fresh) if m.id}
+        kept_ids = {m.id for m in read_po(kept) if m.id}
+    assert sorted(map(str, fresh_ids - kept_ids)) == [], "run pybabel extract and update (see README)"

@@ -1,6 +1,280 @@
-"""(being written)"""
-from flask import Blueprint
+"""The board's matching rules for a cohort (weights, never together, capacities) and the comparison of two
+runs (club scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from tandem.platform.access import Role, allow
+from tandem.platform.database import db_session
+from tandem.platform.matching.vocabulary import CRITERIA
+from tandem.platform.models import Cohort
+from tandem.platform.workbench.rules import (
+    WEIGHTS_FIELD,
+    SeparationNotFound,
+    add_separation,
+    change_problem,
+    delete_separation,
+    form_weights,
+    reset_matching_settings,
+    save_matching_settings,
+    set_mentor_capacity,
+)
+from tandem.platform.workbench.rules_forms import (
+    CRITERION_HINTS,
+    CRITERION_LABELS,
+    ButtonForm,
+    CapacityForm,
+    ResetForm,
+    SeparationForm,
+    SettingsForm,
+)
+from tandem.platform.workbench.rules_queries import BUCKETS, compare_runs, rules_view, succeeded_runs, weight_shares
+from tandem.platform.workbench.runs import cohort_weights, current_run
+from tandem.tenants.operations import FieldProblem, OperationRefused
+
+Page = str | Response | tuple[str, int]
 
 
 def register(blueprint: Blueprint) -> None:
     """Add this module's routes to the matching blueprint."""
+    blueprint.add_url_rule("/settings", "settings", settings, methods=["GET", "POST"])
+    blueprint.add_url_rule("/rules", "rules", rules, methods=["GET", "POST"])
+    blueprint.add_url_rule("/rules/separations/<int:separation_id>/delete", "delete_separation", separation_delete,
+                           methods=["POST"])
+    blueprint.add_url_rule("/rules/capacity", "capacity", capacity, methods=["POST"])
+    blueprint.add_url_rule("/compare", "compare", compare)
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db_session().get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _status(form: FlaskForm) -> int:
+    return 400 if form.errors or form.form_errors else 200
+
+
+# ---------------------------------------------------------------------------------------- weights, threshold
+
+
+def _shares(values: dict[str, int] | None) -> dict[str, float] | None:
+    if not values or sum(values.values()) <= 0:
+        return None
+    total = sum(values.values())
+    return {name: values[name] / total for name in CRITERIA}
+
+
+@allow(Role.BOARD)
+def settings(cohort_id: int) -> Page:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    problem = change_problem(session, cohort)
+    if request.method == "POST" and "reset" in request.form:
+        if not ResetForm().validate_on_submit():
+            abort(400)
+        try:
+            changed = reset_matching_settings(session, cohort, current_user.id)
+        except OperationRefused as refused:
+            session.rollback()
+            flash(str(refused), "error")
+        else:
+            session.commit()
+            flash(_("The weights and threshold are back to the defaults.") if changed else _("Nothing changed."),
+                  "success" if changed else "info")
+        return redirect(url_for("matching.settings", cohort_id=cohort.id))
+
+    defaults = {**form_weights(cohort_weights(cohort)), "threshold": round(cohort.matching_threshold * 100)}
+    form = SettingsForm(data=None if request.method == "POST" else defaults)
+    if form.validate_on_submit():
+        try:
+            changed = save_matching_settings(session, cohort, form.weights(), form.threshold.data / 100,
+                                             current_user.id)
+        except FieldProblem as field_problem:
+            session.rollback()
+            if field_problem.field == WEIGHTS_FIELD:
+                form.add_weights_error(str(field_problem))
+            else:
+                form[field_problem.field].errors.append(str(field_problem))
+        except OperationRefused as refused:
+            session.rollback()
+            flash(str(refused), "error")
+            return redirect(url_for("matching.settings", cohort_id=cohort.id))
+        else:
+            session.commit()
+            if changed:
+                flash(_("The weights are saved: the next run uses them."), "success")
+            else:
+                flash(_("Nothing changed."), "info")
+            return redirect(url_for("matching.settings", cohort_id=cohort.id))
+    run = current_run(session, cohort.id)
+    return render_template(
+        "workbench/settings.html", cohort=cohort, form=form, reset_form=ResetForm(), problem=problem,
+        weights_errors=form.weights_errors, criteria=CRITERIA, labels=CRITERION_LABELS, hints=CRITERION_HINTS,
+        shares=_shares(form.weight_values()), saved_shares=cohort_weights(cohort).normalised(),
+        is_default=cohort.matching_weights is None, current_run=run,
+        run_shares=weight_shares(run.parameters) if run else None,
+    ), _status(form)
+
+
+# ---------------------------------------------------------------------------- never together, capacities
+
+
+@allow(Role.BOARD)
+def rules(cohort_id: int) -> Page:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    view = rules_view(session, cohort)
+    form = SeparationForm()
+    form.set_people(view.people)
+    if form.validate_on_submit():
+        try:
+            add_separation(session, cohort, form.participation_a.data, form.participation_b.data,
+                           form.reason.data, current_user.id)
+        except FieldProblem as problem:
+            session.rollback()
+            form[problem.field].errors.append(str(problem))
+        except OperationRefused as refused:
+            session.rollback()
+            flash(str(refused), "error")
+            return redirect(url_for("matching.rules", cohort_id=cohort.id))
+        else:
+            session.commit()
+            flash(_("The two will never be paired."), "success")
+            return redirect(url_for("matching.rules", cohort_id=cohort.id))
+    return render_template("workbench/rules.html", cohort=cohort, view=view, form=form,
+                           problem=change_problem(session, cohort), button_form=ButtonForm(),
+                           capacity_form=CapacityForm()), _status(form)
+
+
+@allow(Role.BOARD)
+def separation_delete(cohort_id: int, separation_id: int) -> Response:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    if not ButtonForm().validate_on_submit():  # the CSRF token
+        abort(400)
+    try:
+        delete_separation(session, cohort, separation_id, current_user.id)
+    except SeparationNotFound:
+        abort(404)
+    except OperationRefused as refused:
+        session.rollback()
+        flash(str(refused), "error")
+    else:
+        session.commit()
+        flash(_("The two may be paired again."), "success")
+    return redirect(url_for("matching.rules", cohort_id=cohort.id))
+
+
+@allow(Role.BOARD)
+def capacity(cohort_id: int) -> Response:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    form = CapacityForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        changed = set_mentor_capacity(session, cohort, form.participation.data, form.capacity.data, current_user.id)
+    except FieldProblem as problem:
+        session.rollback()
+        if problem.field == "participation":
+            abort(404)
+        flash(str(problem), "error")
+    except OperationRefused as refused:
+        session.rollback()
+        flash(str(refused), "error")
+    else:
+        session.commit()
+        if changed:
+            flash(_("The capacity is saved: the next run uses it."), "success")
+        else:
+            flash(_("Nothing changed."), "info")
+    return redirect(url_for("matching.rules", cohort_id=cohort.id) + f"#mentor-{form.participation.data}")
+
+
+# ------------------------------------------------------------------------------------------------ comparing
+
+HIGHER, LOWER = "higher", "lower"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: Any
+    kind: str  # "count", "share" or "score"
+    better: str | None  # HIGHER, LOWER or None (neither)
+
+
+FIGURES = (
+    Figure("pairs", _l("Pairs"), "count", HIGHER),
+    Figure("share_matched", _l("Share of possible pairs formed"), "share", HIGHER),
+    Figure("share_people_matched", _l("Share of people with a partner"), "share", HIGHER),
+    Figure("lowest_score", _l("Lowest score"), "score", HIGHER),
+    Figure("mean_score", _l("Mean score"), "score", HIGHER),
+    Figure("total_score", _l("Total score"), "score", HIGHER),
+    Figure("below_threshold", _l("Pairs below the threshold"), "count", LOWER),
+    Figure("locked_pairs", _l("Locked pairs"), "count", None),
+    Figure("unmatched_mentors", _l("Mentors without a mentee"), "count", LOWER),
+    Figure("unmatched_mentees", _l("Mentees without a mentor"), "count", LOWER),
+)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    figure: Figure
+    first: float | None
+    second: float | None
+    difference: float | None
+    verdict: str | None  # "better", "worse", "same" (the second run against the first), or None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def figure_rows(first: dict[str, Any], second: dict[str, Any]) -> list[FigureRow]:
+    rows = []
+    for figure in FIGURES:
+        a, b = _number(first.get(figure.key)), _number(second.get(figure.key))
+        difference = b - a if a is not None and b is not None else None
+        verdict = None
+        if difference is not None and figure.better is not None:
+            if abs(difference) < 1e-9:
+                verdict = "same"
+            else:
+                verdict = "better" if (difference > 0) == (figure.better == HIGHER) else "worse"
+        rows.append(FigureRow(figure, a, b, difference, verdict))
+    return rows
+
+
+@allow(Role.BOARD)
+def compare(cohort_id: int) -> Page:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    runs = succeeded_runs(session, cohort)
+    by_id = {run.id: run for run in runs}
+    chosen = []
+    for name, default in (("a", 1), ("b", 0)):
+        raw = request.args.get(name)
+        if raw:
+            if not raw.isdigit() or int(raw) not in by_id:
+                abort(404)
+            chosen.append(by_id[int(raw)])
+        elif len(runs) > default:
+            chosen.append(runs[default])
+    comparison = compare_runs(session, chosen[0], chosen[1]) if len(chosen) == 2 else None
+    return render_template(
+        "workbench/compare.html", cohort=cohort, runs=runs, comparison=comparison, criteria=CRITERIA,
+        labels=CRITERION_LABELS, buckets=BUCKETS,
+        rows=figure_rows(comparison.first.figures, comparison.second.figures) if comparison else [],
+    )
