@@ -63,8 +63,8 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.identity.blueprint import identity, sso
     from tandem.platform.participant.blueprint import participant
     from tandem.platform.public.blueprint import public
-    from tandem.tenants.blueprint import organisation_area
     from tandem.platform.workbench.blueprint import matching
+    from tandem.tenants.blueprint import organisation_area
     from tandem.tenants.nominations.blueprint import nominations
 
     app.register_blueprint(public)

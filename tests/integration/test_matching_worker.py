@@ -106,6 +106,10 @@ def run_row(app, run_id: int) -> tuple[str, int, int]:
     return row.status, row.attempt, row.progress
 
 
+def run_page(client, cohort_id: int, run_id: int) -> str:
+    return client.get(f"/board/cohorts/{cohort_id}/matching/runs/{run_id}", headers=ENGLISH).get_data(as_text=True)
+
+
 def signed_in_board(app, sign_in, board_id: int):
     with app.app_context():
         session = app.extensions["tandem.db"].session()
@@ -152,7 +156,7 @@ def test_a_killed_worker_leaves_a_run_the_board_retries_on_another_worker(redis_
 
         status, attempt, progress = run_row(app, run_id)
         assert (status, attempt) == (MatchingRunStatus.RUNNING, 1) and progress < 100
-        page = client.get(f"/board/cohorts/{ids['cohort']}/matching/runs/{run_id}", headers=ENGLISH).get_data(as_text=True)
+        page = run_page(client, ids["cohort"], run_id)
         assert "Retry the run" not in page  # it reported a moment ago: not yet taken for dead
 
         # Time passes without a sign of life (the stale limit is minutes; move the heartbeat back instead).
@@ -160,7 +164,7 @@ def test_a_killed_worker_leaves_a_run_the_board_retries_on_another_worker(redis_
             connection.execute(sa.update(MatchingRun).where(MatchingRun.id == run_id).values(
                 heartbeat_at=sa.func.now() - sa.text("interval '10 minutes'"),
                 started_at=sa.func.now() - sa.text("interval '10 minutes'")))
-        page = client.get(f"/board/cohorts/{ids['cohort']}/matching/runs/{run_id}", headers=ENGLISH).get_data(as_text=True)
+        page = run_page(client, ids["cohort"], run_id)
         assert "stopped giving signs of life" in page and "Retry the run" in page, page[page.find("<main"):][:3000]
         assert client.post(f"/board/cohorts/{ids['cohort']}/matching/runs/{run_id}/retry").status_code == 302
         assert run_row(app, run_id)[:2] == (MatchingRunStatus.QUEUED, 2)
@@ -173,5 +177,5 @@ def test_a_killed_worker_leaves_a_run_the_board_retries_on_another_worker(redis_
         with engine.connect() as connection:
             assert connection.scalar(sa.select(sa.func.count()).select_from(Pair)
                                      .where(Pair.matching_run_id == run_id)) == 3
-        page = client.get(f"/board/cohorts/{ids['cohort']}/matching/runs/{run_id}", headers=ENGLISH).get_data(as_text=True)
+        page = run_page(client, ids["cohort"], run_id)
         assert "Open the proposals" in page and 'value="100"' in page

@@ -186,3 +186,16 @@ def profile_form_class(topics: Iterable[Topic], language: str) -> type[ProfileFo
         setattr(BoundProfileForm, f"{TOPIC_PREFIX}{topic.id}",
                 SelectField(topic.label(language), choices=TOPIC_CHOICES, default=""))
     return BoundProfileForm
+
+
+class RematchForm(FlaskForm):
+    """Asking the board for another partner: a reason is needed."""
+
+    reason = TextAreaField(
+        _l("Why would you like another partner?"),
+        validators=[DataRequired(message=_l("Tell the board why you would like another partner.")),
+                    Length(max=2000, message=_l("At most %(max)d characters."))],
+        description=_l("Only the club board reads this. Your partner is not told your reason."),
+        render_kw={"rows": 6, "maxlength": 2000},
+    )
+    submit = SubmitField(_l("Send the request to the board"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +15,14 @@ from tandem.platform.i18n import current_language
 from tandem.platform.models import Participation, ParticipationStatus
 from tandem.platform.participant.completeness import PARTS
 from tandem.platform.participant.consent import CONSENT_TEMPLATE, CONSENT_VERSION
-from tandem.platform.participant.forms import CHOSEN, TOPIC_PREFIX, AnswerForm, ProfileForm, profile_form_class
+from tandem.platform.participant.forms import (
+    CHOSEN,
+    TOPIC_PREFIX,
+    AnswerForm,
+    ProfileForm,
+    RematchForm,
+    profile_form_class,
+)
 from tandem.platform.participant.labels import (
     CAREER_BAND_LABELS,
     FORMAT_LABELS,
@@ -30,8 +39,17 @@ from tandem.platform.participant.operations import (
     decline_invitation,
     save_profile,
 )
+from tandem.platform.participant.partner import partner_of, partners_of
 from tandem.platform.participant.queries import ProfilePage, my_participation, my_participations, profile_page
-from tandem.tenants.operations import OperationRefused
+from tandem.platform.participant.why import why_you_two
+from tandem.platform.workbench.rematch import (
+    REMATCH_STATES,
+    latest_requests,
+    rematch_open_until,
+    request_rematch,
+    window_weeks,
+)
+from tandem.tenants.operations import FieldProblem, OperationRefused
 
 LABELS = {"languages": LANGUAGE_LABELS, "formats": FORMAT_LABELS, "weekdays": WEEKDAY_LABELS,
           "career_bands": CAREER_BAND_LABELS}
@@ -50,8 +68,29 @@ def _can_answer(participation: Participation) -> bool:
 
 @allow(Role.PARTICIPANT)
 def home() -> str:
-    return render_template("participant/home.html", rows=my_participations(db_session(), current_user.id),
-                           part_label=part_label)
+    session = db_session()
+    rows = my_participations(session, current_user.id)
+    ids = [row.participation.id for row in rows]
+    partners = partners_of(session, current_user.id, ids, current_language())
+    requests = latest_requests(session, list(partners))
+    weeks = window_weeks()
+    tandems = {}
+    for row in rows:
+        partner = partners.get(row.participation.id)
+        if partner is None:
+            continue
+        latest = requests.get(row.participation.id)
+        until = rematch_open_until(partner.activated_at, row.participation.cohort.kickoff_on, weeks)
+        tandems[row.participation.id] = {
+            "partner": partner,
+            "why": why_you_two(partner),
+            "request": latest if latest is not None and latest.pair_id == partner.pair_id else None,
+            "rematch_until": until,
+            "can_ask": (until is not None and date.today() <= until
+                        and row.participation.cohort.state in REMATCH_STATES),
+        }
+    return render_template("participant/home.html", rows=rows, part_label=part_label, tandems=tandems,
+                           labels=LABELS)
 
 
 @allow(Role.PARTICIPANT)
@@ -149,3 +188,42 @@ def profile(participation_id: int) -> str | Response | tuple[str, int]:
         completeness=page.completeness, editable=editable, labels=LABELS, part_label=part_label, parts=PARTS,
         cohort_languages=", ".join(str(LANGUAGE_LABELS.get(code, code)) for code in item.cohort.languages or ()),
     ), (400 if form.errors else 200)
+
+
+@allow(Role.PARTICIPANT)
+def rematch(participation_id: int) -> str | Response | tuple[str, int]:
+    """Ask the board for another partner, in the first weeks of the tandem."""
+    session = db_session()
+    item = _mine(participation_id)
+    partner = partner_of(session, current_user.id, item.id, current_language())
+    if partner is None:
+        flash(_("You have no tandem partner in this cohort yet."), "info")
+        return redirect(url_for("participant.home"))
+    weeks = window_weeks()
+    until = rematch_open_until(partner.activated_at, item.cohort.kickoff_on, weeks)
+    is_open = until is not None and date.today() <= until and item.cohort.state in REMATCH_STATES
+    latest = latest_requests(session, [item.id]).get(item.id)
+    pending = latest if latest is not None and latest.pair_id == partner.pair_id and latest.status == "open" else None
+    form = RematchForm()
+    if request.method == "POST" and is_open and pending is None:
+        if form.validate_on_submit():
+            try:
+                request_rematch(session, current_user.id, item.id, form.reason.data or "")
+            except FieldProblem as problem:
+                session.rollback()
+                getattr(form, problem.field).errors.append(str(problem))
+            except OperationRefused as refused:
+                session.rollback()
+                flash(str(refused), "error")
+                return redirect(url_for("participant.rematch", participation_id=item.id))
+            else:
+                session.commit()
+                flash(_("Your request is with the club board. You will hear from them by e-mail."), "success")
+                return redirect(url_for("participant.home"))
+        else:
+            session.rollback()
+    elif request.method == "POST":
+        return redirect(url_for("participant.rematch", participation_id=item.id))
+    return render_template("participant/rematch.html", participation=item, cohort=item.cohort, partner=partner,
+                           form=form, is_open=is_open, until=until, weeks=weeks, pending=pending,
+                           ), (400 if form.errors else 200)

@@ -1,0 +1,281 @@
+"""Publishing a cohort's pairs: the board's proposals become active pairs, and everyone concerned is told.
+
+Publishing takes the current run (the one the board works on) of a cohort in its matching step: its proposed
+and locked pairs become active, the run is stamped as published, and each person gets one mail with their
+partner (in their own language); each admin of an organisation with people in those pairs gets one mail
+listing them. Everything happens in the caller's transaction (mail through the outbox), with conditional
+UPDATEs, so that two board members publishing at once publish once: the second is refused.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from tandem.platform import audit
+from tandem.platform.database import utcnow
+from tandem.platform.models import (
+    ACTIVE_RUN_STATUSES,
+    Cohort,
+    MatchingRun,
+    MatchingRunStatus,
+    Pair,
+    PairStatus,
+    Participation,
+    ParticipationStatus,
+    User,
+)
+from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.runs import MATCHING_STATES, active_run, current_run, published_run
+from tandem.tenants.models import Organisation, OrganisationAdmin
+from tandem.tenants.operations import OperationRefused
+
+PUBLISHABLE = (PairStatus.PROPOSED, PairStatus.LOCKED)
+
+
+class PublishRefused(OperationRefused):
+    """The pairs cannot be published now; the message says why."""
+
+
+# ------------------------------------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    """What publishing the current run would do (or did): its pairs, people and organisations."""
+
+    run_id: int | None
+    pairs: int
+    organisations: int
+
+    @property
+    def people(self) -> int:
+        return self.pairs * 2
+
+
+def _run_pair_counts(session: Session, run_id: int) -> tuple[int, int, int]:
+    """(publishable pairs, pairs with someone no longer taking part, organisations involved): two queries."""
+    Mentor = aliased(Participation)  # noqa: N806
+    Mentee = aliased(Participation)  # noqa: N806
+    row = session.execute(
+        sa.select(
+            sa.func.count(Pair.id),
+            sa.func.coalesce(sa.func.sum(sa.case(
+                (sa.or_(Mentor.status != ParticipationStatus.ACTIVE,
+                        Mentee.status != ParticipationStatus.ACTIVE), 1), else_=0)), 0),
+        )
+        .join(Mentor, Mentor.id == Pair.mentor_participation_id)
+        .join(Mentee, Mentee.id == Pair.mentee_participation_id)
+        .where(Pair.matching_run_id == run_id, Pair.status.in_(PUBLISHABLE))
+    ).one()
+    people = sa.union(
+        sa.select(Participation.organisation_id)
+        .join(Pair, Pair.mentor_participation_id == Participation.id)
+        .where(Pair.matching_run_id == run_id, Pair.status.in_(PUBLISHABLE)),
+        sa.select(Participation.organisation_id)
+        .join(Pair, Pair.mentee_participation_id == Participation.id)
+        .where(Pair.matching_run_id == run_id, Pair.status.in_(PUBLISHABLE)),
+    ).subquery()
+    organisations = session.scalar(sa.select(sa.func.count()).select_from(people)) or 0
+    return int(row[0] or 0), int(row[1] or 0), int(organisations)
+
+
+def publish_problems(session: Session, cohort: Cohort) -> tuple[list[str], PublishSummary]:
+    """Why the cohort's pairs cannot be published now (empty: they can), and what publishing would do.
+
+    A fixed number of queries (at most six), whatever the size of the cohort.
+    """
+    with club_scope(session):
+        if cohort.state not in MATCHING_STATES:
+            return [str(_l("Pairs are published while the cohort is in its matching step."))], PublishSummary(
+                None, 0, 0)
+        if published_run(session, cohort.id) is not None:
+            return [str(_l("The pairs of this cohort are already published."))], PublishSummary(None, 0, 0)
+        if active_run(session, cohort.id) is not None:
+            return [str(_l("A matching run is queued or running: wait until it has finished."))], PublishSummary(
+                None, 0, 0)
+        run = current_run(session, cohort.id)
+        if run is None:
+            return [str(_l("Run matching first: there are no proposals to publish yet."))], PublishSummary(
+                None, 0, 0)
+        pairs, not_taking_part, organisations = _run_pair_counts(session, run.id)
+    problems: list[str] = []
+    if pairs == 0:
+        problems.append(str(_l("The current proposals hold no pair: pair people first.")))
+    if not_taking_part:
+        problems.append(str(ngettext(
+            "One pair includes someone who no longer takes part: unpair them first.",
+            "%(num)d pairs include someone who no longer takes part: unpair them first.", not_taking_part)))
+    return problems, PublishSummary(run.id, pairs, organisations)
+
+
+# --------------------------------------------------------------------------------------------- operations
+
+
+def publish_run(session: Session, cohort: Cohort, actor_user_id: int | None, *,
+                expected_run_id: int | None = None) -> int:
+    """Publish the cohort's current run: activate its proposed and locked pairs and tell everyone.
+
+    Returns the number of pairs activated. The caller commits. `expected_run_id` is the run the board
+    looked at when it pressed the button: when another run has become current since, publishing is refused.
+    """
+    with club_scope(session):
+        problems, summary = publish_problems(session, cohort)
+        if problems:
+            raise PublishRefused(" ".join(problems))
+        run_id = summary.run_id
+        assert run_id is not None
+        if expected_run_id is not None and expected_run_id != run_id:
+            raise PublishRefused(_l("The proposals changed meanwhile (a new run finished). Please look again."))
+        now = utcnow()
+        other = aliased(MatchingRun)
+        # One conditional UPDATE decides who publishes: the run is still unpublished and still the latest
+        # successful one, no run of the cohort is queued, running or published, the cohort still matching.
+        stamped = session.execute(
+            sa.update(MatchingRun)
+            .where(
+                MatchingRun.id == run_id,
+                MatchingRun.status == MatchingRunStatus.SUCCEEDED,
+                MatchingRun.published_at.is_(None),
+                ~sa.exists().where(
+                    other.cohort_id == cohort.id,
+                    sa.or_(other.status.in_(ACTIVE_RUN_STATUSES), other.published_at.is_not(None),
+                           sa.and_(other.status == MatchingRunStatus.SUCCEEDED, other.id > run_id)),
+                ),
+                sa.exists().where(Cohort.id == cohort.id, Cohort.state.in_(MATCHING_STATES)),
+            )
+            .values(published_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if stamped != 1:
+            raise PublishRefused(_l("Someone else published or changed the pairs meanwhile. Please look again."))
+        pair_ids = list(session.scalars(
+            sa.select(Pair.id).where(Pair.matching_run_id == run_id, Pair.status.in_(PUBLISHABLE))))
+        try:
+            with session.begin_nested():
+                activated = session.execute(
+                    sa.update(Pair)
+                    .where(Pair.matching_run_id == run_id, Pair.status.in_(PUBLISHABLE))
+                    .values(status=PairStatus.ACTIVE, activated_at=now)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+        except IntegrityError as error:  # someone already in an active pair (by the database's rule)
+            raise PublishRefused(
+                _l("A person of these pairs is already in an active pair. Please look again.")) from error
+        if activated < 1:
+            raise PublishRefused(_l("The current proposals hold no pair: pair people first."))
+        mails = queue_pair_notifications(session, pair_ids)
+        audit.record(session, "matching.published", actor_user_id=actor_user_id, organisation_id=None,
+                     target_type="matching_run", target_id=run_id,
+                     details={"cohort_id": cohort.id, "pairs": activated, "mails": mails})
+        session.flush()
+    return activated
+
+
+# ------------------------------------------------------------------------------------------------- mail
+
+
+@dataclass(frozen=True)
+class PersonInPair:
+    """One side of a pair, as the mails need it."""
+
+    participation_id: int
+    role: str
+    user_id: int
+    display_name: str
+    email: str
+    preferred_language: str | None
+    is_active: bool
+    organisation_id: int
+    organisation_name: str
+
+
+@dataclass(frozen=True)
+class AdminLine:
+    """One line of an admin's mail: one of their people and the partner."""
+
+    person: PersonInPair
+    partner: PersonInPair
+
+
+def _people(session: Session, participation_ids: set[int]) -> dict[int, PersonInPair]:
+    rows = session.execute(
+        sa.select(Participation.id, Participation.role, User.id, User.display_name, User.email,
+                  User.preferred_language, User.is_active, Organisation.id, Organisation.name)
+        .join(User, User.id == Participation.user_id)
+        .join(Organisation, Organisation.id == Participation.organisation_id)
+        .where(Participation.id.in_(participation_ids))
+    ).all()
+    return {row[0]: PersonInPair(*row) for row in rows}
+
+
+def queue_pair_notifications(session: Session, pair_ids: Sequence[int]) -> int:
+    """Queue the mails for newly active pairs: one to each person (their partner's name, organisation and
+    e-mail, a link to their page) and one to each admin of each organisation involved (their people and
+    the partners). Each in its recipient's language. Four reads, whatever the number of pairs.
+
+    Returns how many mails were queued. The caller commits (the outbox sends after commit).
+    """
+    from tandem.workers.outbox import queue_mail
+
+    if not pair_ids:
+        return 0
+    default_language = current_app.config["TANDEM"].default_language
+    with club_scope(session):
+        pairs = session.execute(
+            sa.select(Pair.id, Pair.cohort_id, Pair.mentor_participation_id, Pair.mentee_participation_id)
+            .where(Pair.id.in_(list(pair_ids)), Pair.status == PairStatus.ACTIVE)
+            .order_by(Pair.id)
+        ).all()
+        people = _people(session, {pid for row in pairs for pid in row[2:4]})
+        cohorts = {c.id: c for c in session.scalars(
+            sa.select(Cohort).where(Cohort.id.in_({row[1] for row in pairs})))}
+        organisation_ids = {person.organisation_id for person in people.values()}
+        admins = session.execute(
+            sa.select(User, OrganisationAdmin.organisation_id)
+            .join(OrganisationAdmin, OrganisationAdmin.user_id == User.id)
+            .where(OrganisationAdmin.organisation_id.in_(organisation_ids), User.is_active.is_(True))
+            .order_by(User.id)
+        ).all()
+        lines: dict[tuple[int, int], list[AdminLine]] = defaultdict(list)  # (cohort, organisation) -> lines
+        sent = 0
+        for _pair_id, cohort_id, mentor_id, mentee_id in pairs:
+            mentor, mentee = people.get(mentor_id), people.get(mentee_id)
+            if mentor is None or mentee is None:
+                continue
+            cohort = cohorts[cohort_id]
+            for person, partner in ((mentor, mentee), (mentee, mentor)):
+                lines[(cohort_id, person.organisation_id)].append(AdminLine(person, partner))
+                if not person.is_active:
+                    continue
+                queue_mail(session, template="pair_published_participant", recipient=person.email,
+                           language=person.preferred_language or default_language, kind="pair_published",
+                           organisation_id=person.organisation_id, recipient_user_id=person.user_id,
+                           person=person, partner=partner, cohort=cohort,
+                           home_url=_home_url())
+                sent += 1
+        by_organisation: dict[int, list[User]] = defaultdict(list)
+        for admin, organisation_id in admins:
+            by_organisation[organisation_id].append(admin)
+        for (cohort_id, organisation_id), items in sorted(lines.items()):
+            items.sort(key=lambda line: (line.person.display_name.casefold(), line.person.participation_id))
+            for admin in by_organisation.get(organisation_id, []):
+                queue_mail(session, template="pair_published_admin", recipient=admin.email,
+                           language=admin.preferred_language or default_language, kind="pair_published_admin",
+                           organisation_id=organisation_id, recipient_user_id=admin.id, admin=admin,
+                           organisation_name=items[0].person.organisation_name, cohort=cohorts[cohort_id],
+                           lines=items)
+                sent += 1
+    return sent
+
+
+def _home_url() -> str:
+    return current_app.config["TANDEM"].base_url.rstrip("/") + "/me/"
