@@ -3,7 +3,7 @@
     result = match(mentors, mentees, Rules(...), Weights(...), threshold=0.5, progress=callback)
 """
 
-from tandem.platform.matching.engine import match
+from tandem.platform.matching.engine import evaluate_pair, match
 from tandem.platform.matching.explain import explain_en, explain_unmatched_en
 from tandem.platform.matching.types import (
     DEFAULT_THRESHOLD,
@@ -21,5 +21,6 @@ from tandem.platform.matching.vocabulary import MENTEE, MENTOR
 
 __all__ = [
     "DEFAULT_THRESHOLD", "MENTEE", "MENTOR", "Candidate", "Criterion", "Figures", "MatchResult", "MatchingError",
-    "ProposedPair", "Rules", "Unmatched", "Weights", "explain_en", "explain_unmatched_en", "match",
+    "ProposedPair", "Rules", "Unmatched", "Weights", "evaluate_pair", "explain_en", "explain_unmatched_en",
+    "match",
 ]

@@ -73,6 +73,26 @@ def match(
     return MatchResult(pairs=pairs, unmatched=unmatched, figures=figures)
 
 
+def evaluate_pair(mentor: Candidate, mentee: Candidate, rules: Rules | None = None,
+                  weights: Weights | None = None) -> ProposedPair:
+    """Score and explain one pair exactly as `match` would (the board pairs two people by hand).
+
+    The hard rules are checked as for a locked pair (capacity and `rules.locked` aside): raises
+    `MatchingError` with code `breaks_rule` and `rule` (one of `STAGE_RULES`) when a rule would break.
+    """
+    rules = rules or Rules()
+    weights = weights or Weights()
+    _check_ids([mentor], [mentee])
+    problem = Problem.build([mentor], [mentee], rules, weights)
+    stages = problem.rule_stages(True, np.array([0]))
+    for rule, stage in zip(STAGE_RULES, stages, strict=True):
+        if not stage[0, 0]:
+            raise MatchingError("breaks_rule", f"mentor {mentor.id} and mentee {mentee.id} break a rule: "
+                                f"{rule.replace('_', ' ')}", mentor_id=mentor.id, mentee_id=mentee.id, rule=rule)
+    zero = np.zeros(1, dtype=np.int64)
+    return _pairs(problem, zero, zero, np.zeros(1, dtype=bool))[0]
+
+
 class _Reporter:
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress

@@ -1,6 +1,301 @@
-"""(being written)"""
-from flask import Blueprint
+"""The board's matching workbench of a cohort (club scope): proposals, the unmatched, edits.
+
+GET parameters of the workbench (no script needed): `sort` (score, -score, mentor, mentee, organisation),
+`show` (all, locked, by_hand, below) and `q` (free text on names and organisations). The forms that change
+something carry them along, so that the board comes back to the list as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired
+
+from tandem.platform.access import Role, allow
+from tandem.platform.database import db_session
+from tandem.platform.i18n import current_language
+from tandem.platform.models import Cohort
+from tandem.platform.workbench import wording
+from tandem.platform.workbench.pairs import (
+    Evaluation,
+    WorkbenchRefused,
+    edit_problem,
+    lock_pair,
+    pair_by_hand,
+    swap_mentees,
+    unlock_pair,
+    unpair,
+)
+from tandem.platform.workbench.publish_views import publish_context
+from tandem.platform.workbench.queries import (
+    FILTERS,
+    SORTS,
+    Workbench,
+    explanation_labels,
+    load_workbench,
+    names_of,
+    select_pairs,
+)
+from tandem.platform.workbench.run_views import run_panel_context
+from tandem.platform.workbench.runs import MATCHING_STATES
+
+SORT_LABELS = {
+    "score": _l("Score, lowest first"),
+    "-score": _l("Score, highest first"),
+    "mentor": _l("Mentor's name"),
+    "mentee": _l("Mentee's name"),
+    "organisation": _l("Organisation"),
+}
+FILTER_LABELS = {
+    "all": _l("All pairs"),
+    "locked": _l("Locked"),
+    "by_hand": _l("Changed by hand"),
+    "below": _l("Below the threshold"),
+}
+
+
+class ActionForm(FlaskForm):
+    """A button that changes one pair: only the CSRF token is checked."""
+
+
+class SwapForm(FlaskForm):
+    pair_ids = SelectMultipleField(_l("Pairs"), coerce=int, validate_choice=False)
+
+
+class HandForm(FlaskForm):
+    mentor = SelectField(_l("Mentor"), coerce=int, validate_choice=False,
+                         validators=[DataRequired(message=_l("Choose a mentor."))],
+                         description=_l("Mentors taking part who still have a free place."))
+    mentee = SelectField(_l("Mentee"), coerce=int, validate_choice=False,
+                         validators=[DataRequired(message=_l("Choose a mentee."))],
+                         description=_l("Mentees taking part who have no mentor in these proposals."))
+    confirmed = BooleanField(_l("Pair them anyway"), default=False)
+    sort = HiddenField()
+    show = HiddenField()
+    q = HiddenField()
 
 
 def register(blueprint: Blueprint) -> None:
     """Add this module's routes to the matching blueprint."""
+    blueprint.add_url_rule("", "workbench", workbench)
+    blueprint.add_url_rule("/pairs/<int:pair_id>/lock", "lock_pair", lock, methods=["POST"])
+    blueprint.add_url_rule("/pairs/<int:pair_id>/unlock", "unlock_pair", unlock, methods=["POST"])
+    blueprint.add_url_rule("/pairs/<int:pair_id>/unpair", "unpair", remove, methods=["POST"])
+    blueprint.add_url_rule("/swap", "swap", swap, methods=["POST"])
+    blueprint.add_url_rule("/pair-by-hand", "pair_by_hand", by_hand, methods=["GET", "POST"])
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db_session().get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _list_args(source: MultiDict[str, str]) -> dict[str, str]:
+    """The list's sort, filter and search, checked, for links and redirects (defaults left out)."""
+    args = {}
+    sort, show, text = source.get("sort", ""), source.get("show", ""), " ".join(source.get("q", "").split())[:100]
+    if sort in SORTS and sort != "score":
+        args["sort"] = sort
+    if show in FILTERS and show != "all":
+        args["show"] = show
+    if text:
+        args["q"] = text
+    return args
+
+
+def _back(cohort: Cohort, pair_id: int | None = None) -> Response:
+    anchor = f"pair-{pair_id}" if pair_id else None
+    return redirect(url_for("matching.workbench", cohort_id=cohort.id, _anchor=anchor, **_list_args(request.form)))
+
+
+# ------------------------------------------------------------------------------------------------- the page
+
+
+@allow(Role.BOARD)
+def workbench(cohort_id: int) -> str:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    args = _list_args(request.args)
+    sort, show, text = args.get("sort", "score"), args.get("show", "all"), args.get("q", "")
+    view = load_workbench(session, cohort, current_language())
+    problem = edit_problem(session, cohort)
+    shown = select_pairs(view.pairs, sort=sort, show=show, text=text)
+    return render_template(
+        "workbench/index.html", cohort=cohort, view=view, shown=shown, problem=problem,
+        editable=problem is None and not view.published, in_matching=cohort.state in MATCHING_STATES,
+        sort=sort, show=show, text=text, list_args=args, sorts=SORT_LABELS, filters=FILTER_LABELS,
+        action_form=ActionForm(), **run_panel_context(session, cohort), **publish_context(session, cohort))
+
+
+# ---------------------------------------------------------------------------------------------- the actions
+
+
+def _pair_action(cohort_id: int, pair_id: int, operation: Any, done: Any) -> Response:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = operation(session, cohort, pair_id, current_user.id)
+    except WorkbenchRefused as refused:
+        session.rollback()
+        flash(_("Not done: %(reason)s", reason=str(refused)), "error")
+        return _back(cohort, pair_id)
+    session.commit()
+    flash(done(session, result), "success")
+    return _back(cohort, pair_id)
+
+
+def _pair_names(session: Any, mentor_id: int, mentee_id: int) -> dict[str, str]:
+    names = names_of(session, [mentor_id, mentee_id])
+    return {"mentor": names.get(mentor_id, "?"), "mentee": names.get(mentee_id, "?")}
+
+
+@allow(Role.BOARD)
+def lock(cohort_id: int, pair_id: int) -> Response:
+    return _pair_action(cohort_id, pair_id, lock_pair, lambda session, pair: _(
+        "%(mentor)s and %(mentee)s are locked: a new run keeps them together.",
+        **_pair_names(session, pair.mentor_participation_id, pair.mentee_participation_id)))
+
+
+@allow(Role.BOARD)
+def unlock(cohort_id: int, pair_id: int) -> Response:
+    return _pair_action(cohort_id, pair_id, unlock_pair, lambda session, pair: _(
+        "%(mentor)s and %(mentee)s are unlocked: a new run may pair them differently.",
+        **_pair_names(session, pair.mentor_participation_id, pair.mentee_participation_id)))
+
+
+@allow(Role.BOARD)
+def remove(cohort_id: int, pair_id: int) -> Response:
+    return _pair_action(cohort_id, pair_id, unpair, lambda session, people: _(
+        "%(mentor)s and %(mentee)s are no longer paired: both are in the list of people without a partner.",
+        **_pair_names(session, *people)))
+
+
+@allow(Role.BOARD)
+def swap(cohort_id: int) -> Response:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    form = SwapForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = list(dict.fromkeys(form.pair_ids.data or []))
+    if len(chosen) != 2:
+        flash(_("Not done: choose exactly two pairs to swap their mentees."), "error")
+        return _back(cohort)
+    try:
+        result = swap_mentees(session, cohort, chosen[0], chosen[1], current_user.id)
+    except WorkbenchRefused as refused:
+        session.rollback()
+        flash(_("Not swapped: %(reason)s", reason=str(refused)), "error")
+        return _back(cohort)
+    session.commit()
+    names = names_of(session, [result.first.mentor_participation_id, result.first.mentee_participation_id,
+                               result.second.mentor_participation_id, result.second.mentee_participation_id])
+    flash(_("The mentees are swapped: %(first_mentee)s is now with %(first_mentor)s, %(second_mentee)s with "
+            "%(second_mentor)s.", first_mentee=names.get(result.first.mentee_participation_id, "?"),
+            first_mentor=names.get(result.first.mentor_participation_id, "?"),
+            second_mentee=names.get(result.second.mentee_participation_id, "?"),
+            second_mentor=names.get(result.second.mentor_participation_id, "?")), "success")
+    for warning in _warnings(session, result.evaluations, names):
+        flash(warning, "info")
+    return _back(cohort, result.first.id)
+
+
+def _warnings(session: Any, evaluations: list[Evaluation], names: dict[int, str]) -> list[str]:
+    """One sentence per poor criterion and per score under the threshold, naming the two people."""
+    labels = explanation_labels(session, [e.proposed.explanation() for e in evaluations], current_language())
+    warnings = []
+    for evaluation in evaluations:
+        who = {"mentor": names.get(evaluation.mentor_id, "?"), "mentee": names.get(evaluation.mentee_id, "?")}
+        for line in wording.explain(evaluation.proposed.explanation(), labels, **who):
+            if line.name in evaluation.poor:
+                warnings.append(_("%(mentor)s and %(mentee)s: %(criterion)s is poor. %(sentence)s",
+                                  criterion=line.label, sentence=line.sentence, **who))
+        if evaluation.below_threshold:
+            warnings.append(_("%(mentor)s and %(mentee)s score %(score)d of 100, below the threshold of "
+                              "%(threshold)d.", score=_hundred(evaluation.proposed.score),
+                              threshold=_hundred(evaluation.threshold), **who))
+    return warnings
+
+
+def _hundred(value: float) -> int:
+    """A score on the page's scale, 0 to 100."""
+    return round(value * 100)
+
+
+# ------------------------------------------------------------------------------------------- pair by hand
+
+
+def _hand_choices(form: HandForm, view: Workbench) -> None:
+    form.mentor.choices = [(0, _("Choose a mentor…"))] + [
+        (m.person.participation_id, _("%(name)s (%(organisation)s), %(load)d of %(capacity)d taken",
+                                      name=m.person.name, organisation=m.person.organisation, load=m.load,
+                                      capacity=m.person.capacity))
+        for m in view.mentors_with_room]
+    form.mentee.choices = [(0, _("Choose a mentee…"))] + [
+        (row.person.participation_id, _("%(name)s (%(organisation)s)", name=row.person.name,
+                                        organisation=row.person.organisation))
+        for row in view.unmatched_mentees]
+
+
+@allow(Role.BOARD)
+def by_hand(cohort_id: int) -> str | Response | tuple[str, int]:
+    session = db_session()
+    cohort = _cohort(cohort_id)
+    language = current_language()
+    defaults: dict[str, Any] = {key: request.args.get(key, type=int) for key in ("mentor", "mentee")}
+    defaults.update(_list_args(request.args))
+    form = HandForm(data=None if request.method == "POST" else defaults)
+    problem = edit_problem(session, cohort)
+    refusal = None
+    evaluation = None
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            result = pair_by_hand(session, cohort, form.mentor.data, form.mentee.data, current_user.id,
+                                  confirmed=bool(form.confirmed.data))
+        except WorkbenchRefused as refused:
+            session.rollback()
+            refusal, status = str(refused), 400
+        else:
+            if result.pair is not None:
+                session.commit()
+                flash(_("%(mentor)s and %(mentee)s are paired by hand.",
+                        **_pair_names(session, result.pair.mentor_participation_id,
+                                      result.pair.mentee_participation_id)), "success")
+                return redirect(url_for("matching.workbench", cohort_id=cohort.id, _anchor=f"pair-{result.pair.id}",
+                                        **_list_args(request.form)))
+            session.rollback()  # nothing written: the board confirms first
+            evaluation = result.evaluation
+    elif form.errors:
+        status = 400
+    view = load_workbench(session, cohort, language)
+    _hand_choices(form, view)
+    explained: list[wording.ExplainedCriterion] = []
+    warnings: list[str] = []
+    who: dict[str, str] = {}
+    if evaluation is not None:
+        names = names_of(session, [evaluation.mentor_id, evaluation.mentee_id])
+        who = {"mentor": names.get(evaluation.mentor_id, "?"), "mentee": names.get(evaluation.mentee_id, "?")}
+        labels = explanation_labels(session, [evaluation.proposed.explanation()], language)
+        explained = wording.explain(evaluation.proposed.explanation(), labels, **who)
+        warnings = [_("%(criterion)s is poor.", criterion=line.label) for line in explained
+                    if line.name in evaluation.poor]
+        if evaluation.below_threshold:
+            warnings.append(_("The score is below the threshold of %(threshold)d.",
+                              threshold=_hundred(evaluation.threshold)))
+    return render_template("workbench/_hand.html", cohort=cohort, view=view, form=form, problem=problem,
+                           refusal=refusal, evaluation=evaluation, explained=explained, warnings=warnings,
+                           names=who,
+                           list_args=_list_args(request.form if request.method == "POST" else request.args)), status

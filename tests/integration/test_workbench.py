@@ -1,0 +1,305 @@
+"""The board's matching workbench: the page in its states, pairs with explanations, the unmatched with reasons,
+figures, sorting and filtering, in three languages and in a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tandem.platform.cohorts.matching_input import load_matching_input
+from tandem.platform.database import utcnow
+from tandem.platform.matching import evaluate_pair
+from tandem.platform.models import CohortState, MatchingRun, Pair
+from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.runs import cohort_weights
+from tests.factories import (
+    make_board_member,
+    make_catalogue_topic,
+    make_cohort,
+    make_complete_profile,
+    make_matching_run,
+    make_organisation,
+    make_pair,
+    make_participation,
+    make_user,
+)
+
+# --- helpers shared with test_workbench_edits.py ------------------------------------------------------------
+
+
+def add_person(db, cohort, organisation, role: str, topics, name: str | None = None, capacity: int = 1,
+               **profile: Any):
+    """An active participant of `cohort` with a complete profile (mentors early in their career, mentees senior)."""
+    user = make_user(db, organisation, **({"display_name": name} if name else {}))
+    fields = {"mentor_capacity": capacity} if role == "mentor" else {}
+    participation = make_participation(db, user, cohort, role=role, status="active", **fields)
+    profile.setdefault("career_band", "0-2" if role == "mentor" else "21+")
+    make_complete_profile(db, participation, topics, **profile)
+    return participation
+
+
+def setup_cohort(db, size: int = 2, state: str = CohortState.MATCHING) -> dict[str, Any]:
+    """Three organisations; `size` mentors of alpha and `size` mentees of beta; a board member of gamma."""
+    alpha, beta, gamma = (make_organisation(db) for _ in range(3))
+    topics = [make_catalogue_topic(db, label=f"Subject {n}") for n in range(4)]
+    cohort = make_cohort(db, state)
+    mentors = [add_person(db, cohort, alpha, "mentor", topics[:3], name=f"Mentor {chr(65 + n)}")
+               for n in range(size)]
+    mentees = [add_person(db, cohort, beta, "mentee", topics[1:4], name=f"Mentee {chr(65 + n)}")
+               for n in range(size)]
+    board = make_board_member(db, gamma, display_name="Board Member")
+    db.commit()
+    return {"cohort": cohort, "orgs": (alpha, beta, gamma), "topics": topics, "mentors": mentors,
+            "mentees": mentees, "board": board}
+
+
+def propose(db, cohort, run, mentor, mentee, status: str = "proposed", by_hand: bool = False):
+    """A pair of `run`, scored and explained by the engine with the cohort's weights."""
+    given = load_matching_input(db, cohort.id)
+    candidates = {c.id: c for c in (*given.mentors, *given.mentees)}
+    proposed = evaluate_pair(candidates[mentor.id], candidates[mentee.id], given.rules, cohort_weights(cohort))
+    pair = make_pair(db, mentor, mentee, status=status, run=run, score=proposed.score,
+                     explanation=proposed.explanation())
+    if by_hand:
+        with club_scope(db):
+            pair.by_hand = True
+            db.flush()
+    return pair
+
+
+def proposals(db, setup: dict[str, Any], unmatched: list[dict[str, Any]] | None = None):
+    """A finished run of the cohort pairing mentor n with mentee n; returns (run, pairs)."""
+    cohort = setup["cohort"]
+    with club_scope(db):
+        run = make_matching_run(db, cohort, unmatched=unmatched or [])
+    pairs = [propose(db, cohort, run, mentor, mentee) for mentor, mentee in zip(setup["mentors"], setup["mentees"],
+                                                                                 strict=False)]
+    with club_scope(db):
+        run.figures = {"pairs": len(pairs), "lowest_score": min((p.score for p in pairs), default=None),
+                       "mean_score": 0.5, "below_threshold": 0, "share_matched": 1.0}
+        db.flush()
+    db.commit()
+    return run, pairs
+
+
+def page(client, cohort, **params: str) -> str:
+    """The workbench in English."""
+    response = client.get(f"/board/cohorts/{cohort.id}/matching", query_string=params,
+                          headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def pair_order(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr id="pair-(\d+)"', html)]
+
+
+def pairs_of(db, run_id: int) -> list[Pair]:
+    with club_scope(db):
+        db.expire_all()
+        return list(db.scalars(sa.select(Pair).where(Pair.matching_run_id == run_id).order_by(Pair.id)))
+
+
+def start_and_run(client, db, run_jobs, cohort) -> MatchingRun:
+    """Start a run through the page's button and let the job run (in-process, or a burst worker)."""
+    response = client.post(f"/board/cohorts/{cohort.id}/matching/runs")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    run_jobs()
+    with club_scope(db):
+        db.expire_all()
+        return db.get(MatchingRun, run_id)
+
+
+# --- the page in its states ---------------------------------------------------------------------------------
+
+
+def test_before_matching_the_page_says_when_it_starts(client, db, sign_in):
+    setup = setup_cohort(db, state=CohortState.NOMINATIONS_OPEN)
+    sign_in(client, setup["board"])
+    html = page(client, setup["cohort"])
+    assert "Matching starts when nominations close" in html
+    assert 'id="pairs"' not in html
+
+
+def test_in_matching_without_a_run_the_board_is_invited_to_run(client, db, sign_in):
+    setup = setup_cohort(db)
+    sign_in(client, setup["board"])
+    html = page(client, setup["cohort"])
+    assert "No proposals yet" in html
+    assert "Run matching" in html  # the run panel's button
+
+
+def test_a_run_shows_pairs_explanations_the_unmatched_and_figures(client, db, sign_in, run_jobs):
+    setup = setup_cohort(db, size=2)
+    cohort, (alpha, beta, gamma) = setup["cohort"], setup["orgs"]
+    # A mentee nobody can talk to, and a mentor of the same organisation as every mentee left.
+    lonely = add_person(db, cohort, gamma, "mentee", setup["topics"][:1], name="Ida Lonely", languages=["it"])
+    db.commit()
+    sign_in(client, setup["board"])
+    run = start_and_run(client, db, run_jobs, cohort)
+    assert run.status == "succeeded" and run.figures["pairs"] == 2
+
+    html = page(client, cohort)
+    for person in ("Mentor A", "Mentor B", "Mentee A", "Mentee B"):
+        assert person in html
+    assert alpha.name in html and beta.name in html
+    assert html.count('<details class="explanation">') == 2
+    assert "Subject 1 (1st)" in html or "Subject 1" in html  # topic labels in the reader's language
+    assert "Both can meet in person in Bern or remotely." in html
+    assert 'class="badge badge--quality-good"' in html
+    # the unmatched with the run's reason, naming her
+    assert f'id="unmatched-{lonely.id}"' in html
+    assert "No mentor of another organisation shares a language with Ida Lonely." in html
+    # figures
+    assert re.search(r'id="figure-pairs">\s*<dt>Pairs</dt>\s*<dd>2</dd>', html)
+    assert re.search(r'id="figure-share">\s*<dt>Share matched</dt>\s*<dd>100\s*%</dd>', html)
+    # actions for each pair, the swap form, pair by hand
+    assert html.count(f'action="/board/cohorts/{cohort.id}/matching/pairs/') == 4  # lock + unpair, twice
+    assert 'id="swap-form"' in html
+    assert f"/board/cohorts/{cohort.id}/matching/pair-by-hand" in html
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("de", "Matching"), ("fr", "Matching"), ("en", "Proposed pairs")])
+def test_the_page_renders_in_every_language(client, db, sign_in, language, words):
+    setup = setup_cohort(db, size=3)
+    cohort = setup["cohort"]
+    extra = add_person(db, cohort, setup["orgs"][2], "mentee", setup["topics"], name="Zoé Extra", languages=["it"])
+    proposals(db, setup, unmatched=[{"id": extra.id, "role": "mentee", "code": "no_shared_language",
+                                     "params": {"languages": ["it"], "candidates": 3}}])
+    sign_in(client, setup["board"])
+    response = client.get(f"/board/cohorts/{cohort.id}/matching", headers={"Accept-Language": language})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{language}"' in html and words in html
+    assert "Zoé Extra" in html and html.count('<details class="explanation">') == 3
+    # topic labels follow the reader's language (the factory marks de and fr labels)
+    if language in ("de", "fr"):
+        assert f"Subject 1 ({language})" in html
+    else:
+        assert "Subject 1 (de)" not in html and "Subject 1" in html
+
+
+def test_the_page_reads_a_fixed_number_of_queries_whatever_the_cohort_size(client, db, sign_in, count_queries):
+    setup = setup_cohort(db, size=2)
+    cohort, (alpha, _beta, gamma) = setup["cohort"], setup["orgs"]
+    run, _pairs = proposals(db, setup)
+    add_person(db, cohort, gamma, "mentee", setup["topics"], languages=["it"])
+    db.commit()
+    sign_in(client, setup["board"])
+    page(client, cohort)  # warm up (the session's first request)
+
+    def measure() -> int:  # reads and writes, without the scope's set_config statements (PostgreSQL)
+        with count_queries() as counter:
+            page(client, cohort)
+        return len([s for s in counter.statements if "set_config" not in s])
+
+    small = measure()
+    assert small <= 30, small
+    # Grow the cohort: more pairs, more unmatched people, a mentor of capacity two, one more organisation.
+    delta = make_organisation(db)
+    for _ in range(6):
+        mentor = add_person(db, cohort, alpha, "mentor", setup["topics"][:2])
+        mentee = add_person(db, cohort, delta, "mentee", setup["topics"][2:])
+        propose(db, cohort, run, mentor, mentee, status="locked")
+    add_person(db, cohort, delta, "mentee", setup["topics"], languages=["it"])
+    add_person(db, cohort, gamma, "mentor", setup["topics"], capacity=2)
+    db.commit()
+    assert measure() == small
+
+
+def test_sorting_and_filtering_work_without_script(client, db, sign_in):
+    setup = setup_cohort(db, size=3)
+    cohort = setup["cohort"]
+    run, pairs = proposals(db, setup)
+    with club_scope(db):
+        for pair, score in zip(pairs, (0.7, 0.2, 0.9), strict=True):
+            pair.score = score
+        pairs[0].status = "locked"
+        pairs[2].by_hand = True
+        db.flush()
+    db.commit()
+    a, b, c = (pair.id for pair in pairs)
+    sign_in(client, setup["board"])
+
+    assert pair_order(page(client, cohort)) == [b, a, c]  # score, lowest first, by default
+    assert pair_order(page(client, cohort, sort="-score")) == [c, a, b]
+    assert pair_order(page(client, cohort, sort="mentor")) == [a, b, c]
+    assert pair_order(page(client, cohort, sort="mentee")) == [a, b, c]
+    assert pair_order(page(client, cohort, sort="organisation")) == [a, b, c]
+    assert pair_order(page(client, cohort, sort="nonsense")) == [b, a, c]
+
+    assert pair_order(page(client, cohort, show="locked")) == [a]
+    assert pair_order(page(client, cohort, show="by_hand")) == [c]
+    assert pair_order(page(client, cohort, show="below")) == [b]  # under the threshold of 0.5
+    assert pair_order(page(client, cohort, q="mentee b")) == [b]
+    assert pair_order(page(client, cohort, q=setup["orgs"][0].name.upper())) == [b, a, c]
+    html = page(client, cohort, q="nobody like this")
+    assert pair_order(html) == [] and "No pair matches" in html
+    # the actions carry the list's settings back
+    html = page(client, cohort, sort="mentor", show="all", q="Mentee")
+    assert '<input type="hidden" name="sort" value="mentor">' in html
+    assert '<input type="hidden" name="q" value="Mentee">' in html
+
+
+def test_the_figures_follow_the_edits_next_to_the_runs(client, db, sign_in):
+    setup = setup_cohort(db, size=3)
+    cohort = setup["cohort"]
+    run, pairs = proposals(db, setup)
+    with club_scope(db):
+        for pair, score in zip(pairs, (0.6, 0.4, 0.8), strict=True):
+            pair.score = score
+        run.figures = {"pairs": 3, "share_matched": 1.0, "lowest_score": 0.4, "mean_score": 0.6,
+                       "below_threshold": 1}
+        db.delete(pairs[1])
+        db.flush()
+    db.commit()
+    sign_in(client, setup["board"])
+    html = page(client, cohort)
+    assert re.search(r'id="figure-pairs">\s*<dt>Pairs</dt>\s*<dd>2</dd>\s*<dd[^>]*>after the run: 3</dd>', html)
+    assert re.search(r'id="figure-lowest">\s*<dt>Lowest score</dt>\s*<dd>60</dd>\s*<dd[^>]*>after the run: 40</dd>',
+                     html)
+    assert re.search(r'id="figure-mean">\s*<dt>Mean score</dt>\s*<dd>70</dd>', html)
+    assert re.search(r'id="figure-below">\s*<dt>Below the threshold \(50\)</dt>\s*<dd>0</dd>', html)
+    assert re.search(r'id="figure-share">\s*<dt>Share matched</dt>\s*<dd>67\s*%</dd>', html)
+    # both people of the removed pair have no partner; the run did not know why: the page says so
+    assert f'id="unmatched-{setup["mentees"][1].id}"' in html and "not part of this run" in html
+    assert re.search(rf'id="mentor-{setup["mentors"][1].id}">.*?<td class="num"[^>]*>0</td>', html, re.S)
+
+
+def test_published_pairs_are_shown_read_only(client, db, sign_in):
+    setup = setup_cohort(db, size=2)
+    cohort = setup["cohort"]
+    run, pairs = proposals(db, setup)
+    with club_scope(db):
+        run.published_at = utcnow()
+        for pair in pairs:
+            pair.status = "active"
+            pair.activated_at = utcnow()
+        db.flush()
+    db.commit()
+    sign_in(client, setup["board"])
+    html = page(client, cohort)
+    assert "These pairs are published" in html
+    assert pair_order(html) == sorted(p.id for p in pairs) or set(pair_order(html)) == {p.id for p in pairs}
+    assert "/lock" not in html and "/unpair" not in html and 'id="swap-form"' not in html
+    assert "Pair two people by hand" not in html
+
+
+def test_the_workbench_shows_the_latest_successful_run(client, db, sign_in):
+    setup = setup_cohort(db, size=2)
+    cohort = setup["cohort"]
+    old, old_pairs = proposals(db, setup)
+    with club_scope(db):
+        failed = make_matching_run(db, cohort, status="failed", created_at=utcnow() + timedelta(seconds=1))
+        db.flush()
+    db.commit()
+    sign_in(client, setup["board"])
+    html = page(client, cohort)
+    assert set(pair_order(html)) == {p.id for p in old_pairs}
+    assert f"Figures of run {old.id}" in html and failed.id != old.id
