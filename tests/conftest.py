@@ -30,6 +30,8 @@ def config_for_tests(database_url: str, **overrides: object) -> dict[str, object
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://localhost",  # the test client's host: links and redirect URIs match it
+        # Tests read English (the source language) unless they choose another; the product's default is German.
+        "DEFAULT_LANGUAGE": "en",
     }
     config.update(overrides)
     return config

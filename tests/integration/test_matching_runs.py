@@ -32,6 +32,12 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_browser(client):
+    """Pages in English unless the person chose a language (the club's default is German)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture()
 def matching_cohort(db):
     """A cohort in its matching step: three organisations, three mentors and three mentees who accepted."""
@@ -203,7 +209,8 @@ def test_a_run_keeps_the_locked_pairs_of_the_run_it_is_based_on(app, db, run_job
 
 def test_runs_only_in_the_matching_step(app, db, matching_cohort):
     cohort = make_cohort(db, CohortState.NOMINATIONS_OPEN)
-    with app.test_request_context(), pytest.raises(runs.RunRefused, match="matching step"):
+    english = {"Accept-Language": "en"}
+    with app.test_request_context(headers=english), pytest.raises(runs.RunRefused, match="matching step"):
         runs.start_run(db, cohort, None)
 
 

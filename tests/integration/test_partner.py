@@ -25,6 +25,12 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_browser(client):
+    """Pages in English unless the person chose a language (the club's default is German)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
@@ -131,7 +137,7 @@ def test_another_participant_sees_only_their_own_partner(client, sign_in, db, cl
 
     sign_in(client, colleague)
     text = text_of(client.get("/me/").get_data(as_text=True))
-    assert "Your tandem partner" not in text
+    assert "Why you two" not in text  # the partner card's section
     assert "Lea Brunner" not in text and "Max Other" not in text
 
 
@@ -193,5 +199,5 @@ def test_the_home_page_reads_a_fixed_number_of_times_however_many_tandems(client
     with count_queries() as large:
         response = client.get("/me/")
     assert response.status_code == 200
-    assert text_of(response.get_data(as_text=True)).count("Your tandem partner") == 6
+    assert text_of(response.get_data(as_text=True)).count("Why you two") == 6
     assert large.count == small.count, (small.statements, large.statements)

@@ -27,6 +27,12 @@ from tests.factories import (
     make_user,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english_browser(client):
+    """Pages in English unless the person chose a language (the club's default is German)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
 EXPLANATION = {
     "topics": {"value": 1.0, "weight": 0.4, "code": "all_offered", "params": {"wanted": [], "shared": []}},
     "format": {"value": 1.0, "weight": 0.25, "code": "remote", "params": {}},
@@ -115,7 +121,7 @@ def test_publishing_activates_the_pairs_and_tells_everyone_in_their_language(cli
     personal = {m.recipient: m for m in outbox(db, "pair_published")}
     assert set(personal) == {p.email for p in people.values()}  # one each
     assert len(outbox(db, "pair_published")) == 4
-    expected_language = {"anna": "de", "bernard": "fr", "grace": "en", "dora": "de"}
+    expected_language = {"anna": "de", "bernard": "fr", "grace": "en", "dora": "en"}  # Dora: the club's default
     partners = {"anna": "bernard", "bernard": "anna", "grace": "dora", "dora": "grace"}
     organisations = {"anna": "Alpha Bank", "bernard": "Beta Energie", "grace": "Gamma Kliniken", "dora": "Alpha Bank"}
     for name, person in people.items():

@@ -165,7 +165,7 @@ def test_a_run_shows_pairs_explanations_the_unmatched_and_figures(client, db, si
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("de", "Matching"), ("fr", "Matching"), ("en", "Proposed pairs")])
+    ("de", "Vorgeschlagene Tandems"), ("fr", "Binômes suggérés"), ("en", "Proposed pairs")])
 def test_the_page_renders_in_every_language(client, db, sign_in, language, words):
     setup = setup_cohort(db, size=3)
     cohort = setup["cohort"]

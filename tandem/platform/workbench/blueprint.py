@@ -12,9 +12,3 @@ views.register(matching)
 rules_views.register(matching)
 publish_views.register(matching)
 
-
-@matching.app_context_processor
-def _available_endpoints() -> dict[str, object]:  # TEMPORARY while the matching pages are being written
-    from flask import current_app
-
-    return {"available_endpoints": set(current_app.view_functions)}

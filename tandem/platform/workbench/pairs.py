@@ -26,6 +26,7 @@ from tandem.platform.database import utcnow
 from tandem.platform.matching import Candidate, MatchingError, ProposedPair, evaluate_pair
 from tandem.platform.models import (
     Cohort,
+    CohortState,
     MatchingRun,
     MatchingRunStatus,
     Pair,
@@ -40,6 +41,8 @@ from tandem.platform.workbench.wording import poor_criteria, rule_sentence
 from tandem.tenants.operations import OperationRefused
 
 EDITABLE_STATUSES = (PairStatus.PROPOSED, PairStatus.LOCKED)
+# Once published, new tandems (after an accepted rematch request) can be formed in these states.
+PUBLISHED_PAIRING_STATES = (CohortState.MATCHING, CohortState.RUNNING)
 
 
 class WorkbenchRefused(OperationRefused):
@@ -97,6 +100,20 @@ def edit_problem(session: Session, cohort: Cohort) -> str | None:
             return str(_l("A matching run is queued or running: its proposals will replace these. Wait until it "
                           "has finished."))
     return None
+
+
+def hand_problem(session: Session, cohort: Cohort) -> str | None:
+    """Why nobody can be paired by hand now (None: they can).
+
+    Before publishing, as any change to the proposals. After publishing, while the cohort is matching or
+    running: people whose tandem ended (an accepted rematch request) get a new partner, an active pair at once.
+    """
+    with club_scope(session):
+        if published_run(session, cohort.id) is not None:
+            if cohort.state not in PUBLISHED_PAIRING_STATES:
+                return str(_l("New tandems can be formed only until the programme begins closing."))
+            return None
+    return edit_problem(session, cohort)
 
 
 # --------------------------------------------------------------------------------------------- operations
@@ -190,9 +207,12 @@ def pair_by_hand(session: Session, cohort: Cohort, mentor_id: int, mentee_id: in
 
     Refused when a hard rule would break. When a weighed criterion is poor or the score is below the
     cohort's threshold, nothing is written unless `confirmed`: the result carries the warnings to confirm.
+    Before publishing the pair is a proposal of the current run. After publishing it is an active tandem of the
+    published run at once, and both people and their organisations' admins are told by mail.
     """
     with club_scope(session):
-        run = _begin(session, cohort)
+        published = published_run(session, cohort.id)
+        run = _begin_published(session, cohort, published) if published is not None else _begin(session, cohort)
         given = load_matching_input(session, cohort.id)
         names = _names(session, [mentor_id, mentee_id])
         mentors = {c.id: c for c in given.mentors}
@@ -203,15 +223,17 @@ def pair_by_hand(session: Session, cohort: Cohort, mentor_id: int, mentee_id: in
         if mentee_id not in mentees:
             raise WorkbenchRefused(_l("%(name)s is not a mentee taking part in this cohort.",
                                       name=names.get(mentee_id, "?")))
+        # Before publishing: the pairs of the current run; after: the active tandems.
+        holding = (Pair.status == PairStatus.ACTIVE) if published is not None else sa.and_(
+            Pair.matching_run_id == run.id, Pair.status != PairStatus.ENDED)
         mentee_paired = session.scalar(sa.select(sa.func.count(Pair.id)).where(
-            Pair.matching_run_id == run.id, Pair.mentee_participation_id == mentee_id,
-            Pair.status != PairStatus.ENDED))
+            Pair.cohort_id == cohort.id, Pair.mentee_participation_id == mentee_id, holding))
         if mentee_paired:
             raise WorkbenchRefused(_l("%(name)s already has a mentor in these proposals: unpair them first.",
-                                      name=names[mentee_id]))
+                                      name=names[mentee_id]) if published is None else
+                                   _l("%(name)s already has a mentor.", name=names[mentee_id]))
         load = session.scalar(sa.select(sa.func.count(Pair.id)).where(
-            Pair.matching_run_id == run.id, Pair.mentor_participation_id == mentor_id,
-            Pair.status != PairStatus.ENDED)) or 0
+            Pair.cohort_id == cohort.id, Pair.mentor_participation_id == mentor_id, holding)) or 0
         capacity = mentors[mentor_id].capacity
         if load >= capacity:
             raise WorkbenchRefused(_l("%(name)s has no free place: %(load)d of %(capacity)d taken.",
@@ -219,9 +241,12 @@ def pair_by_hand(session: Session, cohort: Cohort, mentor_id: int, mentee_id: in
         evaluation = _evaluate(cohort, given, names, mentor_id, mentee_id)
         if evaluation.warnings and not confirmed:
             return HandResult(evaluation=evaluation)
+        now = utcnow()
         pair = Pair(cohort_id=cohort.id, matching_run_id=run.id, mentor_participation_id=mentor_id,
-                    mentee_participation_id=mentee_id, status=PairStatus.PROPOSED, score=evaluation.proposed.score,
-                    explanation=evaluation.proposed.explanation(), by_hand=True, created_at=utcnow())
+                    mentee_participation_id=mentee_id,
+                    status=PairStatus.ACTIVE if published is not None else PairStatus.PROPOSED,
+                    score=evaluation.proposed.score, explanation=evaluation.proposed.explanation(), by_hand=True,
+                    created_at=now, activated_at=now if published is not None else None)
         try:
             with session.begin_nested():
                 session.add(pair)
@@ -229,11 +254,15 @@ def pair_by_hand(session: Session, cohort: Cohort, mentor_id: int, mentee_id: in
         except IntegrityError as error:
             raise WorkbenchRefused(
                 _l("Someone else paired one of them meanwhile. Please look again.")) from error
+        if published is not None:
+            from tandem.platform.workbench.publish import queue_pair_notifications
+
+            queue_pair_notifications(session, [pair.id], later=True)
         audit.record(session, "matching.paired_by_hand", actor_user_id=actor_user_id, organisation_id=None,
                      target_type="matching_run", target_id=run.id,
                      details={"cohort_id": cohort.id, "pair_id": pair.id, "mentor_participation_id": mentor_id,
                               "mentee_participation_id": mentee_id, "score": pair.score,
-                              "confirmed_warnings": evaluation.warnings})
+                              "confirmed_warnings": evaluation.warnings, "active": published is not None})
     return HandResult(evaluation=evaluation, pair=pair)
 
 
@@ -264,6 +293,22 @@ def _begin(session: Session, cohort: Cohort) -> MatchingRun:
     if latest is None or latest.id != run.id:
         raise WorkbenchRefused(_l("A new run finished meanwhile: its proposals are the ones to change now."))
     return run
+
+
+def _begin_published(session: Session, cohort: Cohort, published: MatchingRun) -> MatchingRun:
+    """The published run, taken like `_begin` takes the current one (two new tandems at once wait in turn)."""
+    problem = hand_problem(session, cohort)
+    if problem:
+        raise WorkbenchRefused(problem)
+    taken = session.execute(
+        sa.update(MatchingRun)
+        .where(MatchingRun.id == published.id, MatchingRun.published_at.is_not(None))
+        .values(progress=MatchingRun.progress)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise WorkbenchRefused(_l("Someone else changed the tandems meanwhile. Please look again."))
+    return published
 
 
 def _pair(session: Session, cohort: Cohort, run: MatchingRun, pair_id: int) -> Pair:

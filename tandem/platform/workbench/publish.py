@@ -217,10 +217,11 @@ def _people(session: Session, participation_ids: set[int]) -> dict[int, PersonIn
     return {row[0]: PersonInPair(*row) for row in rows}
 
 
-def queue_pair_notifications(session: Session, pair_ids: Sequence[int]) -> int:
+def queue_pair_notifications(session: Session, pair_ids: Sequence[int], *, later: bool = False) -> int:
     """Queue the mails for newly active pairs: one to each person (their partner's name, organisation and
     e-mail, a link to their page) and one to each admin of each organisation involved (their people and
     the partners). Each in its recipient's language. Four reads, whatever the number of pairs.
+    `later`: a tandem formed after publishing (a new partner after a rematch), worded as such.
 
     Returns how many mails were queued. The caller commits (the outbox sends after commit).
     """
@@ -259,7 +260,7 @@ def queue_pair_notifications(session: Session, pair_ids: Sequence[int]) -> int:
                 queue_mail(session, template="pair_published_participant", recipient=person.email,
                            language=person.preferred_language or default_language, kind="pair_published",
                            organisation_id=person.organisation_id, recipient_user_id=person.user_id,
-                           person=person, partner=partner, cohort=cohort,
+                           person=person, partner=partner, cohort=cohort, later=later,
                            home_url=_home_url())
                 sent += 1
         by_organisation: dict[int, list[User]] = defaultdict(list)
@@ -272,7 +273,7 @@ def queue_pair_notifications(session: Session, pair_ids: Sequence[int]) -> int:
                            language=admin.preferred_language or default_language, kind="pair_published_admin",
                            organisation_id=organisation_id, recipient_user_id=admin.id, admin=admin,
                            organisation_name=items[0].person.organisation_name, cohort=cohorts[cohort_id],
-                           lines=items)
+                           lines=items, later=later)
                 sent += 1
     return sent
 

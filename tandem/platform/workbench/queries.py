@@ -134,7 +134,7 @@ class Workbench:
 
 
 def load_workbench(session: Session, cohort: Cohort, language: str) -> Workbench:
-    """Everything the page shows for the cohort's current (or published) run: at most six queries."""
+    """Everything the page shows for the cohort's current (or published) run: at most seven queries."""
     with club_scope(session):
         run = published_run(session, cohort.id)
         published = run is not None
@@ -152,6 +152,9 @@ def load_workbench(session: Session, cohort: Cohort, language: str) -> Workbench
                      ((pair.explanation or {}).get("topics", {}).get("params", {}).get("wanted") or ())}
         labels = wording.topic_labels(session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids))), language)
         undone = _undone(session, run.id)
+        ended = set() if not published else {pid for pair in session.execute(
+            sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
+            .where(Pair.matching_run_id == run.id, Pair.status == PairStatus.ENDED)) for pid in pair}
 
     threshold = cohort.matching_threshold
     rows = []
@@ -167,7 +170,7 @@ def load_workbench(session: Session, cohort: Cohort, language: str) -> Workbench
     active = [p for p in people.values() if p.taking_part]
     mentors = [MentorLoad(person=p, load=load[p.participation_id]) for p in active if p.role == MENTOR]
     mentors.sort(key=lambda m: (m.person.name.casefold(), m.person.participation_id))
-    unmatched = _unmatched(run, active, load, paired_mentees, undone, people)
+    unmatched = _unmatched(run, active, load, paired_mentees, undone, ended, people)
     return Workbench(cohort=cohort, run=run, published=published, pairs=rows, unmatched=unmatched, mentors=mentors,
                      figures=_figures(rows, active, unmatched, threshold), run_figures=dict(run.figures or {}))
 
@@ -200,7 +203,7 @@ def _undone(session: Session, run_id: int) -> set[int]:
 
 
 def _unmatched(run: MatchingRun, active: list[Person], load: Counter[int], paired_mentees: set[int],
-               undone: set[int], people: dict[int, Person]) -> list[UnmatchedRow]:
+               undone: set[int], ended: set[int], people: dict[int, Person]) -> list[UnmatchedRow]:
     stored = {entry.get("id"): entry for entry in (run.unmatched or []) if isinstance(entry, dict)}
     organisations = {p.organisation_id: p.organisation for p in people.values()}
     names = {p.participation_id: p.name for p in people.values()}
@@ -211,7 +214,9 @@ def _unmatched(run: MatchingRun, active: list[Person], load: Counter[int], paire
         if partnered:
             continue
         entry = stored.get(person.participation_id)
-        if person.participation_id in undone:
+        if person.participation_id in ended:
+            code, params = wording.PAIR_ENDED, {}
+        elif person.participation_id in undone:
             code, params = wording.UNPAIRED, {}
         elif entry is not None:
             code, params = str(entry.get("code", "")), dict(entry.get("params") or {})

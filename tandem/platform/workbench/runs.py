@@ -234,11 +234,13 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
                 session.rollback()
                 return "skipped"
             if result.pairs:
+                by_hand = _locked_by_hand(session, parameters.get("based_on_run_id"))
                 session.execute(sa.insert(Pair), [
                     {"cohort_id": cohort_id, "matching_run_id": run_id, "mentor_participation_id": p.mentor_id,
                      "mentee_participation_id": p.mentee_id,
                      "status": PairStatus.LOCKED if p.locked else PairStatus.PROPOSED,
-                     "score": p.score, "explanation": p.explanation(), "by_hand": False, "created_at": utcnow()}
+                     "score": p.score, "explanation": p.explanation(),
+                     "by_hand": p.locked and (p.mentor_id, p.mentee_id) in by_hand, "created_at": utcnow()}
                     for p in result.pairs
                 ])
             session.commit()
@@ -255,6 +257,15 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
                             status=MatchingRunStatus.FAILED, finished_at=utcnow(), error=message[:2000])
             session.commit()
             return "failed"
+
+
+def _locked_by_hand(session: Session, run_id: int | None) -> set[tuple[int, int]]:
+    """The locked pairs of the base run that the board made by hand: a new run keeps them, and says so."""
+    if run_id is None:
+        return set()
+    return {(a, b) for a, b in session.execute(
+        sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
+        .where(Pair.matching_run_id == run_id, Pair.status == PairStatus.LOCKED, Pair.by_hand.is_(True)))}
 
 
 def _update_attempt(session: Session, run_id: int, attempt: int, statuses: tuple[str, ...], **values: Any) -> bool:

@@ -28,6 +28,7 @@ from tandem.platform.workbench.pairs import (
     Evaluation,
     WorkbenchRefused,
     edit_problem,
+    hand_problem,
     lock_pair,
     pair_by_hand,
     swap_mentees,
@@ -133,6 +134,8 @@ def workbench(cohort_id: int) -> str:
     return render_template(
         "workbench/index.html", cohort=cohort, view=view, shown=shown, problem=problem,
         editable=problem is None and not view.published, in_matching=cohort.state in MATCHING_STATES,
+        can_pair_by_hand=view.run is not None and hand_problem(session, cohort) is None and (
+            not view.published or bool(view.unmatched_mentees)),
         sort=sort, show=show, text=text, list_args=args, sorts=SORT_LABELS, filters=FILTER_LABELS,
         action_form=ActionForm(), **run_panel_context(session, cohort), **publish_context(session, cohort))
 
@@ -257,7 +260,7 @@ def by_hand(cohort_id: int) -> str | Response | tuple[str, int]:
     defaults: dict[str, Any] = {key: request.args.get(key, type=int) for key in ("mentor", "mentee")}
     defaults.update(_list_args(request.args))
     form = HandForm(data=None if request.method == "POST" else defaults)
-    problem = edit_problem(session, cohort)
+    problem = hand_problem(session, cohort)
     refusal = None
     evaluation = None
     status = 200

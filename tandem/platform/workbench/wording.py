@@ -236,6 +236,7 @@ _RENDERERS = {"topics": _topics, "format": _format, "weekdays": _weekdays, "care
 # Reasons the workbench adds to the engine's: a pair undone after the run, a person the run did not know.
 UNPAIRED = "unpaired"
 NOT_IN_RUN = "not_in_run"
+PAIR_ENDED = "pair_ended"
 
 
 def unmatched_sentence(code: str, role: str, params: Mapping[str, Any], *, name: str,
@@ -250,6 +251,8 @@ def unmatched_sentence(code: str, role: str, params: Mapping[str, Any], *, name:
     mentee = role == MENTEE
     if code == UNPAIRED:
         return _("%(name)s had a partner in this run, but the pair was undone here.", name=name)
+    if code == PAIR_ENDED:
+        return _("The tandem of %(name)s ended after a rematch request: pair them with someone new.", name=name)
     if code == NOT_IN_RUN:
         return _("%(name)s was not part of this run: pair them by hand, or start a new run.", name=name)
     if code == "nobody_on_other_side":
