@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from tandem.platform.models import Pair, PairStatus, Participation, Profile, Topic, User
+from tandem.platform.models import WEEKDAYS, Pair, PairStatus, Participation, Profile, Topic, User
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation
 
@@ -107,7 +107,8 @@ def partners_of(session: Session, user_id: int, participation_ids: Sequence[int]
             participation_id=pid, viewer_role=viewer_role, viewer_languages=tuple(viewer_languages),
             pair_id=pair_id, activated_at=activated_at, role=role, display_name=name, email=email,
             organisation_name=organisation, organisation_slug=slug, has_logo=logo_type is not None,
-            languages=tuple(languages or ()), format=meeting_format, city=city, weekdays=tuple(weekdays or ()),
+            languages=tuple(languages or ()), format=meeting_format, city=city,
+            weekdays=tuple(day for day in WEEKDAYS if day in (weekdays or ())),  # Monday first
             explanation=dict(explanation or {}),
             topic_labels={t: labels[t] for t in _topic_ids(explanation) if t in labels},
         )
