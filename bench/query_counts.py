@@ -11,10 +11,12 @@ used to connect. The schema comes from the Alembic migrations, as in production.
 
 For each size N it grows one cohort to N participants from N/10 member organisations (at least four, or a
 fixed number with --organisations; a quarter of the participants come from the organisation whose admin
-signs in, the rest are spread over the others), so that both the cohort and the club grow. It signs in as a
-board member, that organisation admin and a participant, requests their pages (`/board/`, `/o/<slug>/`,
-`/me/`), and counts the SQL statements each request issues (transaction control such as BEGIN and SAVEPOINT
-is not counted, as in the test suite's `count_queries`) and the median wall time over several requests.
+signs in, the rest are spread over the others), so that both the cohort and the club grow. Half of the
+participants are paired by a matching run (with explanations, as the engine stores them). It signs in as a
+board member, that organisation admin and a participant, requests their pages (`/board/`, the cohort's
+matching workbench, `/o/<slug>/`, `/me/` with the partner), and counts the SQL statements each request
+issues (transaction control such as BEGIN and SAVEPOINT is not counted, as in the test suite's
+`count_queries`) and the median wall time over several requests.
 
 Exit status: 1 when a page issues more statements at the largest size than at the smallest (the statements
 are then printed, repeats collapsed, so an N+1 shows as one line with a count), 2 when a page cannot be
@@ -46,6 +48,10 @@ from tandem.platform.database import Database
 from tandem.platform.migrate import upgrade
 from tandem.platform.models import (
     CohortState,
+    MatchingRun,
+    MatchingRunStatus,
+    Pair,
+    PairStatus,
     Participation,
     ParticipationRole,
     ParticipationStatus,
@@ -53,6 +59,7 @@ from tandem.platform.models import (
 )
 from tandem.platform.tenancy import club_scope
 from tests.factories import make_board_member, make_cohort, make_org_admin, make_organisation
+from tests.services import sign_in_client
 
 SIZES = (16, 100, 1000)
 REPEAT = 5
@@ -61,6 +68,17 @@ PARTICIPANTS_PER_ORGANISATION = 10
 ADMIN_SHARE = 4  # every fourth participant is from the admin's organisation
 NOT_COUNTED = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK TO", "COMMIT", "ROLLBACK")
 STATUSES = (ParticipationStatus.NOMINATED, ParticipationStatus.INVITED, ParticipationStatus.ACTIVE)
+# A pair's explanation as the engine stores it (what the workbench and the partner card render).
+EXPLANATION = {
+    "topics": {"value": 0.5, "weight": 0.4, "code": "some_offered",
+               "params": {"wanted": [[1, 1], [2, 2]], "shared": [[1, 1]], "missing": [[2, 2]], "ranked_wanted": 2,
+                          "mentee_top_ranked_covered": 1}},
+    "format": {"value": 1.0, "weight": 0.25, "code": "remote", "params": {"mentor_format": "remote",
+                                                                           "mentee_format": "both"}},
+    "weekdays": {"value": 0.5, "weight": 0.15, "code": "shared", "params": {"days": ["tue"]}},
+    "career_gap": {"value": 1.0, "weight": 0.2, "code": "clear_gap",
+                   "params": {"mentor_band": "0-2", "mentee_band": "21+", "steps": 4}},
+}
 
 
 # --- The database -----------------------------------------------------------------------------------------
@@ -113,6 +131,7 @@ class Club:
     board_member_id: int
     org_admin_id: int
     org_slug: str
+    run_id: int = 0
     participant_id: int | None = None
     participants: int = 0
     fixed_organisations: int | None = None
@@ -126,11 +145,16 @@ def build_club(app: Flask, fixed_organisations: int | None) -> Club:
         organisations = [make_organisation(session, f"bench-org-{i + 1}") for i in range(first)]
         board = make_board_member(session, organisations[1], display_name="Board Member")
         admin = make_org_admin(session, organisations[0], display_name="Org Admin")
-        cohort = make_cohort(session, state=CohortState.NOMINATIONS_OPEN, name="Bench cohort")
+        cohort = make_cohort(session, state=CohortState.MATCHING, name="Bench cohort")
+        run = MatchingRun(cohort_id=cohort.id, status=MatchingRunStatus.SUCCEEDED, progress=100,
+                          parameters={"weights": {"topics": 0.4, "format": 0.25, "weekdays": 0.15, "career_gap": 0.2},
+                                      "threshold": 0.5, "based_on_run_id": None}, figures={}, unmatched=[])
+        session.add(run)
         session.commit()
         club = Club(
             organisations=[(o.id, o.slug) for o in organisations],
             cohort_id=cohort.id,
+            run_id=run.id,
             board_member_id=board.id,
             org_admin_id=admin.id,
             org_slug=organisations[0].slug,
@@ -161,7 +185,7 @@ def grow_cohort(app: Flask, club: Club, size: int) -> None:
                                   display_name=f"Participant {n:04d}", preferred_language="en"))
             session.add_all(users)
             session.flush()
-            session.add_all(
+            participations = [
                 Participation(
                     organisation_id=user.organisation_id,
                     user_id=user.id,
@@ -171,6 +195,17 @@ def grow_cohort(app: Flask, club: Club, size: int) -> None:
                     nominated_at=nominated + timedelta(minutes=n),
                 )
                 for n, user in enumerate(users, start=start)
+            ]
+            session.add_all(participations)
+            session.flush()
+            # Each even participant (a mentee) with the next one (a mentor): proposals of the run, the first
+            # participant's active (so that her page shows her partner).
+            session.add_all(
+                Pair(cohort_id=club.cohort_id, matching_run_id=club.run_id, mentee_participation_id=mentee.id,
+                     mentor_participation_id=mentor.id, score=0.5 + (i % 50) / 100, explanation=EXPLANATION,
+                     status=PairStatus.ACTIVE if club.participant_id is None and i == 0 else PairStatus.PROPOSED)
+                for i, (mentee, mentor) in enumerate(zip(participations[::2], participations[1::2], strict=False))
+                if mentee.role == ParticipationRole.MENTEE and mentor.role == ParticipationRole.MENTOR
             )
             session.commit()
             if club.participant_id is None:
@@ -183,17 +218,9 @@ def grow_cohort(app: Flask, club: Club, size: int) -> None:
 
 
 def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
-    """A test client with a Flask-Login session for `user_id` (as tests/conftest.py's `sign_in` does)."""
-    from flask_login.utils import _create_identifier
-
-    client = app.test_client()
-    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                                  headers={"User-Agent": client.environ_base.get("HTTP_USER_AGENT", "")}):
-        identifier = _create_identifier()
+    """A test client signed in as `user_id` as the app does it (a server-side session and its cookie)."""
+    client = sign_in_client(app.test_client(), user_id)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-        session["_id"] = identifier
         session["language"] = "en"
     return client
 
@@ -273,6 +300,7 @@ def _run(app: Flask, url: str, sizes: tuple[int, ...], repeat: int, show_stateme
     assert club.participant_id is not None
     pages = [
         ("/board/", club.board_member_id),
+        (f"/board/cohorts/{club.cohort_id}/matching", club.board_member_id),
         (f"/o/{club.org_slug}/", club.org_admin_id),
         ("/me/", club.participant_id),
     ]
@@ -289,10 +317,10 @@ def _run(app: Flask, url: str, sizes: tuple[int, ...], repeat: int, show_stateme
         return 2
 
     print()
-    print(f"{'page':<24} {'size':>6} {'orgs':>5} {'statements':>11} {'median ms':>10}")
+    print(f"{'page':<32} {'size':>6} {'orgs':>5} {'statements':>11} {'median ms':>10}")
     for m in results:
         orgs = organisations_for(m.size, organisations)
-        print(f"{m.page:<24} {m.size:>6} {orgs:>5} {m.statements:>11} {m.median_ms:>10.1f}")
+        print(f"{m.page:<32} {m.size:>6} {orgs:>5} {m.statements:>11} {m.median_ms:>10.1f}")
     print()
 
     failed = False

@@ -16,7 +16,7 @@ from tandem import create_app
 from tandem.platform.database import Database
 from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import clear_scope
-from tests.services import configured_database_url, fresh_database, redis_url_for_tests
+from tests.services import configured_database_url, fresh_database, redis_url_for_tests, sign_in_client
 
 pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.smtp", "tests.fixtures.oidc", "tests.fixtures.rogue_idp"]
 
@@ -111,35 +111,8 @@ def sign_in(app: Flask) -> Callable[..., FlaskClient]:
     The row is written through the client's own app (the suite's, bound to the test's connection, or
     another app a test built), so it lands in the database that app reads.
     """
-    from flask_login.utils import _create_identifier
-
-    from tandem.platform.identity.sessions import COOKIE_KEY
-    from tandem.platform.identity.tokens import new_token, token_hash
-    from tandem.platform.models import UserSession
-    from tandem.platform.tenancy import club_scope
-
     def _sign_in(test_client: FlaskClient, user: object, method: str = "link") -> FlaskClient:
-        application = test_client.application
-        token = new_token()
-        session = application.extensions["tandem.db"].sessionmaker()
-        try:
-            with club_scope(session):
-                session.add(UserSession(user_id=user.id, token_hash=token_hash(token), method=method))  # type: ignore[attr-defined]
-                session.commit()
-        finally:
-            session.close()
-        with application.test_request_context(
-            environ_base={"REMOTE_ADDR": "127.0.0.1"},
-            headers={"User-Agent": test_client.environ_base.get("HTTP_USER_AGENT", "")},
-        ):
-            identifier = _create_identifier()
-        with test_client.session_transaction() as cookie:
-            cookie.clear()
-            cookie["_user_id"] = str(user.id)  # type: ignore[attr-defined]
-            cookie["_fresh"] = True
-            cookie["_id"] = identifier
-            cookie[COOKIE_KEY] = token
-        return test_client
+        return sign_in_client(test_client, user.id, method)  # type: ignore[attr-defined]
 
     return _sign_in
 

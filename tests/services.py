@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -98,3 +99,36 @@ def require_redis() -> str:
     except redis.RedisError as error:
         unavailable(f"Redis at {url} is not reachable ({error})")
     return url
+
+
+def sign_in_client(test_client: Any, user_id: int, method: str = "link") -> Any:
+    """Sign a test client in as the app does: a server-side session row (written through the client's own
+    app, so it lands in the database that app reads) and its cookie. Used by tests and benchmarks."""
+    from flask_login.utils import _create_identifier
+
+    from tandem.platform.identity.sessions import COOKIE_KEY
+    from tandem.platform.identity.tokens import new_token, token_hash
+    from tandem.platform.models import UserSession
+    from tandem.platform.tenancy import club_scope
+
+    application = test_client.application
+    token = new_token()
+    session = application.extensions["tandem.db"].sessionmaker()
+    try:
+        with club_scope(session):
+            session.add(UserSession(user_id=user_id, token_hash=token_hash(token), method=method))
+            session.commit()
+    finally:
+        session.close()
+    with application.test_request_context(
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={"User-Agent": test_client.environ_base.get("HTTP_USER_AGENT", "")},
+    ):
+        identifier = _create_identifier()
+    with test_client.session_transaction() as cookie:
+        cookie.clear()
+        cookie["_user_id"] = str(user_id)
+        cookie["_fresh"] = True
+        cookie["_id"] = identifier
+        cookie[COOKIE_KEY] = token
+    return test_client

@@ -40,6 +40,8 @@ def sign_in(page, server, address: str) -> None:
     page.goto(sign_in_link(server, address))
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
+    page.get_by_role("button", name="English", exact=True).click()  # the demo people prefer German or French
+    page.wait_for_load_state()
 
 
 def watch_run_to_its_end(page, server) -> None:
