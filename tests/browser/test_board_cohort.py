@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from tandem.platform.models import Cohort, ParticipationStatus
 from tandem.tenants.models import Organisation
-from tandem.workers.models import OutboxMessage
+from tests.browser.signing_in import sign_in_by_link
 from tests.factories import (
     make_board_member,
     make_cohort,
@@ -46,27 +45,8 @@ def cohort_taking_nominations(live_server):
         session.close()
 
 
-def sign_in_link(live_server, address: str) -> str:
-    session = live_server.session()
-    try:
-        body = session.scalar(sa.select(OutboxMessage.body_text).where(OutboxMessage.recipient == address,
-                                                                        OutboxMessage.kind == "sign_in_link"))
-    finally:
-        session.close()
-    assert body, "a sign-in link was mailed"
-    match = re.search(r"http://\S+/sign-in/link/[A-Za-z0-9_\-]+", body)
-    assert match, body
-    return match.group(0)
-
-
 def sign_in_as_board(page, live_server) -> None:
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Work e-mail address").fill(BOARD_EMAIL)
-    page.get_by_role("button", name="E-mail me a sign-in link instead").click()
-    page.wait_for_url(live_server.url + "/sign-in/sent")
-    page.goto(sign_in_link(live_server, BOARD_EMAIL))
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_load_state()
+    sign_in_by_link(page, live_server, BOARD_EMAIL)
 
 
 def bar_width(page, kind: str) -> int:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from tandem.platform.demo.seed import seed_demo
 from tandem.platform.models import Cohort, MatchingRun, Pair, PairStatus, Participation, User
-from tests.browser.test_board_cohort import sign_in_link
+from tests.browser.signing_in import sign_in_by_link
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
@@ -33,13 +33,7 @@ def start_worker(server) -> subprocess.Popen:
 
 
 def sign_in(page, server, address: str) -> None:
-    page.goto(server.url + "/sign-in")
-    page.get_by_label("Work e-mail address").fill(address)
-    page.get_by_role("button", name="E-mail me a sign-in link instead").click()
-    page.wait_for_url(server.url + "/sign-in/sent")
-    page.goto(sign_in_link(server, address))
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_load_state()
+    sign_in_by_link(page, server, address)
     page.get_by_role("button", name="English", exact=True).click()  # the demo people prefer German or French
     page.wait_for_load_state()
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tandem.platform.models import Participation, ParticipationStatus, User
 from tandem.workers.models import OutboxMessage
+from tests.browser.signing_in import sign_in_by_link
 from tests.factories import make_cohort, make_org_admin, make_organisation, make_quota
 
 pytestmark = pytest.mark.browser
@@ -42,22 +43,9 @@ def mailed(live_server, recipient: str, kind: str) -> list[str]:
         session.close()
 
 
-def sign_in_by_link(page, base: str, live_server) -> None:
-    page.goto(base + "/sign-in")
-    page.get_by_label("Work e-mail address").fill(ADMIN)
-    page.get_by_role("button", name="E-mail me a sign-in link instead").click()
-    page.wait_for_url(base + "/sign-in/sent")
-    (body,) = mailed(live_server, ADMIN, "sign_in_link")
-    link = re.search(r"http://\S+/sign-in/link/[A-Za-z0-9_\-]+", body)
-    assert link, body
-    page.goto(link.group(0))
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_load_state()
-
-
 def test_an_admin_nominates_by_form_and_by_csv_file(live_server, page, organisation):
     base = live_server.url
-    sign_in_by_link(page, base, live_server)
+    sign_in_by_link(page, live_server, ADMIN)
 
     page.goto(base + "/o/stadtwerke/")
     page.get_by_role("link", name="Nominations").click()

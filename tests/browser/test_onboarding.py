@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -10,7 +9,7 @@ import sqlalchemy as sa
 
 from tandem.platform.models import Participation, ParticipationStatus, ProfileTopic
 from tandem.platform.participant.consent import CONSENT_VERSION
-from tandem.workers.models import OutboxMessage
+from tests.browser.signing_in import sign_in_by_link
 from tests.factories import (
     make_catalogue_topic,
     make_cohort,
@@ -44,29 +43,11 @@ def nominee(live_server):
         session.close()
 
 
-def sign_in_link(live_server) -> str:
-    session = live_server.session()
-    try:
-        body = session.scalar(sa.select(OutboxMessage.body_text).where(OutboxMessage.recipient == EMAIL,
-                                                                        OutboxMessage.kind == "sign_in_link"))
-    finally:
-        session.close()
-    assert body, "a sign-in link was mailed"
-    match = re.search(r"http://\S+/sign-in/link/[A-Za-z0-9_\-]+", body)
-    assert match, body
-    return match.group(0)
-
-
 def test_a_nominee_accepts_and_completes_the_profile(live_server, page, nominee):
     participation_id, topics = nominee
     base = live_server.url
 
-    page.goto(base + "/sign-in")
-    page.get_by_label("Work e-mail address").fill(EMAIL)
-    page.get_by_role("button", name="E-mail me a sign-in link instead").click()
-    page.wait_for_url(base + "/sign-in/sent")
-    page.goto(sign_in_link(live_server))
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in_by_link(page, live_server, EMAIL)
     page.wait_for_url(base + "/me/")
 
     page.get_by_role("link", name="Read the invitation and answer").click()

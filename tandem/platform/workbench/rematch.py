@@ -32,6 +32,7 @@ from tandem.platform.models import (
     User,
 )
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.publish import PersonInPair
 from tandem.tenants.models import Organisation
 from tandem.tenants.operations import FieldProblem, OperationRefused
 
@@ -168,25 +169,12 @@ def open_rematch_count(session: Session, cohort_id: int) -> int:
 
 
 @dataclass(frozen=True)
-class Side:
-    participation_id: int
-    role: str
-    user_id: int
-    display_name: str
-    email: str
-    preferred_language: str | None
-    is_active: bool
-    organisation_id: int
-    organisation_name: str
-
-
-@dataclass(frozen=True)
 class RequestRow:
     """One request as the board's page shows it."""
 
     request: RematchRequest
-    requester: Side
-    partner: Side
+    requester: PersonInPair
+    partner: PersonInPair
     pair_status: str
     decided_by: str | None
 
@@ -222,7 +210,8 @@ def _requests_query(cohort_id: int) -> sa.Select[tuple[object, ...]]:
 
 
 def _row(values: Sequence[object]) -> RequestRow:
-    return RequestRow(request=values[0], requester=Side(*values[1:10]), partner=Side(*values[10:19]),  # type: ignore[arg-type]
+    return RequestRow(request=values[0], requester=PersonInPair(*values[1:10]),  # type: ignore[arg-type]
+                      partner=PersonInPair(*values[10:19]),  # type: ignore[arg-type]
                       pair_status=values[19], decided_by=values[20])  # type: ignore[arg-type]
 
 
