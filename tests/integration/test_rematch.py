@@ -214,6 +214,10 @@ def test_the_board_sees_open_requests_first_with_everything_it_needs(client, sig
     assert "Please meet once more." in text and "by Regula Widmer" in text
     assert f'/rematch-requests/{second.id}"' in response.get_data(as_text=True)
     assert f'/rematch-requests/{first.id}"' not in response.get_data(as_text=True)  # decided: no form
+    # Every matching page's navigation shows how many wait.
+    workbench = client.get(f"/board/cohorts/{club['cohort'].id}/matching").get_data(as_text=True)
+    assert '<span class="count-badge" title="Waiting for a decision">' in workbench
+    assert "1<span class=\"visually-hidden\"> waiting</span>" in workbench
 
 
 def test_accepting_ends_the_pair_and_tells_both(client, sign_in, db, club):
