@@ -131,3 +131,18 @@ def test_a_rerun_keeps_hand_made_locks_and_forgets_locks_of_people_who_left(app,
     assert pairs[(mentors[0].id, mentees[0].id)].by_hand is True
     assert all(mentee != mentees[1].id for _mentor, mentee in pairs)
     assert not any(p.by_hand for key, p in pairs.items() if key != (mentors[0].id, mentees[0].id))
+
+
+def test_pairs_explained_in_an_older_format_still_render(client, db, sign_in, running_cohort):
+    """Demo databases from before the engine hold free-text explanations: pages show no reasons, not a 500."""
+    cohort, people = running_cohort["cohort"], running_cohort["people"]
+    with club_scope(db):
+        db.execute(sa.update(Pair).where(Pair.mentee_participation_id == people["eva"].id)
+                   .values(explanation={"topics": "2 of 3 wished topics offered", "format": "In person"}))
+        eva = people["eva"].user
+        db.commit()
+    sign_in(client, running_cohort["board"])
+    assert client.get(f"/board/cohorts/{cohort.id}/matching").status_code == 200
+    sign_in(client, eva)
+    home = client.get("/me/")
+    assert home.status_code == 200 and "Max Example" in home.get_data(as_text=True)

@@ -152,3 +152,16 @@ def test_every_sentence_renders_in_every_language(app, language):
                 assert line.sentence and line.label and line.quality_label
         for role, (code, params) in itertools.product((MENTOR, MENTEE), UNMATCHED):
             assert wording.unmatched_sentence(code, role, params, name="A")
+
+
+def test_explanations_in_another_format_give_no_sentences_rather_than_an_error():
+    """Data written before the engine (free text per criterion) or no explanation at all."""
+    from tandem.platform.matching import explanation_topic_ids, stored_criteria
+
+    old = {"topics": "2 of 3 wished topics offered", "format": "In person in Bern"}
+    assert stored_criteria(old) == {} and stored_criteria(None) == {} and stored_criteria("text") == {}
+    assert explanation_topic_ids(old) == set() and explanation_topic_ids(None, "shared") == set()
+    assert wording.explain(old, {}, mentor="Lea", mentee="Ben") == []
+    mixed = {"topics": "free text", "weekdays": {"value": 1.0, "weight": 0.15, "code": "shared",
+                                                 "params": {"days": ["tue"]}}}
+    assert [line.name for line in wording.explain(mixed, {}, mentor="Lea", mentee="Ben")] == ["weekdays"]

@@ -16,11 +16,13 @@ from tandem.platform.matching.types import (
     Rules,
     Unmatched,
     Weights,
+    explanation_topic_ids,
+    stored_criteria,
 )
 from tandem.platform.matching.vocabulary import MENTEE, MENTOR
 
 __all__ = [
     "DEFAULT_THRESHOLD", "MENTEE", "MENTOR", "Candidate", "Criterion", "Figures", "MatchResult", "MatchingError",
     "ProposedPair", "Rules", "Unmatched", "Weights", "evaluate_pair", "explain_en", "explain_unmatched_en",
-    "match",
+    "explanation_topic_ids", "match", "stored_criteria",
 ]

@@ -155,6 +155,20 @@ class ProposedPair:
                 for c in self.criteria}
 
 
+def stored_criteria(explanation: Any) -> dict[str, Mapping[str, Any]]:
+    """A pair's stored explanation (`ProposedPair.explanation()`) by criterion. Anything else (None, or the
+    free-text format of data written before the engine) gives no criteria rather than an error."""
+    if not isinstance(explanation, Mapping):
+        return {}
+    return {name: part for name, part in explanation.items() if isinstance(part, Mapping)}
+
+
+def explanation_topic_ids(explanation: Any, which: str = "wanted") -> set[int]:
+    """The topic ids a stored explanation names: the mentee's `wanted` topics, or the `shared` ones."""
+    params = stored_criteria(explanation).get("topics", {}).get("params") or {}
+    return {int(item[0]) for item in params.get(which) or () if isinstance(item, (list, tuple)) and item}
+
+
 @dataclass(frozen=True)
 class Unmatched:
     """A person left without a partner (a mentor: with no mentee at all), and why.

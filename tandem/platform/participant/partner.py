@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from tandem.platform.matching import explanation_topic_ids, stored_criteria
 from tandem.platform.models import WEEKDAYS, Pair, PairStatus, Participation, Profile, Topic, User
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation
@@ -59,12 +60,6 @@ def _owned(session: Session, user_id: int, participation_ids: Sequence[int]) -> 
     return {pid: (role, list(languages or [])) for pid, role, languages in rows}
 
 
-def _topic_ids(explanation: Mapping[str, Any] | None) -> set[int]:
-    topics = (explanation or {}).get("topics") or {}
-    params = topics.get("params") or {}
-    return {int(item[0]) for item in params.get("shared") or [] if item}
-
-
 def partners_of(session: Session, user_id: int, participation_ids: Sequence[int],
                 language: str = "en") -> dict[int, PartnerView]:
     """The partner in the active pair of each of the person's participations (absent: no active pair, or
@@ -94,7 +89,7 @@ def partners_of(session: Session, user_id: int, participation_ids: Sequence[int]
                    sa.or_(Pair.mentor_participation_id.in_(ids), Pair.mentee_participation_id.in_(ids)))
             .order_by(Pair.id)
         ).all()
-    topic_ids = set().union(*(_topic_ids(row[3]) for row in rows)) if rows else set()
+    topic_ids = set().union(*(explanation_topic_ids(row[3], "shared") for row in rows))
     labels: dict[int, str] = {}
     if topic_ids:
         labels = {topic.id: topic.label(language)
@@ -109,8 +104,8 @@ def partners_of(session: Session, user_id: int, participation_ids: Sequence[int]
             organisation_name=organisation, organisation_slug=slug, has_logo=logo_type is not None,
             languages=tuple(languages or ()), format=meeting_format, city=city,
             weekdays=tuple(day for day in WEEKDAYS if day in (weekdays or ())),  # Monday first
-            explanation=dict(explanation or {}),
-            topic_labels={t: labels[t] for t in _topic_ids(explanation) if t in labels},
+            explanation=stored_criteria(explanation),
+            topic_labels={t: labels[t] for t in explanation_topic_ids(explanation, "shared") if t in labels},
         )
     return views
 

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tandem.platform.matching import explanation_topic_ids
 from tandem.platform.matching.vocabulary import MENTEE, MENTOR
 from tandem.platform.models import (
     AuditEvent,
@@ -148,8 +149,7 @@ def load_workbench(session: Session, cohort: Cohort, language: str) -> Workbench
             .where(Pair.matching_run_id == run.id, Pair.status != PairStatus.ENDED)
             .order_by(Pair.id)
         ).all()
-        topic_ids = {item[0] for pair in pairs for item in
-                     ((pair.explanation or {}).get("topics", {}).get("params", {}).get("wanted") or ())}
+        topic_ids = set().union(*(explanation_topic_ids(pair.explanation) for pair in pairs))
         labels = wording.topic_labels(session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids))), language)
         undone = _undone(session, run.id)
         ended = set() if not published else {pid for pair in session.execute(
@@ -277,8 +277,7 @@ def select_pairs(rows: list[PairRow], *, sort: str = "score", show: str = "all",
 
 def explanation_labels(session: Session, explanations: list[dict[str, Any] | None], language: str) -> dict[int, str]:
     """Topic labels for some explanations (one query): for warnings about pairs not yet stored."""
-    topic_ids = {item[0] for explanation in explanations for item in
-                 ((explanation or {}).get("topics", {}).get("params", {}).get("wanted") or ())}
+    topic_ids = set().union(*(explanation_topic_ids(explanation) for explanation in explanations))
     with club_scope(session):
         return wording.topic_labels(session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids))), language)
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from tandem.platform.matching import stored_criteria
 from tandem.platform.matching.vocabulary import CRITERIA, MENTEE, MENTOR
 from tandem.platform.models import Topic
 
@@ -107,8 +108,9 @@ def explain(explanation: Mapping[str, Any] | None, labels: Mapping[int, str], *,
             mentee: str) -> list[ExplainedCriterion]:
     """The stored explanation of a pair (`Pair.explanation`) as one line per criterion, in the engine's order."""
     lines = []
+    criteria = stored_criteria(explanation)
     for name in CRITERIA:
-        part = (explanation or {}).get(name)
+        part = criteria.get(name)
         if not part:
             continue
         value, weight = float(part.get("value", 0)), float(part.get("weight", 0))
