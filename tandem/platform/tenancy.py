@@ -115,7 +115,14 @@ _SET_SCOPE_SQL = (
 )
 
 
-def _apply_to_database(connection: sa.Connection, scope: Scope) -> None:
+# What the connection's current transaction was last told, so that setting the same scope again (a nested
+# `club_scope` in club scope, say) costs no statement. Forgotten whenever the database may have undone it:
+# a new transaction (settings are per transaction), a commit or rollback, and a rollback to a savepoint
+# (which reverts the settings made since the savepoint).
+_APPLIED_KEY = "tandem.applied_scope"
+
+
+def _apply_to_database(connection: sa.Connection, scope: Scope, *, force: bool = False) -> None:
     if connection.dialect.name != "postgresql":
         return
     if isinstance(scope, ClubScope):
@@ -124,7 +131,30 @@ def _apply_to_database(connection: sa.Connection, scope: Scope) -> None:
         values = {"scope": "tenant", "org": str(scope.organisation_id)}
     else:
         values = {"scope": "none", "org": ""}
+    applied = (values["scope"], values["org"])
+    if not force and connection.info.get(_APPLIED_KEY) == applied:
+        return
+    connection.info.pop(_APPLIED_KEY, None)  # if the statement fails, nothing is known
     connection.exec_driver_sql(_SET_SCOPE_SQL, values)
+    connection.info[_APPLIED_KEY] = applied
+
+
+@event.listens_for(sa.engine.Engine, "begin")
+@event.listens_for(sa.engine.Engine, "commit")
+@event.listens_for(sa.engine.Engine, "rollback")
+@event.listens_for(sa.engine.Engine, "rollback_savepoint")
+def _forget_applied_scope(connection: sa.Connection, *_args: Any) -> None:
+    connection.info.pop(_APPLIED_KEY, None)
+
+
+def _reapply_if_undone(session: Session) -> None:
+    """Before the session's next statement or flush: if a rollback to a savepoint undid the database's
+    setting (the session's scope stays what it was), write it again."""
+    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    connection = session.connection()
+    if _APPLIED_KEY not in connection.info:
+        _apply_to_database(connection, current_scope(session))
 
 
 def visible(session: Session, obj: Any) -> bool:
@@ -155,6 +185,7 @@ def _never(cls: type) -> sa.ColumnElement[bool]:
 
 @event.listens_for(TenantAwareSession, "do_orm_execute")
 def _scope_orm_statements(state: ORMExecuteState) -> Any:
+    _reapply_if_undone(state.session)
     if not (state.is_select or state.is_update or state.is_delete):
         return None
     if state.is_column_load:
@@ -193,11 +224,13 @@ def _refresh_across_scopes(state: ORMExecuteState) -> Any:
 
 @event.listens_for(TenantAwareSession, "after_begin")
 def _scope_new_transaction(session: Session, _transaction: Any, connection: sa.Connection) -> None:
-    _apply_to_database(connection, current_scope(session))
+    _apply_to_database(connection, current_scope(session), force=True)
+
 
 
 @event.listens_for(TenantAwareSession, "before_flush")
 def _stamp_and_guard_writes(session: Session, _flush_context: Any, _instances: Any) -> None:
+    _reapply_if_undone(session)
     scope = current_scope(session)
     for obj in session.new:
         if not isinstance(obj, TenantOwned):

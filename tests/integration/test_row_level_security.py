@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tandem.platform.database import Database
 from tandem.platform.migrate import upgrade
-from tandem.platform.tenancy import club_scope, tenant_scope
+from tandem.platform.tenancy import ClubScope, club_scope, current_scope, tenant_scope, use_club_scope, use_tenant
 from tests.factories import make_organisation, make_user
 from tests.services import fresh_database
 
@@ -121,5 +121,51 @@ def test_an_object_loaded_under_one_scope_refreshes_under_another(app_role_datab
             assert person.display_name == "Regula"
             assert session.scalar(sa.text("SELECT count(*) FROM users")) == 0, "the scope itself is unchanged"
     finally:
+        session.close()
+        database.dispose()
+
+
+def test_the_scope_is_written_once_and_again_after_a_savepoint_rollback_undid_it(app_role_database):
+    """Setting the scope the transaction already has costs no statement; a rollback to a savepoint reverts
+    the database's setting, so the next scope change is written again (the second wall never lags)."""
+    database = Database(app_role_database)
+    session = database.sessionmaker()
+    writes: list[str] = []
+
+    def _count(_conn, _cursor, statement, *_args):  # noqa: ANN001
+        if "set_config" in statement:
+            writes.append(statement)
+
+    try:
+        with club_scope(session):
+            alpha, beta = make_organisation(session, "alpha"), make_organisation(session, "beta")
+            make_user(session, alpha), make_user(session, beta), make_user(session, beta)
+            session.commit()
+        raw = sa.text("SELECT count(*) FROM users")
+        setting = sa.text("SELECT current_setting('tandem.scope', true)")
+        sa.event.listen(database.engine, "before_cursor_execute", _count)
+        with club_scope(session):
+            assert session.scalar(raw) == 3
+            before = len(writes)
+            with club_scope(session), club_scope(session):  # the same scope again: nothing to write
+                assert session.scalar(raw) == 3
+            assert len(writes) == before
+
+            with tenant_scope(session, alpha.id):
+                savepoint = session.begin_nested()
+                use_club_scope(session)  # the session's scope is club from here on...
+                assert session.scalar(raw) == 3
+                savepoint.rollback()  # ...but the database undid the setting made since the savepoint
+                assert current_scope(session) == ClubScope()
+                assert session.scalar(setting) == "club" and session.scalar(raw) == 3  # written again
+                use_tenant(session, alpha.id)
+                assert session.scalar(setting) == "tenant" and session.scalar(raw) == 1
+                released = session.begin_nested()
+                before = len(writes)
+                released.commit()  # a released savepoint keeps the setting: nothing to write
+                assert len(writes) == before and session.scalar(raw) == 1
+        session.commit()
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", _count)
         session.close()
         database.dispose()
