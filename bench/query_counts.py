@@ -146,7 +146,7 @@ def build_club(app: Flask, fixed_organisations: int | None) -> Club:
         board = make_board_member(session, organisations[1], display_name="Board Member")
         admin = make_org_admin(session, organisations[0], display_name="Org Admin")
         cohort = make_cohort(session, state=CohortState.MATCHING, name="Bench cohort")
-        run = MatchingRun(cohort_id=cohort.id, status=MatchingRunStatus.SUCCEEDED, progress=100,
+        run = MatchingRun(cohort_id=cohort.id, number=1, status=MatchingRunStatus.SUCCEEDED, progress=100,
                           parameters={"weights": {"topics": 0.4, "format": 0.25, "weekdays": 0.15, "career_gap": 0.2},
                                       "threshold": 0.5, "based_on_run_id": None}, figures={}, unmatched=[])
         session.add(run)

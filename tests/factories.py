@@ -6,6 +6,7 @@ import itertools
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tandem.platform.models import (
@@ -216,6 +217,10 @@ def make_matching_run(session: Session, cohort: Cohort, status: str = "succeeded
         "unmatched": [] if status == "succeeded" else None,
     }
     fields.update(values)
+    if "number" not in fields:
+        with club_scope(session):
+            fields["number"] = (session.scalar(sa.select(sa.func.max(MatchingRun.number))
+                                               .where(MatchingRun.cohort_id == cohort.id)) or 0) + 1
     run = MatchingRun(cohort_id=cohort.id, status=status, **fields)
     session.add(run)
     session.flush()

@@ -353,6 +353,8 @@ class MatchingRun(Base):
     __table_args__ = (
         sa.CheckConstraint(sql_in("status", tuple(MatchingRunStatus)), name="status"),
         sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
+        sa.UniqueConstraint("cohort_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number"),
         sa.Index(
             "uq_matching_runs_one_active_per_cohort", "cohort_id", unique=True,
             sqlite_where=sa.text("status IN ('queued', 'running')"),
@@ -362,6 +364,7 @@ class MatchingRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]  # the cohort's first, second, ... run: what the board reads ("Run 2")
     status: Mapped[str] = mapped_column(sa.String(12), default=MatchingRunStatus.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
     parameters: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

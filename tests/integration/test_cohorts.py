@@ -364,7 +364,7 @@ def test_the_lifecycle_from_draft_to_archive(board_client, db, club):
 
     # Back and forth: reopening is possible, but not while a matching run is in progress.
     with club_scope(db):
-        db.add(MatchingRun(cohort_id=cohort.id, status="running"))
+        db.add(MatchingRun(cohort_id=cohort.id, number=1, status="running"))
         db.commit()
     transition(board_client, cohort, "reopen_nominations")
     assert state_of(db, cohort) == CohortState.MATCHING

@@ -161,7 +161,7 @@ def test_one_active_run_per_cohort(client, db, sign_in, matching_cohort):
 
     # The database itself refuses a second active run, whatever the application checks.
     with pytest.raises(IntegrityError), db.begin_nested():
-        db.execute(sa.insert(MatchingRun).values(cohort_id=cohort.id, status="running", progress=0,
+        db.execute(sa.insert(MatchingRun).values(cohort_id=cohort.id, number=99, status="running", progress=0,
                                                  parameters={}, attempt=1, created_at=utcnow()))
 
 

@@ -69,9 +69,13 @@ def test_database_rules_hold_without_the_application(db):
          f"({person.id}, 'https://idp.example', 'abc', CURRENT_TIMESTAMP), "
          f"({person.id}, 'https://idp.example', 'abc', CURRENT_TIMESTAMP)"),
         # only one queued or running matching run per cohort
-        ("INSERT INTO matching_runs (cohort_id, status, progress, parameters, created_at) VALUES "
-         f"({cohort.id}, 'queued', 0, '{{}}', CURRENT_TIMESTAMP), "
-         f"({cohort.id}, 'running', 0, '{{}}', CURRENT_TIMESTAMP)"),
+        ("INSERT INTO matching_runs (cohort_id, number, attempt, status, progress, parameters, created_at) VALUES "
+         f"({cohort.id}, 1, 1, 'queued', 0, '{{}}', CURRENT_TIMESTAMP), "
+         f"({cohort.id}, 2, 1, 'running', 0, '{{}}', CURRENT_TIMESTAMP)"),
+        # runs are numbered once per cohort
+        ("INSERT INTO matching_runs (cohort_id, number, attempt, status, progress, parameters, created_at) VALUES "
+         f"({cohort.id}, 1, 1, 'failed', 100, '{{}}', CURRENT_TIMESTAMP), "
+         f"({cohort.id}, 1, 1, 'succeeded', 100, '{{}}', CURRENT_TIMESTAMP)"),
     ]
     for statement in statements:
         savepoint = db.begin_nested()

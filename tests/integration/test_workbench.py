@@ -302,4 +302,4 @@ def test_the_workbench_shows_the_latest_successful_run(client, db, sign_in):
     sign_in(client, setup["board"])
     html = page(client, cohort)
     assert set(pair_order(html)) == {p.id for p in old_pairs}
-    assert f"Figures of run {old.id}" in html and failed.id != old.id
+    assert f"Figures of run {old.number}" in html and failed.id != old.id

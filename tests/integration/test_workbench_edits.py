@@ -456,7 +456,7 @@ def test_a_new_run_keeps_the_locked_pairs(client, db, board, run_jobs):
     assert len(new_pairs) == 2
     # The workbench now shows the new run, with the locked pair marked.
     html = page(client, cohort)
-    assert f"Figures of run {run.id}" in html and "badge--locked" in html
+    assert f"Figures of run {run.number}" in html and "badge--locked" in html
     # the old run's pairs are untouched
     assert {p.status for p in pairs_of(db, board["run"].id)} == {"proposed", "locked"}
 

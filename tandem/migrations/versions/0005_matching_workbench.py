@@ -78,6 +78,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('published_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('matching_runs', schema=None) as batch_op:
         batch_op.alter_column('attempt', server_default=None)
+        batch_op.add_column(sa.Column('number', sa.Integer(), nullable=True))
+    # Existing runs are numbered per cohort in the order they were made.
+    op.execute("UPDATE matching_runs SET number = (SELECT count(*) FROM matching_runs AS earlier "
+               "WHERE earlier.cohort_id = matching_runs.cohort_id AND earlier.id <= matching_runs.id)")
+    with op.batch_alter_table('matching_runs', schema=None) as batch_op:
+        batch_op.alter_column('number', existing_type=sa.Integer(), nullable=False)
+        batch_op.create_unique_constraint(op.f('uq_matching_runs_cohort_id_number'), ['cohort_id', 'number'])
+        batch_op.create_check_constraint(op.f('ck_matching_runs_number'), 'number >= 1')
 
     with op.batch_alter_table('pairs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('by_hand', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -121,6 +129,9 @@ def downgrade() -> None:
         batch_op.drop_column('by_hand')
 
     with op.batch_alter_table('matching_runs', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_matching_runs_number'), type_='check')
+        batch_op.drop_constraint(op.f('uq_matching_runs_cohort_id_number'), type_='unique')
+        batch_op.drop_column('number')
         batch_op.drop_column('published_at')
         batch_op.drop_column('unmatched')
         batch_op.drop_column('heartbeat_at')

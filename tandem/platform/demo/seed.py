@@ -770,6 +770,7 @@ def _seed_published_run(session: Session, cohort: Cohort, figures: dict[str, Any
     published = finished + timedelta(days=2)
     run = MatchingRun(
         cohort_id=cohort.id,
+        number=1,
         status=MatchingRunStatus.SUCCEEDED,
         progress=100,
         parameters={"weights": dict(zip(("topics", "format", "weekdays", "career_gap"), weights.as_tuple(),

@@ -107,7 +107,9 @@ def show(cohort_id: int, run_id: int) -> str:
     cohort = _cohort(cohort_id)
     run = _run(cohort, run_id)
     state = run_state(run, stale_after())
-    return render_template("workbench/run.html", cohort=cohort, run=run, state=state,
+    based_on = (run.parameters or {}).get("based_on_run_id")
+    base_run = session.get(MatchingRun, based_on) if isinstance(based_on, int) else None
+    return render_template("workbench/run.html", cohort=cohort, run=run, state=state, base_run=base_run,
                            is_current=(current_run(session, cohort.id) or run).id == run.id,
                            run_form=RunForm())
 

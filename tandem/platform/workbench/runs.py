@@ -131,7 +131,8 @@ def start_run(session: Session, cohort: Cohort, actor_user_id: int | None) -> Ma
     """Queue a run for the cohort, based on its current run (whose locks it keeps). The caller commits.
 
     Refused outside the matching state, once pairs are published, or while another run is queued or
-    running (checked first for a clear message, and by the database's unique index against a race).
+    running (checked first for a clear message, and by the database's unique indexes against a race: one
+    active run per cohort, one run per cohort and number).
     """
     if cohort.state not in MATCHING_STATES:
         raise RunRefused(_l("Matching runs are possible while the cohort is in its matching step."))
@@ -141,8 +142,12 @@ def start_run(session: Session, cohort: Cohort, actor_user_id: int | None) -> Ma
         raise RunRefused(_l("A run for this cohort is already queued or running: wait until it has finished."))
     base = current_run(session, cohort.id)
     weights = cohort_weights(cohort)
+    with club_scope(session):
+        number = (session.scalar(sa.select(sa.func.max(MatchingRun.number))
+                                 .where(MatchingRun.cohort_id == cohort.id)) or 0) + 1
     run = MatchingRun(
         cohort_id=cohort.id,
+        number=number,
         status=MatchingRunStatus.QUEUED,
         parameters={
             "weights": dict(zip(("topics", "format", "weekdays", "career_gap"), weights.as_tuple(), strict=True)),
