@@ -103,6 +103,9 @@ def test_discovery_names_each_issuer_and_the_iss_parameter(two_issuers):
         assert metadata["userinfo_endpoint"] == issuer.userinfo_endpoint
         assert metadata["jwks_uri"] == issuer.jwks_uri
         assert {"openid", "email", "profile"} <= set(metadata["scopes_supported"])
+    # Each issuer signs with a key of its own (the fixture makes one per issuer name).
+    moduli = [{key["n"] for key in requests.get(issuer.jwks_uri, timeout=10).json()["keys"]} for issuer in (a, b)]
+    assert moduli[0] and moduli[1] and not moduli[0] & moduli[1]
 
 
 def test_code_flow_with_pkce_yields_a_verifiable_id_token_and_codes_are_single_use(two_issuers):

@@ -4,7 +4,7 @@
 //
 // Config: {"issuers": [{"name": "a", "port": 0, "clients": [{"client_id", "client_secret",
 //   "redirect_uris": [...], ...other client metadata}], "accounts": {"<id>": {"email", "email_verified",
-//   "name"}}, "id_token_claims_in_userinfo_only": false}]}
+//   "name"}}, "id_token_claims_in_userinfo_only": false, "signing_jwk": {optional private RSA JWK}}]}
 //
 // Sign-in is an interaction of our own (no external fonts or scripts, unknown accounts refused):
 // a login form (input `login`, button "Sign in"), then a consent form (buttons "Continue" and "Cancel").
@@ -91,7 +91,10 @@ ${scopes.map((s) => `<span class="scope">${escape(s)}</span>`).join(' ')}</p>
 
 function makeProvider(spec, issuer) {
   const accounts = spec.accounts || {};
-  const privateJwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  // The pytest fixture passes a key it made once per test session (`signing_jwk`): generating RSA keys here,
+  // in every process of every test, was the slowest part of a start. By hand, a fresh key per run.
+  const privateJwk = spec.signing_jwk
+    || generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const clients = (spec.clients || []).map((client) => ({
     grant_types: ['authorization_code'],
     response_types: ['code'],
