@@ -68,7 +68,7 @@ class _Graph:
     def edges(cls, scores: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> _Graph:
         """The given pairs (duplicates removed), with their scores."""
         n_rows, n_cols = scores.shape
-        key = np.unique(rows.astype(np.int64) * n_cols + cols)
+        key = _sorted_unique(rows.astype(np.int64) * n_cols + cols)
         rows, cols = key // n_cols, key % n_cols
         counts = np.zeros(n_rows + 1, dtype=np.int64)
         counts[1:] = np.bincount(rows, minlength=n_rows)
@@ -93,6 +93,15 @@ class _Graph:
         graph = csr_matrix((np.ones(len(self.indices), dtype=np.int8), self.indices, self.indptr),
                            shape=self.shape)
         return np.asarray(maximum_bipartite_matching(graph, perm_type="column"), dtype=np.int64)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending. (`np.unique` does the same, but NumPy 2.4 hashes first: 50 times
+    slower on the million candidate keys of 5,000 per side.)"""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _matched(matching: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
