@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -92,6 +93,10 @@ def test_the_board_starts_a_run_and_sees_its_outcome(client, db, sign_in, run_jo
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'value="100"' in html and "Open the proposals" in html and "data-run-status-url" not in html
+    # The figures on the scale from 0 to 100 that the workbench uses, not the stored fraction.
+    lowest = round(run.figures["lowest_score"] * 100)
+    assert re.search(rf"<dt>Lowest score</dt><dd>{lowest}</dd>", html), html
+    assert "<dt>Share of possible pairs formed</dt><dd>100%</dd>" in html
     status = client.get(f"/board/cohorts/{cohort.id}/matching/runs/{run_id}/status")
     assert status.json == {"id": run_id, "status": "succeeded", "progress": 100, "finished": True,
                            "stale": False, "error": None}

@@ -157,7 +157,7 @@ def test_a_run_shows_pairs_explanations_the_unmatched_and_figures(client, db, si
     assert "No mentor of another organisation shares a language with Ida Lonely." in html
     # figures
     assert re.search(r'id="figure-pairs">\s*<dt>Pairs</dt>\s*<dd>2</dd>', html)
-    assert re.search(r'id="figure-share">\s*<dt>Share matched</dt>\s*<dd>100\s*%</dd>', html)
+    assert re.search(r'id="figure-share">\s*<dt>Share of possible pairs formed</dt>\s*<dd>100\s*%</dd>', html)
     # actions for each pair, the swap form, pair by hand
     assert html.count(f'action="/board/cohorts/{cohort.id}/matching/pairs/') == 4  # lock + unpair, twice
     assert 'id="swap-form"' in html
@@ -266,7 +266,7 @@ def test_the_figures_follow_the_edits_next_to_the_runs(client, db, sign_in):
                      html)
     assert re.search(r'id="figure-mean">\s*<dt>Mean score</dt>\s*<dd>70</dd>', html)
     assert re.search(r'id="figure-below">\s*<dt>Below the threshold \(50\)</dt>\s*<dd>0</dd>', html)
-    assert re.search(r'id="figure-share">\s*<dt>Share matched</dt>\s*<dd>67\s*%</dd>', html)
+    assert re.search(r'id="figure-share">\s*<dt>Share of possible pairs formed</dt>\s*<dd>67\s*%</dd>', html)
     # both people of the removed pair have no partner; the run did not know why: the page says so
     assert f'id="unmatched-{setup["mentees"][1].id}"' in html and "not part of this run" in html
     assert re.search(rf'id="mentor-{setup["mentors"][1].id}">.*?<td class="num"[^>]*>0</td>', html, re.S)

@@ -439,7 +439,7 @@ def test_two_runs_side_by_side(board_client, db, club):
     html = response.get_data(as_text=True)
     assert figure_row(html, "pairs") == ["Pairs", "1", "2", "+1 better"]
     assert figure_row(html, "share_matched") == ["Share of possible pairs formed", "50%", "100%", "+50% better"]
-    assert figure_row(html, "lowest_score") == ["Lowest score", "0.420", "0.350", "-0.070 worse"]
+    assert figure_row(html, "lowest_score") == ["Lowest score", "42.0", "35.0", "-7.0 worse"]
     assert figure_row(html, "unmatched_mentees") == ["Mentees without a mentor", "1", "0", "-1 better"]
     assert figure_row(html, "below_threshold") == ["Pairs below the threshold", "1", "1", "±0"]
     assert figure_row(html, "locked_pairs") == ["Locked pairs", "0", "1", "+1"]
@@ -449,9 +449,10 @@ def test_two_runs_side_by_side(board_client, db, club):
     # The parameters of each: default shares against equal ones.
     parameters = text_of(re.search(r'<table[^>]*id="parameters".*?</table>', html, re.S).group(0))
     assert "Topics 40% 25%" in parameters and "Threshold 50% 40%" in parameters
-    # The distribution: first run one pair in 0.4-0.5; second one in 0.3-0.4 and one in 0.8-0.9.
+    # The distribution: first run one pair in 40-50; second one in 30-40 and one in 80-90 (scores out of 100).
     charts = re.findall(r'<ul class="bar-chart score-chart".*?</ul>', html, re.S)
     assert len(charts) == 2
+    assert re.findall(r'<span class="bar__label">([^<]*)</span>', charts[0])[4] == "40–50"
     counts = [[int(v) for v in re.findall(r'<span class="bar__value">(\d+)', chart)] for chart in charts]
     assert counts == [[0, 0, 0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 0, 0, 1, 0]]
 
