@@ -44,20 +44,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tandem import create_app
+from tandem.platform.cohorts.models import CohortState, Participation, ParticipationRole, ParticipationStatus
 from tandem.platform.database import Database
+from tandem.platform.identity.models import User
 from tandem.platform.migrate import upgrade
-from tandem.platform.models import (
-    CohortState,
-    MatchingRun,
-    MatchingRunStatus,
-    Pair,
-    PairStatus,
-    Participation,
-    ParticipationRole,
-    ParticipationStatus,
-    User,
-)
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 from tests.factories import make_board_member, make_cohort, make_org_admin, make_organisation
 from tests.services import sign_in_client
 

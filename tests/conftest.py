@@ -159,7 +159,7 @@ def run_jobs(app: Flask) -> Callable[[], int]:
         queues = app.extensions["tandem.jobs"]
         if not queues.is_async:
             return 0
-        from tandem.workers.worker import InProcessAppWorker
+        from tandem.workers.running import InProcessAppWorker
 
         before = sum(queues.queue(name).count for name in ("high", "default", "low"))
         worker = InProcessAppWorker([queues.queue(n) for n in ("high", "default", "low")],

@@ -9,15 +9,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tandem.platform.models import (
-    BoardMember,
+from tandem.platform.board.models import BoardMember
+from tandem.platform.cohorts.models import (
     Cohort,
     CohortState,
     Participation,
     ParticipationRole,
     ParticipationStatus,
-    User,
 )
+from tandem.platform.identity.models import User
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain
 
@@ -102,7 +102,7 @@ def make_participation(session: Session, user: User, cohort: Cohort,
 
 def make_catalogue_topic(session: Session, label: str | None = None, **fields: Any) -> Any:
     """A topic of the catalogue, labelled in every language (`label` in English, marked in de and fr)."""
-    from tandem.platform.models import Topic
+    from tandem.platform.board.models import Topic
 
     n = _n()
     label = label or f"Topic {n}"
@@ -118,7 +118,7 @@ def make_catalogue_topic(session: Session, label: str | None = None, **fields: A
 def make_complete_profile(session: Session, participation: Participation, topics: list[Any],
                           **fields: Any) -> Any:
     """A complete profile for `participation`: every part filled in, the first three topics ranked 1 to 3."""
-    from tandem.platform.models import Profile, ProfileTopic
+    from tandem.platform.participant.models import Profile, ProfileTopic
 
     values: dict[str, Any] = dict(languages=["de", "en"], format="both", city="Bern", weekdays=["tue", "thu"],
                                   career_band="3-5", bio="I work on digital services.", aims="Share what I know.")
@@ -138,7 +138,7 @@ def make_complete_profile(session: Session, participation: Participation, topics
 
 def make_exclusion(session: Session, first: Organisation, second: Organisation, reason: str | None = None) -> Any:
     """Two organisations never paired, stored once with the smaller id first."""
-    from tandem.platform.models import OrganisationExclusion
+    from tandem.platform.board.models import OrganisationExclusion
 
     low, high = sorted((first.id, second.id))
     with club_scope(session):
@@ -181,7 +181,7 @@ def tiny_webp() -> bytes:
 def make_quota(session: Session, cohort: Cohort, organisation: Organisation, mentors: int = 2,
                mentees: int = 2) -> Any:
     """How many mentors and mentees `organisation` may nominate for `cohort` (tenant-owned, written in club scope)."""
-    from tandem.platform.models import CohortQuota
+    from tandem.platform.cohorts.models import CohortQuota
 
     with club_scope(session):
         quota = CohortQuota(cohort_id=cohort.id, organisation_id=organisation.id, mentors=mentors, mentees=mentees)
@@ -193,7 +193,7 @@ def make_quota(session: Session, cohort: Cohort, organisation: Organisation, men
 def make_pair(session: Session, mentor: Participation, mentee: Participation, status: str = "active",
               run: Any = None, score: float | None = None, explanation: dict[str, Any] | None = None) -> Any:
     """A pair of two participations of one cohort: of `run` if given, else set by the board (no run)."""
-    from tandem.platform.models import Pair
+    from tandem.platform.workbench.models import Pair
 
     with club_scope(session):
         pair = Pair(cohort_id=mentor.cohort_id, mentor_participation_id=mentor.id,
@@ -206,7 +206,7 @@ def make_pair(session: Session, mentor: Participation, mentee: Participation, st
 
 def make_matching_run(session: Session, cohort: Cohort, status: str = "succeeded", **values: Any) -> Any:
     """A matching run of `cohort` (default: finished, with empty figures), without running the engine."""
-    from tandem.platform.models import MatchingRun
+    from tandem.platform.workbench.models import MatchingRun
 
     finished = status in ("succeeded", "failed")
     fields: dict[str, Any] = {

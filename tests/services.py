@@ -106,9 +106,9 @@ def sign_in_client(test_client: Any, user_id: int, method: str = "link") -> Any:
     app, so it lands in the database that app reads) and its cookie. Used by tests and benchmarks."""
     from flask_login.utils import _create_identifier
 
+    from tandem.platform.identity.models import UserSession
     from tandem.platform.identity.sessions import COOKIE_KEY
     from tandem.platform.identity.tokens import new_token, token_hash
-    from tandem.platform.models import UserSession
     from tandem.platform.tenancy import club_scope
 
     application = test_client.application

@@ -70,7 +70,7 @@ class Principal:
 
 def principal_of(session: Any, user_id: int, organisation_id: int) -> Principal:
     """A person's roles, read club-wide (two queries): board membership and the organisations they administer."""
-    from tandem.platform.models import BoardMember
+    from tandem.platform.board.models import BoardMember
     from tandem.tenants.models import OrganisationAdmin
 
     with club_scope(session):

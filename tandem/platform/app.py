@@ -63,14 +63,16 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.identity.blueprint import identity, sso
     from tandem.platform.participant.blueprint import participant
     from tandem.platform.public.blueprint import public
-    from tandem.platform.workbench.blueprint import matching
+    from tandem.platform.rematch.blueprint import rematch
+    from tandem.platform.workbench.blueprint import workbench
     from tandem.tenants.blueprint import organisation_area
     from tandem.tenants.nominations.blueprint import nominations
 
     app.register_blueprint(public)
     app.register_blueprint(board)
     app.register_blueprint(cohorts)
-    app.register_blueprint(matching)
+    app.register_blueprint(workbench)
+    app.register_blueprint(rematch)
     app.register_blueprint(participant)
     app.register_blueprint(organisation_area)
     app.register_blueprint(nominations)

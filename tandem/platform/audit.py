@@ -7,7 +7,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
-from tandem.platform.models import AuditEvent
+from tandem.platform.audit_models import AuditEvent
 
 FORBIDDEN_DETAIL_KEYS = {"token", "secret", "password", "client_secret", "id_token", "access_token", "code"}
 

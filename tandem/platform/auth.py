@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, abort
 
 from tandem.platform.database import db_session
-from tandem.platform.models import User
+from tandem.platform.identity.models import User
 
 
 def load_user(user_id: str) -> User | None:

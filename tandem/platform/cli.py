@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
@@ -57,7 +56,7 @@ def register_commands(app: Flask) -> None:
     def worker(burst: bool, queues: tuple[str, ...]) -> None:
         """Run an RQ worker with the scheduler (needs REDIS_URL)."""
         from tandem.workers.queues import QUEUE_NAMES
-        from tandem.workers.worker import run_worker
+        from tandem.workers.running import run_worker
 
         run_worker(current_app._get_current_object(), queues=queues or QUEUE_NAMES, burst=burst)  # type: ignore[attr-defined]
 
@@ -85,9 +84,3 @@ def register_commands(app: Flask) -> None:
         from tandem.platform.demo.guide import guide_text
 
         click.echo(guide_text(current_app._get_current_object()))  # type: ignore[attr-defined]
-
-
-def main() -> None:
-    from tandem.platform.app import create_app
-
-    FlaskGroup(create_app=lambda: create_app(), name="tandem").main()

@@ -7,17 +7,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
+from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
 from tandem.platform.identity.crypto import encrypt_secret
-from tandem.platform.models import CohortState, Participation, ParticipationStatus, User
+from tandem.platform.identity.models import User
+from tandem.platform.mail.outbox import queue_mail
+from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.tenancy import club_scope, tenant_scope
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationSSO
-from tandem.workers.outbox import queue_mail
-
-
-class OperationRefused(Exception):
-    """The change is not allowed now; the message is for the person who asked."""
-
 
 INVITABLE_STATES = (CohortState.NOMINATIONS_OPEN, CohortState.MATCHING)
 INVITABLE_STATUSES = (ParticipationStatus.NOMINATED, ParticipationStatus.INVITED)
@@ -69,13 +66,6 @@ def invite_participant(session: Session, participation_id: int, *, actor_user_id
     session.commit()
     return participation
 
-
-class FieldProblem(OperationRefused):
-    """A refusal that belongs next to one form field."""
-
-    def __init__(self, field: str, message: object) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def save_sso_settings(session: Session, organisation: Organisation, *, issuer: str, client_id: str,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from tandem.platform.models import Participation, User
+from tandem.platform.cohorts.models import Participation
+from tandem.platform.identity.models import User
 from tandem.tenants.models import OrganisationAdmin
 
 

@@ -14,17 +14,11 @@ from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
 from tandem.platform.identity.oidc import callback_url
+from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.tenants.discovery import check_provider
 from tandem.tenants.forms import AddAdminForm, RemoveAdminForm, SSOSettingsForm, parse_domains
 from tandem.tenants.models import OrganisationSSO
-from tandem.tenants.operations import (
-    FieldProblem,
-    OperationRefused,
-    grant_org_admin,
-    invite_participant,
-    revoke_org_admin,
-    save_sso_settings,
-)
+from tandem.tenants.operations import grant_org_admin, invite_participant, revoke_org_admin, save_sso_settings
 from tandem.tenants.queries import organisation_admins, people_with_participations
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from rq.cron import CronScheduler
 
+from tandem.platform.mail.jobs import flush_outbox
 from tandem.platform.participant.reminders import remind_incomplete_profiles
-from tandem.workers.jobs import flush_outbox
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,14 @@ only; everyone else 403, anonymous people 401). POSTs without a form answer 400 
 `arrange` makes an active pair in the table's cohort and an open rematch request of its mentor
 (`request_id`)."""
 
-from tandem.platform.models import RematchRequest
+from tandem.platform.rematch.models import RematchRequest
 from tandem.platform.tenancy import club_scope
 from tests.factories import make_pair, make_participation, make_user
 
 ACCESS = {
-    ("matching.publish", "POST"): (401, 403, 403, 400),
-    ("matching.rematch_requests", "GET"): (401, 403, 403, 200),
-    ("matching.decide_rematch", "POST"): (401, 403, 403, 400),
+    ("workbench.publish", "POST"): (401, 403, 403, 400),
+    ("rematch.requests", "GET"): (401, 403, 403, 200),
+    ("rematch.decide", "POST"): (401, 403, 403, 400),
 }
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.platform.models import MatchingSeparation, ParticipationRole
+from tandem.platform.cohorts.models import ParticipationRole
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingSeparation
 from tests.factories import make_matching_run, make_participation, make_user
 
 BOARD_ONLY_GET = (401, 403, 403, 200)
@@ -18,13 +19,13 @@ BOARD_ONLY_EMPTY_FORM = (401, 403, 403, 400)
 BOARD_ONLY_ACTION = (401, 403, 403, 302)
 
 ACCESS = {
-    ("matching.settings", "GET"): BOARD_ONLY_GET,
-    ("matching.settings", "POST"): BOARD_ONLY_EMPTY_FORM,
-    ("matching.rules", "GET"): BOARD_ONLY_GET,
-    ("matching.rules", "POST"): BOARD_ONLY_EMPTY_FORM,
-    ("matching.delete_separation", "POST"): BOARD_ONLY_ACTION,
-    ("matching.capacity", "POST"): BOARD_ONLY_EMPTY_FORM,
-    ("matching.compare", "GET"): BOARD_ONLY_GET,
+    ("workbench.settings", "GET"): BOARD_ONLY_GET,
+    ("workbench.settings", "POST"): BOARD_ONLY_EMPTY_FORM,
+    ("workbench.rules", "GET"): BOARD_ONLY_GET,
+    ("workbench.rules", "POST"): BOARD_ONLY_EMPTY_FORM,
+    ("workbench.delete_separation", "POST"): BOARD_ONLY_ACTION,
+    ("workbench.capacity", "POST"): BOARD_ONLY_EMPTY_FORM,
+    ("workbench.compare", "GET"): BOARD_ONLY_GET,
 }
 
 

@@ -7,10 +7,10 @@ workbench) and the run below is finished, so retrying it is refused too (302 to 
 from tests.factories import make_matching_run
 
 ACCESS = {
-    ("matching.start_run", "POST"): (401, 403, 403, 302),
-    ("matching.run", "GET"): (401, 403, 403, 200),
-    ("matching.run_status", "GET"): (401, 403, 403, 200),
-    ("matching.retry_run", "POST"): (401, 403, 403, 302),
+    ("workbench.start_run", "POST"): (401, 403, 403, 302),
+    ("workbench.run", "GET"): (401, 403, 403, 200),
+    ("workbench.run_status", "GET"): (401, 403, 403, 200),
+    ("workbench.retry_run", "POST"): (401, 403, 403, 302),
 }
 
 

@@ -15,13 +15,13 @@ BOARD_ONLY_GET = (401, 403, 403, 200)
 BOARD_ONLY_ACTION = (401, 403, 403, 302)
 
 ACCESS = {
-    ("matching.workbench", "GET"): BOARD_ONLY_GET,
-    ("matching.lock_pair", "POST"): BOARD_ONLY_ACTION,
-    ("matching.unlock_pair", "POST"): BOARD_ONLY_ACTION,
-    ("matching.unpair", "POST"): BOARD_ONLY_ACTION,
-    ("matching.swap", "POST"): BOARD_ONLY_ACTION,
-    ("matching.pair_by_hand", "GET"): BOARD_ONLY_GET,
-    ("matching.pair_by_hand", "POST"): (401, 403, 403, 400),
+    ("workbench.workbench", "GET"): BOARD_ONLY_GET,
+    ("workbench.lock_pair", "POST"): BOARD_ONLY_ACTION,
+    ("workbench.unlock_pair", "POST"): BOARD_ONLY_ACTION,
+    ("workbench.unpair", "POST"): BOARD_ONLY_ACTION,
+    ("workbench.swap", "POST"): BOARD_ONLY_ACTION,
+    ("workbench.pair_by_hand", "GET"): BOARD_ONLY_GET,
+    ("workbench.pair_by_hand", "POST"): (401, 403, 403, 400),
 }
 
 

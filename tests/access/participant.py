@@ -12,6 +12,6 @@ ACCESS = {
     ("participant.decline", "POST"): (401, 302, 404, 404),
     ("participant.profile", "GET"): (401, 302, 404, 404),
     ("participant.profile", "POST"): (401, 302, 404, 404),
-    ("participant.rematch", "GET"): (401, 302, 404, 404),
-    ("participant.rematch", "POST"): (401, 302, 404, 404),
+    ("rematch.ask", "GET"): (401, 302, 404, 404),
+    ("rematch.ask", "POST"): (401, 302, 404, 404),
 }

@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from tandem.workers.models import OutboxMessage
+from tandem.platform.mail.models import OutboxMessage
 
 LINK = re.compile(r"http://\S+/sign-in/link/[A-Za-z0-9_\-]+")
 

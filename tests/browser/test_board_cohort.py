@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tandem.platform.models import Cohort, ParticipationStatus
+from tandem.platform.cohorts.models import Cohort, ParticipationStatus
 from tandem.tenants.models import Organisation
 from tests.browser.signing_in import sign_in_by_link
 from tests.factories import (

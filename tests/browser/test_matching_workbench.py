@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tandem.platform.cohorts.models import Cohort, Participation
 from tandem.platform.demo.seed import seed_demo
-from tandem.platform.models import Cohort, MatchingRun, Pair, PairStatus, Participation, User
+from tandem.platform.identity.models import User
+from tandem.platform.workbench.models import MatchingRun, Pair, PairStatus
 from tests.browser.signing_in import sign_in_by_link
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import Participation, ParticipationStatus, User
-from tandem.workers.models import OutboxMessage
+from tandem.platform.cohorts.models import Participation, ParticipationStatus
+from tandem.platform.identity.models import User
+from tandem.platform.mail.models import OutboxMessage
 from tests.browser.signing_in import sign_in_by_link
 from tests.factories import make_cohort, make_org_admin, make_organisation, make_quota
 

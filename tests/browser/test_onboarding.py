@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import Participation, ParticipationStatus, ProfileTopic
+from tandem.platform.cohorts.models import Participation, ParticipationStatus
 from tandem.platform.participant.consent import CONSENT_VERSION
+from tandem.platform.participant.models import ProfileTopic
 from tests.browser.signing_in import sign_in_by_link
 from tests.factories import (
     make_catalogue_topic,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tandem.platform.cohorts.models import CohortState
 from tandem.platform.identity.crypto import encrypt_secret
-from tandem.platform.models import CohortState
 from tandem.tenants.models import OrganisationSSO
 from tests.factories import make_cohort, make_org_admin, make_organisation, make_participation, make_user
 from tests.fixtures.oidc import login_in_browser

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from tandem import create_app
 from tandem.platform.access import Role, declared_roles
-from tandem.platform.models import Participation, ParticipationStatus
+from tandem.platform.cohorts.models import Participation, ParticipationStatus
 from tandem.platform.tenancy import club_scope
 from tests.conftest import config_for_tests
 from tests.factories import (

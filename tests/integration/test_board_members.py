@@ -8,7 +8,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import AuditEvent, OrganisationExclusion, Topic
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.board.models import OrganisationExclusion, Topic
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation, OrganisationDomain
 from tests.factories import (

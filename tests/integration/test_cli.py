@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tandem.platform.models import BoardMember, User
+from tandem.platform.board.models import BoardMember
+from tandem.platform.identity.models import User
 from tandem.platform.tenancy import club_scope
 
 

@@ -10,16 +10,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.cohorts.models import Cohort, CohortQuota, CohortState, ParticipationStatus
 from tandem.platform.database import utcnow
-from tandem.platform.models import (
-    AuditEvent,
-    Cohort,
-    CohortQuota,
-    CohortState,
-    MatchingRun,
-    ParticipationStatus,
-)
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingRun
 from tandem.tenants.models import OrganisationStatus
 from tests.factories import (
     make_board_member,

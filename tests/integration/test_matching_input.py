@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tandem.platform.cohorts.matching_input import load_matching_input
+from tandem.platform.cohorts.models import CohortState
 from tandem.platform.matching import match
-from tandem.platform.models import CohortState
 from tests.factories import (
     make_catalogue_topic,
     make_cohort,

@@ -9,17 +9,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.cohorts.models import CohortState
 from tandem.platform.database import utcnow
-from tandem.platform.models import (
-    AuditEvent,
-    CohortState,
-    MatchingRun,
-    MatchingRunStatus,
-    Pair,
-    PairStatus,
-)
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench import runs
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
+from tandem.platform.workbench.runs.execution import execute_run
+from tandem.platform.workbench.runs.operations import RunRefused, start_run
+from tandem.platform.workbench.runs.queries import current_run
 from tests.factories import (
     make_board_member,
     make_catalogue_topic,
@@ -124,13 +121,13 @@ def test_progress_is_committed_while_the_engine_works(app, db, matching_cohort):
         events.append("commit")
 
     with app.test_request_context():
-        run = runs.start_run(db, cohort, None)
+        run = start_run(db, cohort, None)
         db.info.pop(PENDING_KEY, None)  # run it here, by hand, instead of through the queue
         db.commit()
         sa.event.listen(engine, "before_cursor_execute", _statement)
         sa.event.listen(db, "after_commit", _commit)
         try:
-            assert runs.execute_run(db, run.id, 1) == "succeeded"
+            assert execute_run(db, run.id, 1) == "succeeded"
         finally:
             sa.event.remove(engine, "before_cursor_execute", _statement)
             sa.event.remove(db, "after_commit", _commit)
@@ -187,7 +184,7 @@ def test_a_failed_run_shows_its_error_and_leaves_earlier_proposals(client, db, s
     assert run.status == MatchingRunStatus.FAILED and "breaks a rule: same organisation" in run.error
     assert run.parameters["based_on_run_id"] == earlier.id
     assert pairs_of(db, run_id) == []
-    assert runs.current_run(db, cohort.id).id == earlier.id
+    assert current_run(db, cohort.id).id == earlier.id
     assert [p.id for p in pairs_of(db, earlier.id)][0] == kept.id
 
     html = client.get(f"/board/cohorts/{cohort.id}/matching/runs/{run_id}").get_data(as_text=True)
@@ -204,7 +201,7 @@ def test_a_run_keeps_the_locked_pairs_of_the_run_it_is_based_on(app, db, run_job
     make_pair(db, mentors[1], mentees[0], status="locked", run=older)  # not the current run: ignored
     db.commit()
     with app.test_request_context():
-        run = runs.start_run(db, cohort, None)
+        run = start_run(db, cohort, None)
         db.commit()
     run_jobs()
     pairs = {(p.mentor_participation_id, p.mentee_participation_id): p.status for p in pairs_of(db, run.id)}
@@ -215,8 +212,8 @@ def test_a_run_keeps_the_locked_pairs_of_the_run_it_is_based_on(app, db, run_job
 def test_runs_only_in_the_matching_step(app, db, matching_cohort):
     cohort = make_cohort(db, CohortState.NOMINATIONS_OPEN)
     english = {"Accept-Language": "en"}
-    with app.test_request_context(headers=english), pytest.raises(runs.RunRefused, match="matching step"):
-        runs.start_run(db, cohort, None)
+    with app.test_request_context(headers=english), pytest.raises(RunRefused, match="matching step"):
+        start_run(db, cohort, None)
 
 
 def test_a_stale_run_can_be_retried_and_the_old_attempt_changes_nothing(client, db, sign_in, run_jobs,
@@ -239,7 +236,7 @@ def test_a_stale_run_can_be_retried_and_the_old_attempt_changes_nothing(client, 
 
     # The killed worker's attempt, were it to wake up, finds its run taken over and changes nothing.
     with client.application.app_context():
-        assert runs.execute_run(db, run.id, 1) == "skipped"
+        assert execute_run(db, run.id, 1) == "skipped"
     assert len(pairs_of(db, run.id)) == 3
 
 

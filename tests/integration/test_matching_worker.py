@@ -19,9 +19,10 @@ import redis
 import sqlalchemy as sa
 
 from tandem import create_app
+from tandem.platform.cohorts.models import CohortState
 from tandem.platform.migrate import upgrade
-from tandem.platform.models import CohortState, MatchingRun, MatchingRunStatus, Pair
 from tandem.platform.tenancy import use_club_scope
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair
 from tests.conftest import config_for_tests
 from tests.factories import (
     make_board_member,
@@ -114,7 +115,7 @@ def signed_in_board(app, sign_in, board_id: int):
     with app.app_context():
         session = app.extensions["tandem.db"].session()
         use_club_scope(session)
-        from tandem.platform.models import User
+        from tandem.platform.identity.models import User
 
         board = session.get(User, board_id)
         client = sign_in(app.test_client(), board)

@@ -8,9 +8,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import AuditEvent, CohortState, Participation, ParticipationStatus, User
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
+from tandem.platform.identity.models import User
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.tenancy import club_scope
-from tandem.workers.models import OutboxMessage
 from tests.factories import (
     make_catalogue_topic,
     make_cohort,

@@ -13,8 +13,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from tandem.platform.audit_models import AuditEvent
 from tandem.platform.identity.crypto import encrypt_secret
-from tandem.platform.models import AuditEvent, Identity
+from tandem.platform.identity.models import Identity
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import OrganisationSSO
 from tests.factories import make_org_admin, make_organisation, make_user

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import AuditEvent, User
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.identity.models import User
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import OrganisationAdmin, OrganisationDomain, OrganisationSSO
-from tandem.workers.models import OutboxMessage
 from tests.factories import make_board_member, make_org_admin, make_organisation, make_user
 
 

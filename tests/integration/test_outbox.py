@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tandem.platform.database import Database
+from tandem.platform.mail.jobs import send_outbox_message
+from tandem.platform.mail.models import OutboxMessage, OutboxStatus
+from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.tenancy import club_scope
-from tandem.workers.jobs import send_outbox_message
-from tandem.workers.models import OutboxMessage, OutboxStatus
-from tandem.workers.outbox import queue_mail
 from tests.factories import make_cohort, make_organisation, make_participation, make_user
 
 
@@ -80,7 +80,7 @@ def test_mail_is_written_in_the_recipients_language(mail_app, db, smtp_server, r
 def test_an_unreachable_smtp_server_leaves_the_message_pending_for_a_retry(app, db, app_context):
     from dataclasses import replace
 
-    from tandem.workers.smtp import MailTransportError
+    from tandem.platform.mail.smtp import MailTransportError
 
     settings = app.config["TANDEM"]
     app.config["TANDEM"] = replace(settings, smtp_url="smtp://127.0.0.1:9")
@@ -123,7 +123,7 @@ def test_the_periodic_sweep_sends_mail_whose_job_was_lost(mail_app, db, smtp_ser
     from datetime import timedelta
 
     from tandem.platform.database import utcnow
-    from tandem.workers.jobs import flush_outbox
+    from tandem.platform.mail.jobs import flush_outbox
     from tandem.workers.schedule import PERIODIC_JOBS
 
     assert flush_outbox in [job.func for job in PERIODIC_JOBS]
@@ -144,7 +144,7 @@ def test_mail_claimed_by_a_worker_that_died_is_swept_again(mail_app, db, smtp_se
     from datetime import timedelta
 
     from tandem.platform.database import utcnow
-    from tandem.workers.jobs import flush_outbox
+    from tandem.platform.mail.jobs import flush_outbox
 
     with club_scope(db):
         stuck = OutboxMessage(message_id="<stuck@test>", recipient="stuck@b.example", language="en",

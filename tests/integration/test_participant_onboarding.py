@@ -7,18 +7,12 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import (
-    OCCUPYING_STATUSES,
-    AuditEvent,
-    CohortState,
-    Participation,
-    ParticipationStatus,
-    Profile,
-    ProfileTopic,
-)
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.cohorts.models import OCCUPYING_STATUSES, CohortState, Participation, ParticipationStatus
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.participant.consent import CONSENT_TEXT_SHA256, CONSENT_VERSION, consent_text_sha256
+from tandem.platform.participant.models import Profile, ProfileTopic
 from tandem.platform.tenancy import club_scope
-from tandem.workers.models import OutboxMessage
 from tests.factories import (
     make_catalogue_topic,
     make_cohort,

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tandem.platform.cohorts.models import CohortState
 from tandem.platform.database import utcnow
-from tandem.platform.models import CohortState, Pair
 from tandem.platform.participant.partner import partner_of, partners_of
 from tandem.platform.tenancy import club_scope, tenant_scope
+from tandem.platform.workbench.models import Pair
 from tests.factories import (
     make_catalogue_topic,
     make_cohort,

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import CohortState, ParticipationStatus, ProfileReminder
+from tandem.platform.cohorts.models import CohortState, ParticipationStatus
+from tandem.platform.mail.models import OutboxMessage
+from tandem.platform.participant.models import ProfileReminder
 from tandem.platform.participant.reminders import due_step, remind_incomplete_profiles
 from tandem.platform.tenancy import club_scope
-from tandem.workers.models import OutboxMessage
 from tests.factories import (
     make_catalogue_topic,
     make_cohort,

@@ -9,13 +9,15 @@ import pytest
 import sqlalchemy as sa
 from flask import render_template
 
+from tandem.platform.audit_models import AuditEvent
 from tandem.platform.cohorts.lifecycle import TransitionRefused, apply_transition
-from tandem.platform.models import AuditEvent, CohortState, MatchingRun, Pair, PairStatus
+from tandem.platform.cohorts.models import CohortState
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench import publish as publish_module
-from tandem.platform.workbench.publish import PublishRefused, publish_problems, publish_run
-from tandem.platform.workbench.publish_views import publish_context
-from tandem.workers.models import OutboxMessage
+from tandem.platform.workbench.publishing import operations as publish_module
+from tandem.platform.workbench.models import MatchingRun, Pair, PairStatus
+from tandem.platform.workbench.publishing.operations import PublishRefused, publish_problems, publish_run
+from tandem.platform.workbench.publishing.views import publish_context
 from tests.factories import (
     make_board_member,
     make_cohort,

@@ -9,18 +9,16 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import AuditEvent, CohortState, Pair, PairStatus, RematchRequest, RematchStatus
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.cohorts.models import CohortState
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.participant.partner import partner_of
+from tandem.platform.refusals import FieldProblem
+from tandem.platform.rematch.models import RematchRequest, RematchStatus
+from tandem.platform.rematch.operations import RematchRefused, decide_rematch, request_rematch
+from tandem.platform.rematch.queries import open_rematch_count, rematch_open_until
 from tandem.platform.tenancy import club_scope, tenant_scope
-from tandem.platform.workbench.rematch import (
-    RematchRefused,
-    decide_rematch,
-    open_rematch_count,
-    rematch_open_until,
-    request_rematch,
-)
-from tandem.tenants.operations import FieldProblem
-from tandem.workers.models import OutboxMessage
+from tandem.platform.workbench.models import Pair, PairStatus
 from tests.factories import (
     make_board_member,
     make_catalogue_topic,

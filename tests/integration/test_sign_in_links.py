@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tandem.platform.audit_models import AuditEvent
 from tandem.platform.database import utcnow
-from tandem.platform.models import AuditEvent, SignInLink, User, UserSession
+from tandem.platform.identity.models import SignInLink, User, UserSession
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import OrganisationSSO, OrganisationStatus
-from tandem.workers.models import OutboxMessage
 from tests.factories import make_board_member, make_organisation, make_user
 
 LINK = re.compile(r"http://[^\s]+/sign-in/link/([A-Za-z0-9_\-]+)")

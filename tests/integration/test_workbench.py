@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from tandem.platform.cohorts.matching_input import load_matching_input
+from tandem.platform.cohorts.models import CohortState
 from tandem.platform.database import utcnow
 from tandem.platform.matching import evaluate_pair
-from tandem.platform.models import CohortState, MatchingRun, Pair
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench.runs import cohort_weights
+from tandem.platform.workbench.models import MatchingRun, Pair
+from tandem.platform.workbench.runs.queries import cohort_weights
 from tests.factories import (
     make_board_member,
     make_catalogue_topic,

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
-from tandem.platform.models import CohortState, Pair, PairStatus, Participation, ParticipationStatus
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench import runs
-from tandem.workers.models import OutboxMessage
+from tandem.platform.workbench.models import Pair, PairStatus
+from tandem.platform.workbench.runs.operations import start_run
+from tandem.platform.workbench.runs.queries import current_run
 from tests.factories import (
     make_board_member,
     make_catalogue_topic,
@@ -119,14 +121,14 @@ def test_a_rerun_keeps_hand_made_locks_and_forgets_locks_of_people_who_left(app,
                    .values(status=ParticipationStatus.WITHDRAWN))
     db.commit()
     with app.test_request_context():
-        run = runs.start_run(db, cohort, None)
+        run = start_run(db, cohort, None)
         db.commit()
     run_jobs()
     with club_scope(db):
         db.expire_all()
         pairs = {(p.mentor_participation_id, p.mentee_participation_id): p for p in db.scalars(
             sa.select(Pair).where(Pair.matching_run_id == run.id))}
-        assert runs.current_run(db, cohort.id).id == run.id  # the run succeeded
+        assert current_run(db, cohort.id).id == run.id  # the run succeeded
     assert pairs[(mentors[0].id, mentees[0].id)].status == PairStatus.LOCKED
     assert pairs[(mentors[0].id, mentees[0].id)].by_hand is True
     assert all(mentee != mentees[1].id for _mentor, mentee in pairs)

@@ -7,22 +7,16 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from tandem.platform.audit_models import AuditEvent
 from tandem.platform.cohorts.matching_input import load_matching_input
+from tandem.platform.cohorts.models import Cohort, CohortState, Participation
 from tandem.platform.database import utcnow
+from tandem.platform.identity.models import User
 from tandem.platform.matching import evaluate_pair
-from tandem.platform.models import (
-    AuditEvent,
-    Cohort,
-    CohortState,
-    MatchingRun,
-    MatchingSeparation,
-    Pair,
-    Participation,
-    User,
-)
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench import pairs as operations
-from tandem.platform.workbench.runs import cohort_weights
+from tandem.platform.workbench.proposals import operations
+from tandem.platform.workbench.models import MatchingRun, MatchingSeparation, Pair
+from tandem.platform.workbench.runs.queries import cohort_weights
 from tests.factories import make_cohort, make_exclusion, make_matching_run, make_pair, make_participation
 from tests.integration.test_workbench import (
     add_person,

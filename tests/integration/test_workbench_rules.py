@@ -8,19 +8,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from tandem.platform.audit_models import AuditEvent
 from tandem.platform.cohorts.matching_input import load_matching_input
+from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationRole
 from tandem.platform.database import utcnow
-from tandem.platform.models import (
-    AuditEvent,
-    Cohort,
-    CohortState,
-    MatchingRun,
-    MatchingSeparation,
-    Pair,
-    Participation,
-    ParticipationRole,
-)
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingRun, MatchingSeparation, Pair
 from tests.factories import (
     make_board_member,
     make_catalogue_topic,
@@ -131,7 +124,7 @@ def test_weights_and_threshold_are_saved_for_the_next_run(board_client, db, club
     assert "The weights are saved: the next run uses them." in text_of(html)
 
     # The next run takes them.
-    from tandem.platform.workbench.runs import cohort_weights
+    from tandem.platform.workbench.runs.queries import cohort_weights
 
     assert cohort_weights(cohort).normalised()["topics"] == pytest.approx(0.5)
 
@@ -176,8 +169,8 @@ def test_all_weights_zero_are_refused(board_client, db, club):
 
 
 def test_the_operation_checks_the_weights_too(app_context, db, club):
-    from tandem.platform.workbench.rules import save_matching_settings
-    from tandem.tenants.operations import FieldProblem
+    from tandem.platform.refusals import FieldProblem
+    from tandem.platform.workbench.rules.operations import save_matching_settings
 
     cohort = club["cohort"]
     zero = {"topics": 0, "format": 0, "weekdays": 0, "career_gap": 0}

@@ -12,10 +12,11 @@ import redis
 import sqlalchemy as sa
 
 from tandem import create_app
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.cohorts.models import Participation, ParticipationStatus
+from tandem.platform.mail.models import OutboxMessage, OutboxStatus
 from tandem.platform.migrate import upgrade
-from tandem.platform.models import AuditEvent, Participation, ParticipationStatus
 from tandem.platform.tenancy import use_club_scope
-from tandem.workers.models import OutboxMessage, OutboxStatus
 from tests.conftest import config_for_tests
 from tests.factories import make_cohort, make_org_admin, make_organisation, make_participation, make_user
 from tests.services import fresh_database, require_redis

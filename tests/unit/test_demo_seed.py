@@ -11,30 +11,24 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import tandem.models  # noqa: F401  (every table in Base.metadata)
-from tandem.platform.database import Base, Database
-from tandem.platform.demo.seed import SeedReport, ascii_email_part, seed_demo
-from tandem.platform.models import (
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
+from tandem.platform.cohorts.models import (
     OCCUPYING_STATUSES,
-    AuditEvent,
-    BoardMember,
     Cohort,
     CohortQuota,
     CohortState,
-    MatchingRun,
-    MatchingRunStatus,
-    OrganisationExclusion,
-    Pair,
-    PairStatus,
     Participation,
     ParticipationRole,
     ParticipationStatus,
-    Profile,
-    ProfileTopic,
-    Topic,
-    User,
 )
+from tandem.platform.database import Base, Database
+from tandem.platform.demo.seed import SeedReport, ascii_email_part, seed_demo
+from tandem.platform.identity.models import User
 from tandem.platform.participant.completeness import profile_completeness
+from tandem.platform.participant.models import Profile, ProfileTopic
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationStatus
 
 TODAY = date(2026, 5, 4)

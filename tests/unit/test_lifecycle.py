@@ -17,7 +17,7 @@ from tandem.platform.cohorts.lifecycle import (
     problems_for,
     transitions_from,
 )
-from tandem.platform.models import CohortState
+from tandem.platform.cohorts.models import CohortState
 
 TODAY = date(2026, 5, 4)
 

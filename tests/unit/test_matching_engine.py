@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tandem.platform import models
 from tandem.platform.matching import (
     Candidate,
     MatchingError,
@@ -18,6 +17,7 @@ from tandem.platform.matching import (
     match,
     vocabulary,
 )
+from tandem.platform.participant import models
 
 LABELS = {10: "AI", 11: "social media", 12: "law", 13: "podcasts"}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.models import Participation, ParticipationStatus, User
+from tandem.platform.cohorts.models import Participation, ParticipationStatus
+from tandem.platform.identity.models import User
 from tandem.platform.tenancy import (
     TenantScopeError,
     clear_scope,
@@ -58,7 +59,7 @@ def test_joins_and_relationships_are_scoped(db, two_tenants):
     ).all()
     assert {email for email, _ in rows} == {people["b1"].email, people["b2"].email, people["b3"].email}
     # A join from an unscoped side still cannot reach another tenant's rows.
-    from tandem.platform.models import Cohort
+    from tandem.platform.cohorts.models import Cohort
 
     cohort_rows = db.execute(sa.select(Cohort.id, Participation.id).join(
         Participation, Participation.cohort_id == Cohort.id)).all()

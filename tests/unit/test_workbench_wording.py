@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale
 
+from tandem.platform.board.models import Topic
 from tandem.platform.matching import Candidate, Rules, Unmatched, evaluate_pair, explain_en, explain_unmatched_en
 from tandem.platform.matching.vocabulary import CRITERIA, MENTEE, MENTOR
-from tandem.platform.models import Topic
 from tandem.platform.workbench import wording
 
 LABELS = {10: "AI", 11: "social media", 12: "law", 13: "podcasts"}

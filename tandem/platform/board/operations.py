@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
-from tandem.platform.models import BoardMember, OrganisationExclusion, Topic, User
+from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
+from tandem.platform.identity.models import User
+from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.tenants.models import Organisation, OrganisationDomain, OrganisationStatus
-from tandem.tenants.operations import FieldProblem, OperationRefused
 
 
 def add_board_member(session: Session, *, email: str, display_name: str, organisation_slug: str,

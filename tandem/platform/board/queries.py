@@ -8,17 +8,16 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from tandem.platform.models import (
+from tandem.platform.board.models import OrganisationExclusion, Topic
+from tandem.platform.cohorts.models import (
     Cohort,
     CohortState,
-    OrganisationExclusion,
     Participation,
     ParticipationRole,
     ParticipationStatus,
-    ProfileTopic,
-    Topic,
-    User,
 )
+from tandem.platform.identity.models import User
+from tandem.platform.participant.models import ProfileTopic
 from tandem.tenants.models import Organisation, OrganisationAdmin
 
 LIFECYCLE = list(CohortState)

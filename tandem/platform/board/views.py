@@ -20,6 +20,7 @@ from tandem.platform.board.forms import (
     OrganisationForm,
     TopicForm,
 )
+from tandem.platform.board.models import Topic
 from tandem.platform.board.operations import (
     add_exclusion,
     create_organisation,
@@ -41,10 +42,10 @@ from tandem.platform.board.queries import (
 )
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
-from tandem.platform.models import Topic
+from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.tenants.forms import AddAdminForm
 from tandem.tenants.models import Organisation, OrganisationStatus
-from tandem.tenants.operations import FieldProblem, OperationRefused, grant_org_admin
+from tandem.tenants.operations import grant_org_admin
 
 Page = str | Response | tuple[str, int]
 LOGO_MAX_AGE = 3600  # seconds; the URL does not change with the logo, so browsers check back hourly

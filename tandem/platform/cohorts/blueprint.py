@@ -1,9 +1,11 @@
-"""cohorts area: the board's cohort pages under /board/cohorts (club scope)."""
+"""cohorts area: the board's cohort pages under /board/cohorts (club scope); the URL's cohort is loaded once."""
 from flask import Blueprint
 
 from tandem.platform.cohorts import views
+from tandem.platform.cohorts.loading import load_url_cohort
 
 cohorts = Blueprint("cohorts", __name__, url_prefix="/board/cohorts")
+load_url_cohort(cohorts)
 cohorts.add_url_rule("/", "index", views.index)
 cohorts.add_url_rule("/new", "new", views.new, methods=["GET", "POST"])
 cohorts.add_url_rule("/<int:cohort_id>", "show", views.show)

@@ -22,7 +22,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tandem.platform.models import PROFILE_LANGUAGES
+from tandem.platform.participant.models import PROFILE_LANGUAGES
 from tandem.tenants.models import Organisation
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$")  # 2 to 63 characters, as the database demands

@@ -20,21 +20,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
-from tandem.platform.models import (
-    ACTIVE_RUN_STATUSES,
+from tandem.platform.cohorts.models import (
     OCCUPYING_STATUSES,
     Cohort,
     CohortQuota,
     CohortState,
-    MatchingRun,
-    Pair,
-    PairStatus,
     Participation,
     ParticipationRole,
 )
+from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import ACTIVE_RUN_STATUSES, MatchingRun, Pair, PairStatus
 from tandem.tenants.models import Organisation, OrganisationStatus
-from tandem.tenants.operations import OperationRefused
 
 
 @dataclass(frozen=True)

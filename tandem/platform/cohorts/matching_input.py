@@ -15,19 +15,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from tandem.platform.board.models import OrganisationExclusion
+from tandem.platform.cohorts.models import Participation, ParticipationRole, ParticipationStatus
 from tandem.platform.matching import Candidate, Rules
-from tandem.platform.models import (
-    MatchingSeparation,
-    OrganisationExclusion,
-    Pair,
-    PairStatus,
-    Participation,
-    ParticipationRole,
-    ParticipationStatus,
-    Profile,
-    ProfileTopic,
-)
+from tandem.platform.participant.models import Profile, ProfileTopic
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingSeparation, Pair, PairStatus
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
-from tandem.platform.models import (
+from tandem.platform.cohorts.models import (
     OCCUPYING_STATUSES,
     Cohort,
     CohortQuota,
@@ -20,8 +20,8 @@ from tandem.platform.models import (
     Participation,
     ParticipationRole,
 )
+from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.tenancy import club_scope
-from tandem.tenants.operations import FieldProblem, OperationRefused
 
 EDITABLE_STATES = (CohortState.DRAFT, CohortState.NOMINATIONS_OPEN)
 QUOTA_EDITABLE_STATES = (CohortState.DRAFT, CohortState.NOMINATIONS_OPEN)

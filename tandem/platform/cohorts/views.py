@@ -16,6 +16,8 @@ from tandem.platform.board.queries import cohort_summaries
 from tandem.platform.cohorts.export import nominations_csv as render_csv
 from tandem.platform.cohorts.forms import LANGUAGE_LABELS, CohortForm, NewCohortForm, TransitionForm, quota_form_class
 from tandem.platform.cohorts.lifecycle import BY_NAME, TransitionRefused, apply_transition, available_transitions
+from tandem.platform.cohorts.loading import url_cohort
+from tandem.platform.cohorts.models import Cohort, CohortState
 from tandem.platform.cohorts.operations import (
     EDITABLE_STATES,
     QUOTA_EDITABLE_STATES,
@@ -26,18 +28,11 @@ from tandem.platform.cohorts.operations import (
 )
 from tandem.platform.cohorts.queries import ROLES, STATUSES, cohort_nominations, quota_rows
 from tandem.platform.database import db_session
-from tandem.platform.models import Cohort, CohortState
-from tandem.tenants.operations import FieldProblem, OperationRefused
+from tandem.platform.refusals import FieldProblem, OperationRefused
 
 LIFECYCLE = list(CohortState)
 NEW_COHORT_DEFAULTS = {"meeting_every_min_weeks": 3, "meeting_every_max_weeks": 4, "languages": ["de", "fr", "en"]}
 
-
-def _cohort(cohort_id: int) -> Cohort:
-    cohort = db_session().get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    return cohort
 
 
 def _common() -> dict[str, object]:
@@ -67,9 +62,9 @@ def new() -> str | Response | tuple[str, int]:
 
 
 @allow(Role.BOARD)
-def show(cohort_id: int) -> str:
+def show() -> str:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     return render_template("cohorts/show.html", cohort=cohort, options=available_transitions(session, cohort),
                            quotas=quota_rows(session, cohort, active_only=False), step=LIFECYCLE.index(
                                CohortState(cohort.state)) + 1, editable=cohort.state in EDITABLE_STATES,
@@ -83,9 +78,9 @@ def _cohort_values(cohort: Cohort) -> dict[str, object]:
 
 
 @allow(Role.BOARD)
-def edit(cohort_id: int) -> str | Response | tuple[str, int]:
+def edit() -> str | Response | tuple[str, int]:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     if cohort.state not in EDITABLE_STATES:
         flash(_("A cohort can be changed only while it is a draft or takes nominations."), "error")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -105,9 +100,9 @@ def edit(cohort_id: int) -> str | Response | tuple[str, int]:
 
 
 @allow(Role.BOARD)
-def quotas(cohort_id: int) -> str | Response | tuple[str, int]:
+def quotas() -> str | Response | tuple[str, int]:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     rows = quota_rows(session, cohort)
     editable = cohort.state in QUOTA_EDITABLE_STATES
     form_class = quota_form_class([row.organisation for row in rows])
@@ -138,9 +133,9 @@ def quotas(cohort_id: int) -> str | Response | tuple[str, int]:
 
 
 @allow(Role.BOARD)
-def transition(cohort_id: int) -> Response:
+def transition() -> Response:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     form = TransitionForm()
     if not form.validate_on_submit() or form.transition.data not in BY_NAME:
         abort(400)
@@ -156,16 +151,16 @@ def transition(cohort_id: int) -> Response:
 
 
 @allow(Role.BOARD)
-def nominations(cohort_id: int) -> str:
-    cohort = _cohort(cohort_id)
+def nominations() -> str:
+    cohort = url_cohort()
     return render_template("cohorts/nominations.html", cohort=cohort, view=cohort_nominations(db_session(), cohort),
                            roles=ROLES, statuses=STATUSES, **_common())
 
 
 @allow(Role.BOARD)
-def nominations_csv(cohort_id: int) -> Response:
+def nominations_csv() -> Response:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     text, rows = render_csv(cohort_nominations(session, cohort).nominees)
     audit.record(session, "personal_data.exported", actor_user_id=current_user.id, organisation_id=None,
                  target_type="cohort", target_id=cohort.id, details={"export": "cohort_nominations_csv",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
-from tandem.platform.models import BoardMember, Cohort, CohortState, Participation, ParticipationRole, User
+from tandem.platform.board.models import BoardMember
+from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationRole
+from tandem.platform.identity.models import User
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import OrganisationAdmin
 

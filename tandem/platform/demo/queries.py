@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tandem.platform.models import BoardMember, Participation, User
+from tandem.platform.board.models import BoardMember
+from tandem.platform.cohorts.models import Participation
+from tandem.platform.identity.models import User
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationStatus
 
 

@@ -20,30 +20,22 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
 from tandem.platform.cohorts.matching_input import load_matching_input
-from tandem.platform.matching import DEFAULT_THRESHOLD, MatchingError, Rules, Weights, match
-from tandem.platform.models import (
-    PROFILE_LANGUAGES,
-    WEEKDAYS,
-    AuditEvent,
-    BoardMember,
+from tandem.platform.cohorts.models import (
     Cohort,
     CohortQuota,
     CohortState,
-    MatchingRun,
-    MatchingRunStatus,
-    OrganisationExclusion,
-    Pair,
-    PairStatus,
     Participation,
     ParticipationRole,
     ParticipationStatus,
-    Profile,
-    ProfileTopic,
-    Topic,
-    User,
 )
+from tandem.platform.identity.models import User
+from tandem.platform.matching import DEFAULT_THRESHOLD, MatchingError, Rules, Weights, match
+from tandem.platform.participant.models import PROFILE_LANGUAGES, WEEKDAYS, Profile, ProfileTopic
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationStatus
 
 CONSENT_VERSION = "2026-01"

@@ -11,10 +11,10 @@ from tandem.platform import audit
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.demo.queries import demo_people
+from tandem.platform.identity.models import User
 from tandem.platform.identity.sessions import start_session
-from tandem.platform.models import User
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.tenancy import club_scope
-from tandem.workers.models import OutboxMessage
 
 
 @allow(Role.PUBLIC)

@@ -11,13 +11,14 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
+from tandem.platform.board.models import BoardMember
 from tandem.platform.database import as_utc, utcnow
+from tandem.platform.identity.models import Identity, SignInLink, User
 from tandem.platform.identity.oidc import SignInRefused
 from tandem.platform.identity.tokens import new_token, token_hash
-from tandem.platform.models import BoardMember, Identity, SignInLink, User
+from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.tenancy import club_scope, tenant_scope
 from tandem.tenants.models import Organisation, OrganisationDomain, OrganisationSSO, OrganisationStatus
-from tandem.workers.outbox import queue_mail
 
 LINK_LIFETIME = timedelta(minutes=15)
 

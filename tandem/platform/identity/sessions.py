@@ -15,8 +15,8 @@ from flask_login import login_user, logout_user
 from sqlalchemy.orm import Session
 
 from tandem.platform.database import as_utc, utcnow
+from tandem.platform.identity.models import User, UserSession
 from tandem.platform.identity.tokens import new_token, token_hash
-from tandem.platform.models import User, UserSession
 from tandem.platform.tenancy import club_scope
 
 COOKIE_KEY = "sid"

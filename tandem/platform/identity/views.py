@@ -19,6 +19,7 @@ from tandem.platform.access import Role, allow, principal_of
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
 from tandem.platform.identity.forms import ConfirmLinkForm, SignInForm
+from tandem.platform.identity.models import User
 from tandem.platform.identity.oidc import (
     SignInRefused,
     callback_url,
@@ -34,7 +35,6 @@ from tandem.platform.identity.operations import (
     user_for_oidc_claims,
 )
 from tandem.platform.identity.sessions import end_session, start_session
-from tandem.platform.models import User
 from tandem.platform.ratelimit import rate_limit, submitted_email
 from tandem.platform.tenancy import tenant_scope
 from tandem.platform.urls import safe_next

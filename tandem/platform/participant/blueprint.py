@@ -11,5 +11,3 @@ participant.add_url_rule("/participations/<int:participation_id>/decline", "decl
                          methods=["POST"])
 participant.add_url_rule("/participations/<int:participation_id>/profile", "profile", views.profile,
                          methods=["GET", "POST"])
-participant.add_url_rule("/participations/<int:participation_id>/rematch", "rematch", views.rematch,
-                         methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tandem.platform.models import CAREER_BANDS, PROFILE_FORMATS, PROFILE_LANGUAGES, WEEKDAYS, Topic
+from tandem.platform.board.models import Topic
 from tandem.platform.participant.labels import (
     CAREER_BAND_LABELS,
     FORMAT_LABELS,
@@ -22,6 +22,7 @@ from tandem.platform.participant.labels import (
     aims_label,
     topics_label,
 )
+from tandem.platform.participant.models import CAREER_BANDS, PROFILE_FORMATS, PROFILE_LANGUAGES, WEEKDAYS
 
 BIO_MAX = 1500
 AIMS_MAX = 1500
@@ -186,16 +187,3 @@ def profile_form_class(topics: Iterable[Topic], language: str) -> type[ProfileFo
         setattr(BoundProfileForm, f"{TOPIC_PREFIX}{topic.id}",
                 SelectField(topic.label(language), choices=TOPIC_CHOICES, default=""))
     return BoundProfileForm
-
-
-class RematchForm(FlaskForm):
-    """Asking the board for another partner: a reason is needed."""
-
-    reason = TextAreaField(
-        _l("Why would you like another partner?"),
-        validators=[DataRequired(message=_l("Tell the board why you would like another partner.")),
-                    Length(max=2000, message=_l("At most %(max)d characters."))],
-        description=_l("Only the club board reads this. Your partner is not told your reason."),
-        render_kw={"rows": 6, "maxlength": 2000},
-    )
-    submit = SubmitField(_l("Send the request to the board"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from tandem.platform.models import ParticipationRole
+from tandem.platform.cohorts.models import ParticipationRole
 
 LANGUAGE_LABELS = {
     "de": _l("German"),

@@ -11,20 +11,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
+from tandem.platform.board.models import Topic
+from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
-from tandem.platform.models import (
-    CohortState,
-    Participation,
-    ParticipationStatus,
-    Profile,
-    ProfileTopic,
-    Topic,
-    User,
-)
+from tandem.platform.identity.models import User
+from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.participant.consent import CONSENT_VERSION
+from tandem.platform.participant.models import Profile, ProfileTopic
+from tandem.platform.refusals import OperationRefused
 from tandem.tenants.models import OrganisationAdmin
-from tandem.tenants.operations import OperationRefused
-from tandem.workers.outbox import queue_mail
 
 # An invitation can be answered while the cohort takes nominations or is being matched.
 ANSWERABLE_STATES = (CohortState.NOMINATIONS_OPEN, CohortState.MATCHING)

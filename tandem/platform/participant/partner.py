@@ -17,9 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from tandem.platform.board.models import Topic
+from tandem.platform.cohorts.models import Participation
+from tandem.platform.identity.models import User
 from tandem.platform.matching import explanation_topic_ids, stored_criteria
-from tandem.platform.models import WEEKDAYS, Pair, PairStatus, Participation, Profile, Topic, User
+from tandem.platform.participant.models import WEEKDAYS, Profile
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import Pair, PairStatus
 from tandem.tenants.models import Organisation
 
 

@@ -14,8 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from tandem.platform.models import Participation, Profile, ProfileTopic, Topic
+from tandem.platform.board.models import Topic
+from tandem.platform.cohorts.models import Participation
 from tandem.platform.participant.completeness import Completeness, profile_completeness
+from tandem.platform.participant.models import Profile, ProfileTopic
 
 
 @dataclass

@@ -15,12 +15,13 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationStatus
 from tandem.platform.database import db_session, utcnow
-from tandem.platform.models import Cohort, CohortState, Participation, ParticipationStatus, ProfileReminder
+from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.participant.labels import part_label
+from tandem.platform.participant.models import ProfileReminder
 from tandem.platform.participant.queries import completeness_of
 from tandem.workers.job import club_job
-from tandem.workers.outbox import queue_mail
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
+from tandem.platform.cohorts.models import Participation, ParticipationStatus
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
-from tandem.platform.models import Participation, ParticipationStatus
 from tandem.platform.participant.completeness import PARTS
 from tandem.platform.participant.consent import CONSENT_TEMPLATE, CONSENT_VERSION
 from tandem.platform.participant.forms import (
@@ -20,7 +20,6 @@ from tandem.platform.participant.forms import (
     TOPIC_PREFIX,
     AnswerForm,
     ProfileForm,
-    RematchForm,
     profile_form_class,
 )
 from tandem.platform.participant.labels import (
@@ -30,6 +29,7 @@ from tandem.platform.participant.labels import (
     WEEKDAY_LABELS,
     part_label,
 )
+from tandem.platform.participant.loading import own_participation
 from tandem.platform.participant.operations import (
     ANSWERABLE_STATES,
     ANSWERABLE_STATUSES,
@@ -39,27 +39,16 @@ from tandem.platform.participant.operations import (
     decline_invitation,
     save_profile,
 )
-from tandem.platform.participant.partner import partner_of, partners_of
-from tandem.platform.participant.queries import ProfilePage, my_participation, my_participations, profile_page
+from tandem.platform.participant.partner import partners_of
+from tandem.platform.participant.queries import ProfilePage, my_participations, profile_page
 from tandem.platform.participant.why import why_you_two
-from tandem.platform.workbench.rematch import (
-    REMATCH_STATES,
-    latest_requests,
-    rematch_open_until,
-    request_rematch,
-    window_weeks,
-)
-from tandem.tenants.operations import FieldProblem, OperationRefused
+from tandem.platform.refusals import OperationRefused
+from tandem.platform.rematch.queries import REMATCH_STATES, latest_requests, rematch_open_until, window_weeks
 
 LABELS = {"languages": LANGUAGE_LABELS, "formats": FORMAT_LABELS, "weekdays": WEEKDAY_LABELS,
           "career_bands": CAREER_BAND_LABELS}
 
 
-def _mine(participation_id: int) -> Participation:
-    participation = my_participation(db_session(), current_user.id, participation_id)
-    if participation is None:
-        abort(404)  # another person's participation does not exist for this person
-    return participation
 
 
 def _can_answer(participation: Participation) -> bool:
@@ -95,7 +84,7 @@ def home() -> str:
 
 @allow(Role.PARTICIPANT)
 def participation(participation_id: int) -> str:
-    item = _mine(participation_id)
+    item = own_participation(participation_id)
     return render_template("participant/participation.html", participation=item, cohort=item.cohort,
                            can_answer=_can_answer(item), form=AnswerForm(), consent_template=CONSENT_TEMPLATE,
                            consent_version=item.consent_version or CONSENT_VERSION)
@@ -158,7 +147,7 @@ def _profile_input(form: ProfileForm) -> ProfileInput:
 @allow(Role.PARTICIPANT)
 def profile(participation_id: int) -> str | Response | tuple[str, int]:
     session = db_session()
-    item = _mine(participation_id)
+    item = own_participation(participation_id)
     if item.status != ParticipationStatus.ACTIVE:
         flash(_("Accept the invitation before you fill in your profile."), "info")
         return redirect(url_for("participant.participation", participation_id=item.id))
@@ -188,42 +177,3 @@ def profile(participation_id: int) -> str | Response | tuple[str, int]:
         completeness=page.completeness, editable=editable, labels=LABELS, part_label=part_label, parts=PARTS,
         cohort_languages=", ".join(str(LANGUAGE_LABELS.get(code, code)) for code in item.cohort.languages or ()),
     ), (400 if form.errors else 200)
-
-
-@allow(Role.PARTICIPANT)
-def rematch(participation_id: int) -> str | Response | tuple[str, int]:
-    """Ask the board for another partner, in the first weeks of the tandem."""
-    session = db_session()
-    item = _mine(participation_id)
-    partner = partner_of(session, current_user.id, item.id, current_language())
-    if partner is None:
-        flash(_("You have no tandem partner in this cohort yet."), "info")
-        return redirect(url_for("participant.home"))
-    weeks = window_weeks()
-    until = rematch_open_until(partner.activated_at, item.cohort.kickoff_on, weeks)
-    is_open = until is not None and date.today() <= until and item.cohort.state in REMATCH_STATES
-    latest = latest_requests(session, [item.id]).get(item.id)
-    pending = latest if latest is not None and latest.pair_id == partner.pair_id and latest.status == "open" else None
-    form = RematchForm()
-    if request.method == "POST" and is_open and pending is None:
-        if form.validate_on_submit():
-            try:
-                request_rematch(session, current_user.id, item.id, form.reason.data or "")
-            except FieldProblem as problem:
-                session.rollback()
-                getattr(form, problem.field).errors.append(str(problem))
-            except OperationRefused as refused:
-                session.rollback()
-                flash(str(refused), "error")
-                return redirect(url_for("participant.rematch", participation_id=item.id))
-            else:
-                session.commit()
-                flash(_("Your request is with the club board. You will hear from them by e-mail."), "success")
-                return redirect(url_for("participant.home"))
-        else:
-            session.rollback()
-    elif request.method == "POST":
-        return redirect(url_for("participant.rematch", participation_id=item.id))
-    return render_template("participant/rematch.html", participation=item, cohort=item.cohort, partner=partner,
-                           form=form, is_open=is_open, until=until, weeks=weeks, pending=pending,
-                           ), (400 if form.errors else 200)

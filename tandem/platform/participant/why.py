@@ -14,7 +14,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tandem.platform.models import ParticipationRole
+from tandem.platform.cohorts.models import ParticipationRole
 from tandem.platform.participant.labels import LANGUAGE_LABELS, WEEKDAY_LABELS
 from tandem.platform.participant.partner import PartnerView
 

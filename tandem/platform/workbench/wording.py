@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from tandem.platform.board.models import Topic
 from tandem.platform.matching import stored_criteria
 from tandem.platform.matching.vocabulary import CRITERIA, MENTEE, MENTOR
-from tandem.platform.models import Topic
 
 # A criterion's value under POOR_BELOW is poor, from GOOD_FROM good, fair in between.
 POOR_BELOW = 0.34

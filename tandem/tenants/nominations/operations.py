@@ -14,13 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
+from tandem.platform.cohorts.models import Cohort, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
-from tandem.platform.models import Cohort, Participation, ParticipationStatus, User
+from tandem.platform.identity.models import User
+from tandem.platform.refusals import OperationRefused
 from tandem.tenants.models import Organisation
 from tandem.tenants.nominations import csv_import
 from tandem.tenants.nominations.csv_import import NominationRow, Problem, Report
 from tandem.tenants.nominations.queries import MANAGED_STATES, WITHDRAWABLE_STATUSES, import_context
-from tandem.tenants.operations import OperationRefused, invite_participant, queue_invitation
+from tandem.tenants.operations import invite_participant, queue_invitation
 
 
 class NominationProblems(OperationRefused):

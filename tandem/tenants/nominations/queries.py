@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tandem.platform.models import (
+from tandem.platform.cohorts.models import (
     OCCUPYING_STATUSES,
     Cohort,
     CohortQuota,
@@ -19,8 +19,8 @@ from tandem.platform.models import (
     Participation,
     ParticipationRole,
     ParticipationStatus,
-    User,
 )
+from tandem.platform.identity.models import User
 from tandem.platform.participant.completeness import Completeness, profile_completeness
 from tandem.platform.participant.queries import completeness_of
 from tandem.platform.tenancy import club_scope

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
+from tandem.platform.refusals import OperationRefused
 from tandem.tenants.nominations import csv_import
 from tandem.tenants.nominations.csv_import import NominationRow, Problem
 from tandem.tenants.nominations.forms import (
@@ -34,7 +35,6 @@ from tandem.tenants.nominations.operations import (
     nominate as nominate_person,
 )
 from tandem.tenants.nominations.queries import nominations_overview, open_cohorts
-from tandem.tenants.operations import OperationRefused
 
 # The confirm form carries a whole checked file back (up to 1 MB, more once the browser has encoded it).
 CONFIRM_FORM_MEMORY = 4 * csv_import.MAX_BYTES

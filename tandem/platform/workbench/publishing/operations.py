@@ -21,22 +21,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from tandem.platform import audit
+from tandem.platform.cohorts.models import Cohort, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
-from tandem.platform.models import (
-    ACTIVE_RUN_STATUSES,
-    Cohort,
-    MatchingRun,
-    MatchingRunStatus,
-    Pair,
-    PairStatus,
-    Participation,
-    ParticipationStatus,
-    User,
-)
+from tandem.platform.identity.models import User
+from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench.runs import MATCHING_STATES, active_run, current_run, published_run
-from tandem.tenants.models import Organisation, OrganisationAdmin
-from tandem.tenants.operations import OperationRefused
+from tandem.platform.workbench.models import ACTIVE_RUN_STATUSES, MatchingRun, MatchingRunStatus, Pair, PairStatus
+from tandem.platform.workbench.publishing.queries import AdminLine, people_in_pairs
+from tandem.platform.workbench.runs.queries import MATCHING_STATES, active_run, current_run, published_run
+from tandem.tenants.models import OrganisationAdmin
 
 PUBLISHABLE = (PairStatus.PROPOSED, PairStatus.LOCKED)
 
@@ -180,43 +173,6 @@ def publish_run(session: Session, cohort: Cohort, actor_user_id: int | None, *,
     return activated
 
 
-# ------------------------------------------------------------------------------------------------- mail
-
-
-@dataclass(frozen=True)
-class PersonInPair:
-    """One side of a pair, as the mails need it."""
-
-    participation_id: int
-    role: str
-    user_id: int
-    display_name: str
-    email: str
-    preferred_language: str | None
-    is_active: bool
-    organisation_id: int
-    organisation_name: str
-
-
-@dataclass(frozen=True)
-class AdminLine:
-    """One line of an admin's mail: one of their people and the partner."""
-
-    person: PersonInPair
-    partner: PersonInPair
-
-
-def _people(session: Session, participation_ids: set[int]) -> dict[int, PersonInPair]:
-    rows = session.execute(
-        sa.select(Participation.id, Participation.role, User.id, User.display_name, User.email,
-                  User.preferred_language, User.is_active, Organisation.id, Organisation.name)
-        .join(User, User.id == Participation.user_id)
-        .join(Organisation, Organisation.id == Participation.organisation_id)
-        .where(Participation.id.in_(participation_ids))
-    ).all()
-    return {row[0]: PersonInPair(*row) for row in rows}
-
-
 def queue_pair_notifications(session: Session, pair_ids: Sequence[int], *, later: bool = False) -> int:
     """Queue the mails for newly active pairs: one to each person (their partner's name, organisation and
     e-mail, a link to their page) and one to each admin of each organisation involved (their people and
@@ -225,7 +181,7 @@ def queue_pair_notifications(session: Session, pair_ids: Sequence[int], *, later
 
     Returns how many mails were queued. The caller commits (the outbox sends after commit).
     """
-    from tandem.workers.outbox import queue_mail
+    from tandem.platform.mail.outbox import queue_mail
 
     if not pair_ids:
         return 0
@@ -236,7 +192,7 @@ def queue_pair_notifications(session: Session, pair_ids: Sequence[int], *, later
             .where(Pair.id.in_(list(pair_ids)), Pair.status == PairStatus.ACTIVE)
             .order_by(Pair.id)
         ).all()
-        people = _people(session, {pid for row in pairs for pid in row[2:4]})
+        people = people_in_pairs(session, {pid for row in pairs for pid in row[2:4]})
         cohorts = {c.id: c for c in session.scalars(
             sa.select(Cohort).where(Cohort.id.in_({row[1] for row in pairs})))}
         organisation_ids = {person.organisation_id for person in people.values()}

@@ -1,68 +1,23 @@
-"""Writing mail to the outbox (in the caller's transaction) and sending one message exactly once."""
+"""Sending one outbox message exactly once (at least once after a crash), and finding the ones to
+send again."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from email.utils import make_msgid
-from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from tandem.platform.database import utcnow
-from tandem.workers.models import OutboxMessage, OutboxStatus
-from tandem.workers.queues import enqueue_after_commit
-from tandem.workers.smtp import MailTransportError, deliver
+from tandem.platform.mail.models import OutboxMessage, OutboxStatus
+from tandem.platform.mail.smtp import MailTransportError, deliver
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 CLAIM_LEASE = timedelta(minutes=10)
-
-
-def queue_mail(
-    session: Session,
-    *,
-    template: str,
-    recipient: str,
-    language: str,
-    kind: str,
-    organisation_id: int | None = None,
-    recipient_user_id: int | None = None,
-    **context: Any,
-) -> OutboxMessage:
-    """Render `mail/<template>.txt` in `language` and add it to the outbox in the current transaction.
-
-    The template's first line is `Subject: ...`; the rest is the body. The message is sent by a job
-    enqueued after commit; a rollback leaves neither message nor job.
-    """
-    settings = current_app.config["TANDEM"]
-    with force_locale(language):
-        rendered = render_template(f"mail/{template}.txt", club_name=settings.club_name,
-                                   base_url=settings.base_url, **context)
-    first, _, body = rendered.lstrip().partition("\n")
-    if not first.startswith("Subject:"):
-        raise ValueError(f"mail/{template}.txt must start with 'Subject:'")
-    domain = settings.mail_from.rpartition("@")[2].rstrip(">") or "tandem.local"
-    message = OutboxMessage(
-        message_id=make_msgid(domain=domain),
-        organisation_id=organisation_id,
-        recipient_user_id=recipient_user_id,
-        recipient=recipient,
-        language=language,
-        kind=kind,
-        subject=first[len("Subject:"):].strip(),
-        body_text=body.strip() + "\n",
-    )
-    session.add(message)
-    session.flush()
-    from tandem.workers.jobs import send_outbox_message
-
-    enqueue_after_commit(session, send_outbox_message, message.id, queue="high")
-    return message
 
 
 def _claimable(now: datetime) -> sa.ColumnElement[bool]:

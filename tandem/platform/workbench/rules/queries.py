@@ -10,21 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, defer
 
+from tandem.platform.cohorts.models import OCCUPYING_STATUSES, Cohort, Participation, ParticipationRole
+from tandem.platform.identity.models import User
 from tandem.platform.matching import MatchingError, Weights
 from tandem.platform.matching.vocabulary import CRITERIA
-from tandem.platform.models import (
-    OCCUPYING_STATUSES,
-    Cohort,
-    MatchingRun,
-    MatchingRunStatus,
-    MatchingSeparation,
-    Pair,
-    PairStatus,
-    Participation,
-    ParticipationRole,
-    User,
-)
 from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, MatchingSeparation, Pair, PairStatus
 from tandem.tenants.models import Organisation
 
 BUCKETS = 10  # score distribution: 0-0.1, ..., 0.9-1.0

@@ -14,23 +14,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tandem.platform.audit_models import AuditEvent
+from tandem.platform.board.models import Topic
+from tandem.platform.cohorts.models import Cohort, Participation, ParticipationRole, ParticipationStatus
+from tandem.platform.identity.models import User
 from tandem.platform.matching import explanation_topic_ids
 from tandem.platform.matching.vocabulary import MENTEE, MENTOR
-from tandem.platform.models import (
-    AuditEvent,
-    Cohort,
-    MatchingRun,
-    Pair,
-    PairStatus,
-    Participation,
-    ParticipationRole,
-    ParticipationStatus,
-    Topic,
-    User,
-)
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench import wording
-from tandem.platform.workbench.runs import current_run, published_run
+from tandem.platform.workbench.models import MatchingRun, Pair, PairStatus
+from tandem.platform.workbench.runs.queries import current_run, published_run
 from tandem.tenants.models import Organisation
 
 SORTS = ("score", "-score", "mentor", "mentee", "organisation")

@@ -5,50 +5,33 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
+from tandem.platform.cohorts.loading import url_cohort
+from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
-from tandem.platform.models import Cohort, MatchingRun, MatchingRunStatus
-from tandem.platform.workbench.runs import (
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus
+from tandem.platform.workbench.runs.forms import RunForm
+from tandem.platform.workbench.runs.operations import RunRefused, retry_run, start_run
+from tandem.platform.workbench.runs.queries import (
     MATCHING_STATES,
-    RunRefused,
     active_run,
     current_run,
     is_stale,
     published_run,
-    retry_run,
     run_state,
     runs_of,
-    start_run,
 )
-
-
-class RunForm(FlaskForm):
-    """A button: starting or retrying a run needs nothing but the CSRF token."""
-
-
-def register(blueprint: Blueprint) -> None:
-    blueprint.add_url_rule("/runs", "start_run", start, methods=["POST"])
-    blueprint.add_url_rule("/runs/<int:run_id>", "run", show)
-    blueprint.add_url_rule("/runs/<int:run_id>/status", "run_status", status)
-    blueprint.add_url_rule("/runs/<int:run_id>/retry", "retry_run", retry, methods=["POST"])
 
 
 def stale_after() -> timedelta:
     return timedelta(minutes=current_app.config["TANDEM"].matching_run_stale_minutes)
 
-
-def _cohort(cohort_id: int) -> Cohort:
-    cohort = db_session().get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    return cohort
 
 
 def _run(cohort: Cohort, run_id: int) -> MatchingRun:
@@ -85,9 +68,9 @@ def run_panel_context(session: Session, cohort: Cohort) -> dict[str, Any]:
 
 
 @allow(Role.BOARD)
-def start(cohort_id: int) -> Response:
+def start() -> Response:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     form = RunForm()
     if not form.validate_on_submit():
         abort(400)
@@ -96,15 +79,15 @@ def start(cohort_id: int) -> Response:
     except RunRefused as refused:
         session.rollback()
         flash(str(refused), "error")
-        return redirect(url_for("matching.workbench", cohort_id=cohort.id))
+        return redirect(url_for("workbench.workbench", cohort_id=cohort.id))
     session.commit()  # the job is enqueued now (in-process without Redis: it has run when this returns)
-    return redirect(url_for("matching.run", cohort_id=cohort.id, run_id=run.id))
+    return redirect(url_for("workbench.run", cohort_id=cohort.id, run_id=run.id))
 
 
 @allow(Role.BOARD)
-def show(cohort_id: int, run_id: int) -> str:
+def show(run_id: int) -> str:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     run = _run(cohort, run_id)
     state = run_state(run, stale_after())
     based_on = (run.parameters or {}).get("based_on_run_id")
@@ -115,18 +98,18 @@ def show(cohort_id: int, run_id: int) -> str:
 
 
 @allow(Role.BOARD)
-def status(cohort_id: int, run_id: int) -> Response:
+def status(run_id: int) -> Response:
     """The run's state as JSON, polled by the progress page's script (never cached)."""
-    run = _run(_cohort(cohort_id), run_id)
+    run = _run(url_cohort(), run_id)
     response = jsonify(run_state(run, stale_after()).as_dict())
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @allow(Role.BOARD)
-def retry(cohort_id: int, run_id: int) -> Response:
+def retry(run_id: int) -> Response:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     run = _run(cohort, run_id)
     form = RunForm()
     if not form.validate_on_submit():
@@ -139,4 +122,4 @@ def retry(cohort_id: int, run_id: int) -> Response:
     else:
         session.commit()
         flash(_("The run is queued again."), "success")
-    return redirect(url_for("matching.run", cohort_id=cohort.id, run_id=run.id))
+    return redirect(url_for("workbench.run", cohort_id=cohort.id, run_id=run.id))

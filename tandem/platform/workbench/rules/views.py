@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,10 +14,20 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
+from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.database import db_session
 from tandem.platform.matching.vocabulary import CRITERIA
-from tandem.platform.models import Cohort
-from tandem.platform.workbench.rules import (
+from tandem.platform.refusals import FieldProblem, OperationRefused
+from tandem.platform.workbench.rules.forms import (
+    CRITERION_HINTS,
+    CRITERION_LABELS,
+    ButtonForm,
+    CapacityForm,
+    ResetForm,
+    SeparationForm,
+    SettingsForm,
+)
+from tandem.platform.workbench.rules.operations import (
     WEIGHTS_FIELD,
     SeparationNotFound,
     add_separation,
@@ -28,37 +38,18 @@ from tandem.platform.workbench.rules import (
     save_matching_settings,
     set_mentor_capacity,
 )
-from tandem.platform.workbench.rules_forms import (
-    CRITERION_HINTS,
-    CRITERION_LABELS,
-    ButtonForm,
-    CapacityForm,
-    ResetForm,
-    SeparationForm,
-    SettingsForm,
+from tandem.platform.workbench.rules.queries import (
+    BUCKETS,
+    compare_runs,
+    rules_view,
+    succeeded_runs,
+    weight_shares,
 )
-from tandem.platform.workbench.rules_queries import BUCKETS, compare_runs, rules_view, succeeded_runs, weight_shares
-from tandem.platform.workbench.runs import cohort_weights, current_run
-from tandem.tenants.operations import FieldProblem, OperationRefused
+from tandem.platform.workbench.runs.queries import cohort_weights, current_run
 
 Page = str | Response | tuple[str, int]
 
 
-def register(blueprint: Blueprint) -> None:
-    """Add this module's routes to the matching blueprint."""
-    blueprint.add_url_rule("/settings", "settings", settings, methods=["GET", "POST"])
-    blueprint.add_url_rule("/rules", "rules", rules, methods=["GET", "POST"])
-    blueprint.add_url_rule("/rules/separations/<int:separation_id>/delete", "delete_separation", separation_delete,
-                           methods=["POST"])
-    blueprint.add_url_rule("/rules/capacity", "capacity", capacity, methods=["POST"])
-    blueprint.add_url_rule("/compare", "compare", compare)
-
-
-def _cohort(cohort_id: int) -> Cohort:
-    cohort = db_session().get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    return cohort
 
 
 def _status(form: FlaskForm) -> int:
@@ -76,9 +67,9 @@ def _shares(values: dict[str, int] | None) -> dict[str, float] | None:
 
 
 @allow(Role.BOARD)
-def settings(cohort_id: int) -> Page:
+def settings() -> Page:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     problem = change_problem(session, cohort)
     if request.method == "POST" and "reset" in request.form:
         if not ResetForm().validate_on_submit():
@@ -92,7 +83,7 @@ def settings(cohort_id: int) -> Page:
             session.commit()
             flash(_("The weights and threshold are back to the defaults.") if changed else _("Nothing changed."),
                   "success" if changed else "info")
-        return redirect(url_for("matching.settings", cohort_id=cohort.id))
+        return redirect(url_for("workbench.settings", cohort_id=cohort.id))
 
     defaults = {**form_weights(cohort_weights(cohort)), "threshold": round(cohort.matching_threshold * 100)}
     form = SettingsForm(data=None if request.method == "POST" else defaults)
@@ -109,14 +100,14 @@ def settings(cohort_id: int) -> Page:
         except OperationRefused as refused:
             session.rollback()
             flash(str(refused), "error")
-            return redirect(url_for("matching.settings", cohort_id=cohort.id))
+            return redirect(url_for("workbench.settings", cohort_id=cohort.id))
         else:
             session.commit()
             if changed:
                 flash(_("The weights are saved: the next run uses them."), "success")
             else:
                 flash(_("Nothing changed."), "info")
-            return redirect(url_for("matching.settings", cohort_id=cohort.id))
+            return redirect(url_for("workbench.settings", cohort_id=cohort.id))
     run = current_run(session, cohort.id)
     return render_template(
         "workbench/settings.html", cohort=cohort, form=form, reset_form=ResetForm(), problem=problem,
@@ -131,9 +122,9 @@ def settings(cohort_id: int) -> Page:
 
 
 @allow(Role.BOARD)
-def rules(cohort_id: int) -> Page:
+def rules() -> Page:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     view = rules_view(session, cohort)
     form = SeparationForm()
     form.set_people(view.people)
@@ -147,20 +138,20 @@ def rules(cohort_id: int) -> Page:
         except OperationRefused as refused:
             session.rollback()
             flash(str(refused), "error")
-            return redirect(url_for("matching.rules", cohort_id=cohort.id))
+            return redirect(url_for("workbench.rules", cohort_id=cohort.id))
         else:
             session.commit()
             flash(_("The two will never be paired."), "success")
-            return redirect(url_for("matching.rules", cohort_id=cohort.id))
+            return redirect(url_for("workbench.rules", cohort_id=cohort.id))
     return render_template("workbench/rules.html", cohort=cohort, view=view, form=form,
                            problem=change_problem(session, cohort), button_form=ButtonForm(),
                            capacity_form=CapacityForm()), _status(form)
 
 
 @allow(Role.BOARD)
-def separation_delete(cohort_id: int, separation_id: int) -> Response:
+def separation_delete(separation_id: int) -> Response:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     if not ButtonForm().validate_on_submit():  # the CSRF token
         abort(400)
     try:
@@ -173,13 +164,13 @@ def separation_delete(cohort_id: int, separation_id: int) -> Response:
     else:
         session.commit()
         flash(_("The two may be paired again."), "success")
-    return redirect(url_for("matching.rules", cohort_id=cohort.id))
+    return redirect(url_for("workbench.rules", cohort_id=cohort.id))
 
 
 @allow(Role.BOARD)
-def capacity(cohort_id: int) -> Response:
+def capacity() -> Response:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     form = CapacityForm()
     if not form.validate_on_submit():
         abort(400)
@@ -199,7 +190,7 @@ def capacity(cohort_id: int) -> Response:
             flash(_("The capacity is saved: the next run uses it."), "success")
         else:
             flash(_("Nothing changed."), "info")
-    return redirect(url_for("matching.rules", cohort_id=cohort.id) + f"#mentor-{form.participation.data}")
+    return redirect(url_for("workbench.rules", cohort_id=cohort.id) + f"#mentor-{form.participation.data}")
 
 
 # ------------------------------------------------------------------------------------------------ comparing
@@ -258,9 +249,9 @@ def figure_rows(first: dict[str, Any], second: dict[str, Any]) -> list[FigureRow
 
 
 @allow(Role.BOARD)
-def compare(cohort_id: int) -> Page:
+def compare() -> Page:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     runs = succeeded_runs(session, cohort)
     by_id = {run.id: run for run in runs}
     chosen = []

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired
 
 from tandem.platform.access import Role, allow
+from tandem.platform.cohorts.loading import url_cohort
+from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
-from tandem.platform.models import Cohort
 from tandem.platform.workbench import wording
-from tandem.platform.workbench.pairs import (
+from tandem.platform.workbench.proposals.forms import ActionForm, HandForm, SwapForm
+from tandem.platform.workbench.proposals.operations import (
     Evaluation,
     WorkbenchRefused,
     edit_problem,
@@ -35,8 +34,7 @@ from tandem.platform.workbench.pairs import (
     unlock_pair,
     unpair,
 )
-from tandem.platform.workbench.publish_views import publish_context
-from tandem.platform.workbench.queries import (
+from tandem.platform.workbench.proposals.queries import (
     FILTERS,
     SORTS,
     Workbench,
@@ -45,8 +43,9 @@ from tandem.platform.workbench.queries import (
     names_of,
     select_pairs,
 )
-from tandem.platform.workbench.run_views import run_panel_context
-from tandem.platform.workbench.runs import MATCHING_STATES
+from tandem.platform.workbench.publishing.views import publish_context
+from tandem.platform.workbench.runs.queries import MATCHING_STATES
+from tandem.platform.workbench.runs.views import run_panel_context
 
 SORT_LABELS = {
     "score": _l("Score, lowest first"),
@@ -63,42 +62,6 @@ FILTER_LABELS = {
 }
 
 
-class ActionForm(FlaskForm):
-    """A button that changes one pair: only the CSRF token is checked."""
-
-
-class SwapForm(FlaskForm):
-    pair_ids = SelectMultipleField(_l("Pairs"), coerce=int, validate_choice=False)
-
-
-class HandForm(FlaskForm):
-    mentor = SelectField(_l("Mentor"), coerce=int, validate_choice=False,
-                         validators=[DataRequired(message=_l("Choose a mentor."))],
-                         description=_l("Mentors taking part who still have a free place."))
-    mentee = SelectField(_l("Mentee"), coerce=int, validate_choice=False,
-                         validators=[DataRequired(message=_l("Choose a mentee."))],
-                         description=_l("Mentees taking part who have no mentor in these proposals."))
-    confirmed = BooleanField(_l("Pair them anyway"), default=False)
-    sort = HiddenField()
-    show = HiddenField()
-    q = HiddenField()
-
-
-def register(blueprint: Blueprint) -> None:
-    """Add this module's routes to the matching blueprint."""
-    blueprint.add_url_rule("", "workbench", workbench)
-    blueprint.add_url_rule("/pairs/<int:pair_id>/lock", "lock_pair", lock, methods=["POST"])
-    blueprint.add_url_rule("/pairs/<int:pair_id>/unlock", "unlock_pair", unlock, methods=["POST"])
-    blueprint.add_url_rule("/pairs/<int:pair_id>/unpair", "unpair", remove, methods=["POST"])
-    blueprint.add_url_rule("/swap", "swap", swap, methods=["POST"])
-    blueprint.add_url_rule("/pair-by-hand", "pair_by_hand", by_hand, methods=["GET", "POST"])
-
-
-def _cohort(cohort_id: int) -> Cohort:
-    cohort = db_session().get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    return cohort
 
 
 def _list_args(source: MultiDict[str, str]) -> dict[str, str]:
@@ -116,16 +79,16 @@ def _list_args(source: MultiDict[str, str]) -> dict[str, str]:
 
 def _back(cohort: Cohort, pair_id: int | None = None) -> Response:
     anchor = f"pair-{pair_id}" if pair_id else None
-    return redirect(url_for("matching.workbench", cohort_id=cohort.id, _anchor=anchor, **_list_args(request.form)))
+    return redirect(url_for("workbench.workbench", cohort_id=cohort.id, _anchor=anchor, **_list_args(request.form)))
 
 
 # ------------------------------------------------------------------------------------------------- the page
 
 
 @allow(Role.BOARD)
-def workbench(cohort_id: int) -> str:
+def workbench() -> str:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     args = _list_args(request.args)
     sort, show, text = args.get("sort", "score"), args.get("show", "all"), args.get("q", "")
     view = load_workbench(session, cohort, current_language())
@@ -143,9 +106,9 @@ def workbench(cohort_id: int) -> str:
 # ---------------------------------------------------------------------------------------------- the actions
 
 
-def _pair_action(cohort_id: int, pair_id: int, operation: Any, done: Any) -> Response:
+def _pair_action(pair_id: int, operation: Any, done: Any) -> Response:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -165,30 +128,30 @@ def _pair_names(session: Any, mentor_id: int, mentee_id: int) -> dict[str, str]:
 
 
 @allow(Role.BOARD)
-def lock(cohort_id: int, pair_id: int) -> Response:
-    return _pair_action(cohort_id, pair_id, lock_pair, lambda session, pair: _(
+def lock(pair_id: int) -> Response:
+    return _pair_action(pair_id, lock_pair, lambda session, pair: _(
         "%(mentor)s and %(mentee)s are locked: a new run keeps them together.",
         **_pair_names(session, pair.mentor_participation_id, pair.mentee_participation_id)))
 
 
 @allow(Role.BOARD)
-def unlock(cohort_id: int, pair_id: int) -> Response:
-    return _pair_action(cohort_id, pair_id, unlock_pair, lambda session, pair: _(
+def unlock(pair_id: int) -> Response:
+    return _pair_action(pair_id, unlock_pair, lambda session, pair: _(
         "%(mentor)s and %(mentee)s are unlocked: a new run may pair them differently.",
         **_pair_names(session, pair.mentor_participation_id, pair.mentee_participation_id)))
 
 
 @allow(Role.BOARD)
-def remove(cohort_id: int, pair_id: int) -> Response:
-    return _pair_action(cohort_id, pair_id, unpair, lambda session, people: _(
+def remove(pair_id: int) -> Response:
+    return _pair_action(pair_id, unpair, lambda session, people: _(
         "%(mentor)s and %(mentee)s are no longer paired: both are in the list of people without a partner.",
         **_pair_names(session, *people)))
 
 
 @allow(Role.BOARD)
-def swap(cohort_id: int) -> Response:
+def swap() -> Response:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     form = SwapForm()
     if not form.validate_on_submit():
         abort(400)
@@ -253,9 +216,9 @@ def _hand_choices(form: HandForm, view: Workbench) -> None:
 
 
 @allow(Role.BOARD)
-def by_hand(cohort_id: int) -> str | Response | tuple[str, int]:
+def by_hand() -> str | Response | tuple[str, int]:
     session = db_session()
-    cohort = _cohort(cohort_id)
+    cohort = url_cohort()
     language = current_language()
     defaults: dict[str, Any] = {key: request.args.get(key, type=int) for key in ("mentor", "mentee")}
     defaults.update(_list_args(request.args))
@@ -277,7 +240,7 @@ def by_hand(cohort_id: int) -> str | Response | tuple[str, int]:
                 flash(_("%(mentor)s and %(mentee)s are paired by hand.",
                         **_pair_names(session, result.pair.mentor_participation_id,
                                       result.pair.mentee_participation_id)), "success")
-                return redirect(url_for("matching.workbench", cohort_id=cohort.id, _anchor=f"pair-{result.pair.id}",
+                return redirect(url_for("workbench.workbench", cohort_id=cohort.id, _anchor=f"pair-{result.pair.id}",
                                         **_list_args(request.form)))
             session.rollback()  # nothing written: the board confirms first
             evaluation = result.evaluation

@@ -13,22 +13,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
-from tandem.platform.matching import DEFAULT_THRESHOLD, MatchingError, Weights
-from tandem.platform.matching.vocabulary import CRITERIA
-from tandem.platform.models import (
+from tandem.platform.cohorts.models import (
     OCCUPYING_STATUSES,
     Cohort,
     CohortState,
-    MatchingSeparation,
-    Pair,
-    PairStatus,
     Participation,
     ParticipationRole,
-    User,
 )
+from tandem.platform.identity.models import User
+from tandem.platform.matching import DEFAULT_THRESHOLD, MatchingError, Weights
+from tandem.platform.matching.vocabulary import CRITERIA
+from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench.runs import current_run, published_run
-from tandem.tenants.operations import FieldProblem, OperationRefused
+from tandem.platform.workbench.models import MatchingSeparation, Pair, PairStatus
+from tandem.platform.workbench.runs.queries import current_run, published_run
 
 # Cohort states in which the rules of the next run may change (until pairs are published).
 RULE_STATES = (CohortState.DRAFT, CohortState.NOMINATIONS_OPEN, CohortState.MATCHING)

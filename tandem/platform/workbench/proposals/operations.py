@@ -22,23 +22,21 @@ from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.cohorts.matching_input import MatchingInput, load_matching_input
+from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
+from tandem.platform.identity.models import User
 from tandem.platform.matching import Candidate, MatchingError, ProposedPair, evaluate_pair
-from tandem.platform.models import (
-    Cohort,
-    CohortState,
-    MatchingRun,
-    MatchingRunStatus,
-    Pair,
-    PairStatus,
-    Participation,
-    ParticipationStatus,
-    User,
-)
+from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench.runs import MATCHING_STATES, active_run, cohort_weights, current_run, published_run
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
+from tandem.platform.workbench.runs.queries import (
+    MATCHING_STATES,
+    active_run,
+    cohort_weights,
+    current_run,
+    published_run,
+)
 from tandem.platform.workbench.wording import poor_criteria, rule_sentence
-from tandem.tenants.operations import OperationRefused
 
 EDITABLE_STATUSES = (PairStatus.PROPOSED, PairStatus.LOCKED)
 # Once published, new tandems (after an accepted rematch request) can be formed in these states.
@@ -255,7 +253,7 @@ def pair_by_hand(session: Session, cohort: Cohort, mentor_id: int, mentee_id: in
             raise WorkbenchRefused(
                 _l("Someone else paired one of them meanwhile. Please look again.")) from error
         if published is not None:
-            from tandem.platform.workbench.publish import queue_pair_notifications
+            from tandem.platform.workbench.publishing.operations import queue_pair_notifications
 
             queue_pair_notifications(session, [pair.id], later=True)
         audit.record(session, "matching.paired_by_hand", actor_user_id=actor_user_id, organisation_id=None,

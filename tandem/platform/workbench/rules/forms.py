@@ -11,10 +11,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tandem.platform.cohorts.forms import WholeNumberField
+from tandem.platform.cohorts.models import ParticipationRole
 from tandem.platform.matching.vocabulary import CRITERIA
-from tandem.platform.models import ParticipationRole
-from tandem.platform.workbench.rules import ALL_ZERO, MAX_WEIGHT
-from tandem.platform.workbench.rules_queries import Person
+from tandem.platform.workbench.rules.operations import ALL_ZERO, MAX_WEIGHT
+from tandem.platform.workbench.rules.queries import Person
 
 CRITERION_LABELS = {
     "topics": _l("Topics"),

@@ -1,0 +1,1 @@
+"""Mail: the outbox, rendering in the recipient's language, SMTP delivery, and the jobs that send."""

@@ -1,0 +1,1 @@
+"""Publishing the current run's pairs: the tandems become active and everyone is told."""

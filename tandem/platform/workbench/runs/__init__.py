@@ -1,0 +1,1 @@
+"""Matching runs: start, run (the job), retry, read; the progress page."""

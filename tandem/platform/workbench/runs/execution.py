@@ -1,0 +1,111 @@
+"""Matching runs of a cohort: start one, run it (the job's body), retry one that stopped, read them.
+
+A run reads the cohort's input (`load_matching_input`), calls the pure engine and stores its proposals as
+Pair rows of the run, with its figures and the reasons of the unmatched. Progress and a heartbeat are
+committed while the engine reports, so the board's page shows them live. The database allows one queued or
+running run per cohort. Each retry starts a new attempt: a worker writes to its run only while its attempt
+is the current one, so a worker thought dead that wakes up later changes nothing.
+
+The run the board works on (the workbench) is the cohort's latest successful run: a failed run leaves it as
+it was. A new run keeps the locked pairs of the run it is based on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tandem.platform.cohorts.matching_input import load_matching_input
+from tandem.platform.database import utcnow
+from tandem.platform.matching import MatchingError, Weights, match
+from tandem.platform.tenancy import club_scope
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
+
+logger = logging.getLogger(__name__)
+
+
+# ------------------------------------------------------------------------------------------- the job's body
+
+
+def execute_run(session: Session, run_id: int, attempt: int) -> str:
+    """Run attempt `attempt` of run `run_id`: claim it, match, store the proposals. Commits as it goes.
+
+    Returns what happened: "succeeded", "failed", or "skipped" (not this attempt's run any more, or already
+    claimed). A failure is stored on the run (the board sees it); earlier runs are untouched.
+    """
+    with club_scope(session):
+        claimed = _update_attempt(session, run_id, attempt, (MatchingRunStatus.QUEUED,),
+                                  status=MatchingRunStatus.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(),
+                                  progress=0)
+        session.commit()
+        if not claimed:
+            return "skipped"
+        run = session.get(MatchingRun, run_id)
+        assert run is not None
+        cohort_id, parameters = run.cohort_id, dict(run.parameters)
+        try:
+            given = load_matching_input(session, cohort_id, locked_from_run_id=parameters.get("based_on_run_id"))
+            session.commit()  # end the read: progress commits below must not hold it open
+
+            def report(percent: int) -> None:
+                # The engine's last step (100) is reported with the result, in one transaction.
+                if percent < 100:
+                    _update_attempt(session, run_id, attempt, (MatchingRunStatus.RUNNING,),
+                                    progress=min(percent, 99), heartbeat_at=utcnow())
+                    session.commit()
+
+            result = match(given.mentors, given.mentees, given.rules, Weights(**parameters["weights"]),
+                           threshold=parameters["threshold"], progress=report)
+            finished = _update_attempt(
+                session, run_id, attempt, (MatchingRunStatus.RUNNING,), status=MatchingRunStatus.SUCCEEDED,
+                progress=100, heartbeat_at=utcnow(), finished_at=utcnow(), figures=result.figures.as_dict(),
+                unmatched=[{"id": u.id, "role": u.role, "code": u.code, "params": dict(u.params)}
+                           for u in result.unmatched])
+            if not finished:
+                session.rollback()
+                return "skipped"
+            if result.pairs:
+                by_hand = _locked_by_hand(session, parameters.get("based_on_run_id"))
+                session.execute(sa.insert(Pair), [
+                    {"cohort_id": cohort_id, "matching_run_id": run_id, "mentor_participation_id": p.mentor_id,
+                     "mentee_participation_id": p.mentee_id,
+                     "status": PairStatus.LOCKED if p.locked else PairStatus.PROPOSED,
+                     "score": p.score, "explanation": p.explanation(),
+                     "by_hand": p.locked and (p.mentor_id, p.mentee_id) in by_hand, "created_at": utcnow()}
+                    for p in result.pairs
+                ])
+            session.commit()
+            logger.info("matching run %s (attempt %s): %s pairs", run_id, attempt, len(result.pairs))
+            return "succeeded"
+        except Exception as error:  # stored for the board; the worker's log has the traceback
+            session.rollback()
+            if isinstance(error, MatchingError):
+                message = str(error)
+            else:
+                logger.exception("matching run %s (attempt %s) failed", run_id, attempt)
+                message = f"{type(error).__name__}: the details are in the worker's log."
+            _update_attempt(session, run_id, attempt, (MatchingRunStatus.RUNNING,),
+                            status=MatchingRunStatus.FAILED, finished_at=utcnow(), error=message[:2000])
+            session.commit()
+            return "failed"
+
+
+def _locked_by_hand(session: Session, run_id: int | None) -> set[tuple[int, int]]:
+    """The locked pairs of the base run that the board made by hand: a new run keeps them, and says so."""
+    if run_id is None:
+        return set()
+    return {(a, b) for a, b in session.execute(
+        sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
+        .where(Pair.matching_run_id == run_id, Pair.status == PairStatus.LOCKED, Pair.by_hand.is_(True)))}
+
+
+def _update_attempt(session: Session, run_id: int, attempt: int, statuses: tuple[str, ...], **values: Any) -> bool:
+    return session.execute(
+        sa.update(MatchingRun)
+        .where(MatchingRun.id == run_id, MatchingRun.attempt == attempt, MatchingRun.status.in_(statuses))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
