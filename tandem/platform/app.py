@@ -65,7 +65,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.public.blueprint import public
     from tandem.platform.rematch.blueprint import rematch
     from tandem.platform.workbench.blueprint import workbench
-    from tandem.tenants.blueprint import organisation_area
+    from tandem.tenants.blueprint import tenants
     from tandem.tenants.nominations.blueprint import nominations
 
     app.register_blueprint(public)
@@ -74,7 +74,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     app.register_blueprint(workbench)
     app.register_blueprint(rematch)
     app.register_blueprint(participant)
-    app.register_blueprint(organisation_area)
+    app.register_blueprint(tenants)
     app.register_blueprint(nominations)
     app.register_blueprint(identity)
     app.register_blueprint(sso)

@@ -49,7 +49,7 @@ def invite(participation_id: int) -> Response:
         flash(_("The invitation was not sent: %(reason)s", reason=str(refused)), "error")
     else:
         flash(_("Invitation sent to %(name)s.", name=participation.user.display_name), "success")
-    return redirect(url_for("organisation.people"))
+    return redirect(url_for("tenants.people"))
 
 
 def _sso_form_defaults(settings: OrganisationSSO | None) -> dict[str, object]:
@@ -83,7 +83,7 @@ def sso_settings() -> str | Response | tuple[str, int]:
         else:
             session.commit()
             flash(_("The sign-in settings are saved."), "success")
-            return redirect(url_for("organisation.sso_settings"))
+            return redirect(url_for("tenants.sso_settings"))
     status = 400 if form.errors else 200
     return render_template("tenants/sso_settings.html", form=form, settings=settings, check=check,
                            callback=callback_url(g.organisation)), status
@@ -105,7 +105,7 @@ def admins() -> str | Response | tuple[str, int]:
             session.commit()
             flash(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
                     organisation=g.organisation.name), "success")
-            return redirect(url_for("organisation.admins"))
+            return redirect(url_for("tenants.admins"))
     return render_template("tenants/admins.html", form=form, admins=organisation_admins(session),
                            remove_form=RemoveAdminForm()), (400 if form.errors else 200)
 
@@ -125,4 +125,4 @@ def remove_admin(admin_id: int) -> Response:
     else:
         session.commit()
         flash(_("%(name)s is no longer an admin.", name=person.display_name), "success")
-    return redirect(url_for("organisation.admins"))
+    return redirect(url_for("tenants.admins"))

@@ -83,6 +83,10 @@ class TransitionRefused(OperationRefused):
         self.problems = tuple(problems)
         super().__init__("; ".join(str(p) for p in self.problems))
 
+    @property
+    def reason(self) -> str:
+        return " ".join(str(p) for p in self.problems)
+
 
 # ---------------------------------------------------------------------------------- preconditions
 

@@ -20,7 +20,7 @@ from tandem.platform.cohorts.models import (
     Participation,
     ParticipationRole,
 )
-from tandem.platform.refusals import FieldProblem, OperationRefused
+from tandem.platform.refusals import FieldProblem, FieldProblems, OperationRefused
 from tandem.platform.tenancy import club_scope
 
 EDITABLE_STATES = (CohortState.DRAFT, CohortState.NOMINATIONS_OPEN)
@@ -79,12 +79,15 @@ def holding_places(session: Session, cohort_id: int) -> dict[int, dict[str, int]
     return result
 
 
-class QuotaProblems(OperationRefused):
-    """Quotas below the places already held: (organisation id, role) -> message."""
+class QuotaProblems(FieldProblems):
+    """Quotas below the places already held: (organisation id, role) -> message, shown beside the quota
+    form's fields (`<role>s_<organisation id>`)."""
 
     def __init__(self, problems: dict[tuple[int, str], str]) -> None:
         self.problems = problems
-        super().__init__(_l("Some quotas are below the places already held."))
+        super().__init__({f"{role}s_{organisation_id}": message
+                          for (organisation_id, role), message in problems.items()},
+                         _l("Some quotas are below the places already held."))
 
 
 def save_quotas(session: Session, cohort: Cohort, quotas: dict[int, tuple[int, int]], *,

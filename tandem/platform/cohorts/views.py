@@ -15,20 +15,19 @@ from tandem.platform.access import Role, allow
 from tandem.platform.board.queries import cohort_summaries
 from tandem.platform.cohorts.export import nominations_csv as render_csv
 from tandem.platform.cohorts.forms import LANGUAGE_LABELS, CohortForm, NewCohortForm, TransitionForm, quota_form_class
-from tandem.platform.cohorts.lifecycle import BY_NAME, TransitionRefused, apply_transition, available_transitions
+from tandem.platform.cohorts.lifecycle import BY_NAME, apply_transition, available_transitions
 from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort, CohortState
 from tandem.platform.cohorts.operations import (
     EDITABLE_STATES,
     QUOTA_EDITABLE_STATES,
-    QuotaProblems,
     create_cohort,
     save_quotas,
     update_cohort,
 )
 from tandem.platform.cohorts.queries import ROLES, STATUSES, cohort_nominations, quota_rows
 from tandem.platform.database import db_session
-from tandem.platform.refusals import FieldProblem, OperationRefused
+from tandem.platform.transaction import request_transaction
 
 LIFECYCLE = list(CohortState)
 NEW_COHORT_DEFAULTS = {"meeting_every_min_weeks": 3, "meeting_every_max_weeks": 4, "languages": ["de", "fr", "en"]}
@@ -49,14 +48,10 @@ def new() -> str | Response | tuple[str, int]:
     session = db_session()
     form = NewCohortForm(data=None if request.method == "POST" else NEW_COHORT_DEFAULTS)
     if form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             cohort = create_cohort(session, slug=form.slug.data, actor_user_id=current_user.id, **form.values())
-        except FieldProblem as problem:
-            session.rollback()
-            getattr(form, problem.field).errors.append(str(problem))
-        else:
-            session.commit()
-            flash(_("The cohort %(name)s is created as a draft.", name=cohort.name), "success")
+            outcome.say(_("The cohort %(name)s is created as a draft.", name=cohort.name))
+        if outcome.committed:
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=None, **_common()), (400 if form.errors else 200)
 
@@ -87,14 +82,10 @@ def edit() -> str | Response | tuple[str, int]:
     form = CohortForm(data=None if request.method == "POST" else _cohort_values(cohort),
                       require_dates=cohort.state == CohortState.NOMINATIONS_OPEN)
     if form.validate_on_submit():
-        try:
+        with request_transaction(refused=lambda reason: _("Not saved: %(reason)s", reason=reason)) as outcome:
             update_cohort(session, cohort, actor_user_id=current_user.id, **form.values())
-        except OperationRefused as refused:
-            session.rollback()
-            flash(_("Not saved: %(reason)s", reason=str(refused)), "error")
-        else:
-            session.commit()
-            flash(_("The cohort %(name)s is saved.", name=cohort.name), "success")
+            outcome.say(_("The cohort %(name)s is saved.", name=cohort.name))
+        if outcome.committed:
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=cohort, **_common()), (400 if form.errors else 200)
 
@@ -115,18 +106,12 @@ def quotas() -> str | Response | tuple[str, int]:
         flash(_("Quotas can be changed only while the cohort is a draft or takes nominations."), "error")
         return redirect(url_for("cohorts.quotas", cohort_id=cohort.id))
     if form.validate_on_submit():
-        try:
-            changed = save_quotas(session, cohort, form.values(), actor_user_id=current_user.id)
-        except QuotaProblems as problems:
-            session.rollback()
-            for (organisation_id, role), message in problems.problems.items():
-                form.field_for(organisation_id, role).errors.append(str(message))
-        else:
-            session.commit()
-            if changed:
-                flash(_("The quotas are saved."), "success")
+        with request_transaction(form) as outcome:
+            if save_quotas(session, cohort, form.values(), actor_user_id=current_user.id):
+                outcome.say(_("The quotas are saved."))
             else:
-                flash(_("Nothing changed."), "info")
+                outcome.say(_("Nothing changed."), "info")
+        if outcome.committed:
             return redirect(url_for("cohorts.quotas", cohort_id=cohort.id))
     return render_template("cohorts/quotas.html", cohort=cohort, rows=rows, form=form, editable=editable,
                            **_common()), (400 if form.errors else 200)
@@ -139,14 +124,9 @@ def transition() -> Response:
     form = TransitionForm()
     if not form.validate_on_submit() or form.transition.data not in BY_NAME:
         abort(400)
-    try:
+    with request_transaction(refused=lambda reasons: _("Not done: %(reasons)s", reasons=reasons)) as outcome:
         apply_transition(session, cohort, form.transition.data, current_user.id, today=date.today())
-    except TransitionRefused as refused:
-        session.rollback()
-        flash(_("Not done: %(reasons)s", reasons=" ".join(str(p) for p in refused.problems)), "error")
-    else:
-        session.commit()
-        flash(_("%(step)s: done.", step=BY_NAME[form.transition.data].label), "success")
+        outcome.say(_("%(step)s: done.", step=BY_NAME[form.transition.data].label))
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -162,10 +142,10 @@ def nominations_csv() -> Response:
     session = db_session()
     cohort = url_cohort()
     text, rows = render_csv(cohort_nominations(session, cohort).nominees)
-    audit.record(session, "personal_data.exported", actor_user_id=current_user.id, organisation_id=None,
-                 target_type="cohort", target_id=cohort.id, details={"export": "cohort_nominations_csv",
-                                                                     "rows": rows})
-    session.commit()
+    with request_transaction():
+        audit.record(session, "personal_data.exported", actor_user_id=current_user.id, organisation_id=None,
+                     target_type="cohort", target_id=cohort.id, details={"export": "cohort_nominations_csv",
+                                                                         "rows": rows})
     filename = f"{cohort.slug}-nominations.csv"
     return FlaskResponse(text.encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Type": "text/csv; charset=utf-8",

@@ -48,7 +48,7 @@ def home_for(user: User) -> str:
     if roles.is_board:
         return url_for("board.overview")
     if roles.administers(user.organisation_id):
-        return url_for("organisation.people", org_slug=user.organisation.slug)
+        return url_for("tenants.people", org_slug=user.organisation.slug)
     return url_for("participant.home")
 
 

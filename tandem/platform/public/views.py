@@ -16,7 +16,7 @@ from tandem.platform.urls import safe_next
 
 @allow(Role.PUBLIC)
 def landing() -> str:
-    return render_template("platform/landing.html")
+    return render_template("public/landing.html")
 
 
 @allow(Role.PUBLIC)
