@@ -44,8 +44,10 @@ oidc-deps: $(OIDC_MODULES)
 test: install browser oidc-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, then mypy over tandem/ (its settings, files included, are [tool.mypy] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check tandem tests bench
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python -m bench.query_counts

@@ -51,7 +51,7 @@ from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 from tests.factories import make_board_member, make_cohort, make_org_admin, make_organisation
-from tests.services import sign_in_client
+from tests.fixtures.services import sign_in_client
 
 SIZES = (16, 100, 1000)
 REPEAT = 5

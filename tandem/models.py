@@ -1,4 +1,8 @@
-"""Every model, imported so that `Base.metadata` is complete (Alembic, tests)."""
+"""The registry of every model, by area, imported so that `Base.metadata` is complete (Alembic, tests).
+
+A test (tests/unit/platform/test_architecture.py) imports every module of the code and fails when a mapped
+class is missing here.
+"""
 
 from tandem.platform.audit_models import AuditEvent
 from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
@@ -14,13 +18,28 @@ from tandem.platform.database import Base
 from tandem.platform.identity.models import Identity, SignInLink, User, UserSession
 from tandem.platform.mail.models import OutboxMessage, OutboxStatus
 from tandem.platform.participant.models import Profile, ProfileReminder, ProfileTopic
-from tandem.platform.workbench.models import MatchingRun, Pair
+from tandem.platform.rematch.models import RematchRequest, RematchStatus
+from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, MatchingSeparation, Pair, PairStatus
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationSSO
 
 __all__ = [
-    "AuditEvent", "Base", "BoardMember", "Cohort", "CohortState", "Identity", "MatchingRun", "Organisation",
-    "OrganisationAdmin", "OrganisationDomain", "OrganisationSSO", "OrganisationExclusion", "OutboxMessage",
-    "OutboxStatus",
-    "Pair", "Participation", "ParticipationRole", "ParticipationStatus", "SignInLink", "Topic", "User",
-    "UserSession", "CohortQuota", "Profile", "ProfileReminder", "ProfileTopic",
+    "Base",
+    # audit
+    "AuditEvent",
+    # board
+    "BoardMember", "OrganisationExclusion", "Topic",
+    # cohorts
+    "Cohort", "CohortQuota", "CohortState", "Participation", "ParticipationRole", "ParticipationStatus",
+    # identity
+    "Identity", "SignInLink", "User", "UserSession",
+    # mail
+    "OutboxMessage", "OutboxStatus",
+    # participant
+    "Profile", "ProfileReminder", "ProfileTopic",
+    # rematch
+    "RematchRequest", "RematchStatus",
+    # workbench
+    "MatchingRun", "MatchingRunStatus", "MatchingSeparation", "Pair", "PairStatus",
+    # tenants
+    "Organisation", "OrganisationAdmin", "OrganisationDomain", "OrganisationSSO",
 ]

@@ -16,25 +16,15 @@ from tandem import create_app
 from tandem.platform.database import Database
 from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import clear_scope
-from tests.services import configured_database_url, fresh_database, redis_url_for_tests, sign_in_client
+from tests.fixtures.services import (
+    config_for_tests,
+    configured_database_url,
+    fresh_database,
+    redis_url_for_tests,
+    sign_in_client,
+)
 
 pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.smtp", "tests.fixtures.oidc", "tests.fixtures.rogue_idp"]
-
-
-def config_for_tests(database_url: str, **overrides: object) -> dict[str, object]:
-    config: dict[str, object] = {
-        "TANDEM_ENV": "test",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": os.environ.get("REDIS_URL") or "",
-        "SMTP_URL": "",
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
-        "WTF_CSRF_ENABLED": False,
-        "BASE_URL": "http://localhost",  # the test client's host: links and redirect URIs match it
-        # Tests read English (the source language) unless they choose another; the product's default is German.
-        "DEFAULT_LANGUAGE": "en",
-    }
-    config.update(overrides)
-    return config
 
 
 @pytest.fixture(scope="session")

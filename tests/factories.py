@@ -17,6 +17,7 @@ from tandem.platform.cohorts.models import (
     ParticipationRole,
     ParticipationStatus,
 )
+from tandem.platform.database import utcnow
 from tandem.platform.identity.models import User
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain
@@ -202,6 +203,40 @@ def make_pair(session: Session, mentor: Participation, mentee: Participation, st
         session.add(pair)
         session.flush()
     return pair
+
+
+def _tandem_explanation(topics) -> dict:
+    """A plausible stored explanation of a pair sharing `topics[0]` and `topics[1]`."""
+    return {
+        "topics": {"value": 1.0, "weight": 0.4, "code": "all_offered",
+                   "params": {"wanted": [[topics[0].id, 1], [topics[1].id, 2]],
+                              "shared": [[topics[0].id, 1], [topics[1].id, 2]], "missing": []}},
+        "format": {"value": 1.0, "weight": 0.25, "code": "in_person",
+                   "params": {"mentor_format": "both", "mentee_format": "both", "city": "Bern", "remote_too": True}},
+        "weekdays": {"value": 1.0, "weight": 0.15, "code": "shared", "params": {"days": ["tue", "thu"]}},
+        "career_gap": {"value": 1.0, "weight": 0.2, "code": "clear_gap",
+                       "params": {"mentor_band": "0-2", "mentee_band": "21+", "steps": 4}},
+    }
+
+
+def make_tandem(db, mentor_org, mentee_org, topics, *, cohort=None, mentor=None, mentee=None,
+                activated_days_ago: int = 1, state: str = CohortState.RUNNING):
+    """An active pair with complete profiles in a (new) running cohort."""
+    cohort = cohort or make_cohort(db, state)
+    mentor = mentor or make_user(db, mentor_org)
+    mentee = mentee or make_user(db, mentee_org)
+    mentor_part = make_participation(db, mentor, cohort, role="mentor", status="active")
+    mentee_part = make_participation(db, mentee, cohort, role="mentee", status="active")
+    make_complete_profile(db, mentor_part, topics, languages=["de", "en"], format="both", city="Bern",
+                          weekdays=["tue", "thu"], career_band="0-2")
+    make_complete_profile(db, mentee_part, topics, languages=["en", "fr"], format="both", city="Bern",
+                          weekdays=["mon", "tue", "thu"], career_band="21+")
+    pair = make_pair(db, mentor_part, mentee_part, status="active", score=0.91,
+                     explanation=_tandem_explanation(topics))
+    with club_scope(db):
+        pair.activated_at = utcnow() - timedelta(days=activated_days_ago)
+        db.flush()
+    return mentor_part, mentee_part, pair
 
 
 def make_matching_run(session: Session, cohort: Cohort, status: str = "succeeded", **values: Any) -> Any:

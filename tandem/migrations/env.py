@@ -12,8 +12,18 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _engine() -> sa.Engine:
+    engine = config.attributes.get("engine")
+    if engine is not None:
+        return engine
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("No engine handed over and no sqlalchemy.url set: nothing to migrate")
+    return sa.create_engine(url)
+
+
 def run_migrations_online() -> None:
-    engine = config.attributes.get("engine") or sa.create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = _engine()
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             # Migrations are club-wide work: row-level security must let them see every tenant's rows.

@@ -106,7 +106,7 @@ def _check_request_access() -> None:
 
     if Role.PUBLIC in roles:
         return
-    if not principal.is_authenticated:
+    if not principal.is_authenticated or principal.organisation_id is None:  # a signed-in person has one
         abort(401)
     if Role.BOARD in roles and principal.is_board and organisation is None:
         use_club_scope(session)

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -50,6 +50,18 @@ def as_utc(moment: datetime) -> datetime:
 
 _scope_key: contextvars.ContextVar[Any] = contextvars.ContextVar("tandem_session_scope", default=None)
 _scope_counter = itertools.count(1)
+
+
+def matched_rows(session: Session, statement: sa.Update | sa.Delete) -> int:
+    """Run an UPDATE or DELETE and return its row count: the rows its WHERE matched.
+
+    `Session.execute` is typed to return `Result`, which has no `rowcount`; for DML it returns a
+    `CursorResult`, which has. The conditional UPDATEs that claim a job or move a state read it.
+    """
+    result = session.execute(statement)
+    if not isinstance(result, sa.CursorResult):
+        raise TypeError(f"{type(result).__name__} for a DML statement has no row count")
+    return result.rowcount
 
 
 def _current_scope_key() -> Any:

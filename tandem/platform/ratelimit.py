@@ -45,7 +45,9 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["tandem.limiter"] = limiter
     for endpoint, view in list(app.view_functions.items()):
+        # Any view: Flask's type is a union (sync or async), which the limiter's generic decorator can't keep.
+        limited: Callable[..., Any] = view
         for limit, key, methods, scope in reversed(getattr(view, MARK, [])):
-            view = limiter.limit(limit, key_func=key, methods=list(methods),
-                                 scope=scope or f"{endpoint}:{limit}")(view)
-        app.view_functions[endpoint] = view
+            limited = limiter.limit(limit, key_func=key, methods=list(methods),
+                                    scope=scope or f"{endpoint}:{limit}")(limited)
+        app.view_functions[endpoint] = limited

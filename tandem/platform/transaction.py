@@ -52,8 +52,13 @@ class Outcome:
 
 @contextmanager
 def request_transaction(form: FlaskForm | None = None, *,
-                        refused: Callable[[str], str] | None = None) -> Iterator[Outcome]:
-    """Commit the change made in the block, or roll it back and show why it was refused."""
+                        refused: Callable[[str], str] | None = None,
+                        show_refusal: Callable[[OperationRefused], bool] | None = None) -> Iterator[Outcome]:
+    """Commit the change made in the block, or roll it back and show why it was refused.
+
+    `show_refusal(refusal)` is for a view that shows a refusal its own way (in its page, or beside a part
+    of the form that is not a field): it returns True when it did, and nothing more is shown.
+    """
     session = db_session()
     outcome = Outcome()
     try:
@@ -61,7 +66,8 @@ def request_transaction(form: FlaskForm | None = None, *,
     except OperationRefused as refusal:
         session.rollback()
         outcome.refusal = refusal
-        _show_refusal(refusal, form, refused)
+        if show_refusal is None or not show_refusal(refusal):
+            _show_refusal(refusal, form, refused)
     except IntegrityError:
         session.rollback()
         outcome.conflict = True
@@ -84,6 +90,6 @@ def _show_refusal(refusal: OperationRefused, form: FlaskForm | None, refused: Ca
     fields = refusal.field_messages
     if form is not None and fields and all(name in form for name in fields):
         for name, message in fields.items():
-            form[name].errors.append(str(message))  # type: ignore[union-attr]
+            form[name].errors.append(str(message))
         return
     flash(refused(refusal.reason) if refused else refusal.reason, "error")

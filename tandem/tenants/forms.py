@@ -15,7 +15,7 @@ from tandem.tenants.discovery import issuer_problem
 DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
 
 
-def parse_domains(text: str) -> list[str]:
+def parse_domains(text: str | None) -> list[str]:
     seen: list[str] = []
     for raw in re.split(r"[\s,;]+", text or ""):
         domain = raw.strip().lower().lstrip("@")

@@ -58,12 +58,13 @@ def queue_invitation(session: Session, participation: Participation, *, actor_us
 
 def invite_participant(session: Session, participation_id: int, *, actor_user_id: int,
                        default_language: str) -> Participation:
-    """Send (or send again) the invitation to take part. Mail and audit in the same transaction; commits."""
+    """Send (or send again) the invitation to take part. Mail and audit in the caller's transaction: flushes,
+    does not commit."""
     participation = session.get(Participation, participation_id)
     if participation is None:
         raise LookupError(participation_id)
     queue_invitation(session, participation, actor_user_id=actor_user_id, default_language=default_language)
-    session.commit()
+    session.flush()
     return participation
 
 
@@ -161,6 +162,7 @@ def revoke_org_admin(session: Session, organisation: Organisation, admin_id: int
         if remaining <= 1:
             raise OperationRefused(_l("an organisation keeps at least one admin"))
         person = session.get(User, grant.user_id)
+        assert person is not None, "the grant's foreign key keeps its user"
         session.delete(grant)
         audit.record(session, "role.org_admin_revoked", actor_user_id=actor_user_id,
                      organisation_id=organisation.id, target_type="user", target_id=grant.user_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,7 +14,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
 from tandem.platform.identity.oidc import callback_url
-from tandem.platform.refusals import FieldProblem, OperationRefused
+from tandem.platform.transaction import request_transaction
 from tandem.tenants.discovery import check_provider
 from tandem.tenants.forms import AddAdminForm, RemoveAdminForm, SSOSettingsForm, parse_domains
 from tandem.tenants.models import OrganisationSSO
@@ -35,20 +35,18 @@ def people() -> str:
 @allow(Role.ORG_ADMIN)
 def invite(participation_id: int) -> Response:
     session = db_session()
-    try:
-        participation = invite_participant(
-            session,
-            participation_id,
-            actor_user_id=current_user.id,
-            default_language=current_app.config["TANDEM"].default_language,
-        )
-    except LookupError:
-        abort(404)
-    except OperationRefused as refused:
-        session.rollback()
-        flash(_("The invitation was not sent: %(reason)s", reason=str(refused)), "error")
-    else:
-        flash(_("Invitation sent to %(name)s.", name=participation.user.display_name), "success")
+    with request_transaction(refused=lambda reason: _("The invitation was not sent: %(reason)s",
+                                                      reason=reason)) as outcome:
+        try:
+            participation = invite_participant(
+                session,
+                participation_id,
+                actor_user_id=current_user.id,
+                default_language=current_app.config["TANDEM"].default_language,
+            )
+        except LookupError:
+            abort(404)
+        outcome.say(_("Invitation sent to %(name)s.", name=participation.user.display_name))
     return redirect(url_for("tenants.people"))
 
 
@@ -71,18 +69,14 @@ def sso_settings() -> str | Response | tuple[str, int]:
         if form.issuer.validate(form):
             check = check_provider(form.issuer.data)
     elif form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             save_sso_settings(
                 session, g.organisation, issuer=form.issuer.data, client_id=form.client_id.data.strip(),
                 client_secret=form.client_secret.data or None, domains=parse_domains(form.domains.data),
                 enabled=form.enabled.data, actor_user_id=current_user.id,
             )
-        except FieldProblem as problem:
-            session.rollback()
-            getattr(form, problem.field).errors.append(str(problem))
-        else:
-            session.commit()
-            flash(_("The sign-in settings are saved."), "success")
+            outcome.say(_("The sign-in settings are saved."))
+        if outcome.committed:
             return redirect(url_for("tenants.sso_settings"))
     status = 400 if form.errors else 200
     return render_template("tenants/sso_settings.html", form=form, settings=settings, check=check,
@@ -94,17 +88,13 @@ def admins() -> str | Response | tuple[str, int]:
     session = db_session()
     form = AddAdminForm()
     if form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             person = grant_org_admin(session, g.organisation, email=form.email.data,
                                      display_name=form.display_name.data, actor_user_id=current_user.id,
                                      language=current_language())
-        except FieldProblem as problem:
-            session.rollback()
-            getattr(form, problem.field).errors.append(str(problem))
-        else:
-            session.commit()
-            flash(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
-                    organisation=g.organisation.name), "success")
+            outcome.say(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
+                          organisation=g.organisation.name))
+        if outcome.committed:
             return redirect(url_for("tenants.admins"))
     return render_template("tenants/admins.html", form=form, admins=organisation_admins(session),
                            remove_form=RemoveAdminForm()), (400 if form.errors else 200)
@@ -115,14 +105,10 @@ def remove_admin(admin_id: int) -> Response:
     session = db_session()
     if not RemoveAdminForm().validate_on_submit():
         abort(400)
-    try:
-        person = revoke_org_admin(session, g.organisation, admin_id, actor_user_id=current_user.id)
-    except LookupError:
-        abort(404)
-    except OperationRefused as refused:
-        session.rollback()
-        flash(_("Not removed: %(reason)s", reason=str(refused)), "error")
-    else:
-        session.commit()
-        flash(_("%(name)s is no longer an admin.", name=person.display_name), "success")
+    with request_transaction(refused=lambda reason: _("Not removed: %(reason)s", reason=reason)) as outcome:
+        try:
+            person = revoke_org_admin(session, g.organisation, admin_id, actor_user_id=current_user.id)
+        except LookupError:
+            abort(404)
+        outcome.say(_("%(name)s is no longer an admin.", name=person.display_name))
     return redirect(url_for("tenants.admins"))

@@ -8,22 +8,23 @@ from __future__ import annotations
 from typing import Any
 
 from rq import SimpleWorker, Worker
+from rq.worker import BaseWorker
 
 from tandem.workers.queues import QUEUE_NAMES, get_queues
 
 
-class _RunsInApp:
-    """Runs each job inside the app context of the app it was given."""
+class _RunsInApp(BaseWorker):
+    """Runs each job inside the app context of the app it was given (before Worker or SimpleWorker in the MRO)."""
 
     app: Any
 
     def __init__(self, *args: Any, app: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.app = app
 
     def perform_job(self, job: Any, queue: Any, execution: Any) -> bool:
         with self.app.app_context():
-            return super().perform_job(job, queue, execution)  # type: ignore[misc]
+            return super().perform_job(job, queue, execution)
 
 
 class AppBoundWorker(_RunsInApp, Worker):

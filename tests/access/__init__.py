@@ -4,7 +4,7 @@ Each module defines `ACCESS = {(endpoint, method): (anonymous, participant, org_
 define `arrange(db, context) -> dict` to create rows its routes need and return the ids that fill their
 URLs (`context` has alpha, beta, cohort, people, participation).
 
-For the isolation sweep (tests/integration/test_access.py), a module may also define
+For the isolation sweep (tests/integration/platform/test_access.py), a module may also define
 `arrange_foreign(db, context) -> dict`: rows of organisation B (context: alpha, beta, cohort, people,
 participations) whose ids A's people then try on every tenant route. A tenant route with an id the sweep
 cannot fill fails the sweep.

@@ -1,7 +1,7 @@
 """Access table of the foundation and identity routes.
 
 (endpoint, method) -> status for anonymous, a participant of organisation A, A's admin, a board member,
-on A's URLs (see tests/integration/test_access_table.py for the people and ids).
+on A's URLs (see tests/integration/platform/test_access_table.py for the people and ids).
 """
 
 ACCESS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -42,7 +42,7 @@ from tandem.platform.board.queries import (
 )
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
-from tandem.platform.refusals import FieldProblem, OperationRefused
+from tandem.platform.transaction import request_transaction
 from tandem.tenants.forms import AddAdminForm
 from tandem.tenants.models import Organisation, OrganisationStatus
 from tandem.tenants.operations import grant_org_admin
@@ -53,17 +53,6 @@ LOGO_MAX_AGE = 3600  # seconds; the URL does not change with the logo, so browse
 
 def _status(form: FlaskForm) -> int:
     return 400 if form.errors else 200
-
-
-def _refused(form: FlaskForm, problem: FieldProblem) -> None:
-    db_session().rollback()
-    getattr(form, problem.field).errors.append(str(problem))
-
-
-def _conflict(form: FlaskForm) -> None:
-    """Two people saved at once and the database refused the second: ask to try again."""
-    db_session().rollback()
-    form.form_errors.append(_("Someone changed the same data at the same time. Please check and send again."))
 
 
 def _confirmed() -> None:
@@ -112,16 +101,13 @@ def invite_admin(organisation_id: int) -> Page:
     organisation = _organisation(organisation_id)
     form = AddAdminForm()
     if form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             person = grant_org_admin(session, organisation, email=form.email.data,
                                      display_name=form.display_name.data, actor_user_id=current_user.id,
                                      language=current_language())
-        except FieldProblem as problem:
-            _refused(form, problem)
-        else:
-            session.commit()
-            flash(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
-                    organisation=organisation.name), "success")
+            outcome.say(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
+                          organisation=organisation.name))
+        if outcome.committed:
             return redirect(url_for("board.organisations"))
     return _organisations_page(form, organisation.id), 400
 
@@ -131,19 +117,14 @@ def organisation_new() -> Page:
     session = db_session()
     form = NewOrganisationForm()
     if form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             organisation = create_organisation(
                 session, slug=form.slug.data, name=form.name.data, domains=form.domain_list,
                 logo=form.logo_data, logo_content_type=form.logo_content_type, actor_user_id=current_user.id,
             )
-        except FieldProblem as problem:
-            _refused(form, problem)
-        except sa.exc.IntegrityError:
-            _conflict(form)
-        else:
-            session.commit()
-            flash(_("%(organisation)s is now a member organisation. Name its first admin below.",
-                    organisation=organisation.name), "success")
+            outcome.say(_("%(organisation)s is now a member organisation. Name its first admin below.",
+                          organisation=organisation.name))
+        if outcome.committed:
             return redirect(_at(organisation))
     return render_template("board/organisation_form.html", form=form, organisation=None), _status(form)
 
@@ -155,19 +136,14 @@ def organisation_edit(organisation_id: int) -> Page:
     defaults = {"name": organisation.name, "domains": "\n".join(d.domain for d in organisation.domains)}
     form = OrganisationForm(data=None if request.method == "POST" else defaults)
     if form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             update_organisation(
                 session, organisation, name=form.name.data, domains=form.domain_list, logo=form.logo_data,
                 logo_content_type=form.logo_content_type, remove_logo=form.remove_logo.data,
                 actor_user_id=current_user.id,
             )
-        except FieldProblem as problem:
-            _refused(form, problem)
-        except sa.exc.IntegrityError:
-            _conflict(form)
-        else:
-            session.commit()
-            flash(_("The changes to %(organisation)s are saved.", organisation=organisation.name), "success")
+            outcome.say(_("The changes to %(organisation)s are saved.", organisation=organisation.name))
+        if outcome.committed:
             return redirect(_at(organisation))
     return render_template("board/organisation_form.html", form=form, organisation=organisation), _status(form)
 
@@ -176,23 +152,18 @@ def _change_status(organisation_id: int, status: OrganisationStatus) -> Response
     session = db_session()
     organisation = _organisation(organisation_id)
     _confirmed()
-    try:
+    with request_transaction(refused=lambda reason: _("Not changed: %(reason)s", reason=reason)) as outcome:
         changed = set_organisation_status(session, organisation, status, actor_user_id=current_user.id,
                                           actor_organisation_id=current_user.organisation_id)
-    except OperationRefused as refused:
-        session.rollback()
-        flash(_("Not changed: %(reason)s", reason=str(refused)), "error")
-        return redirect(_at(organisation))
-    session.commit()
-    if not changed:
-        flash(_("Nothing to change: %(organisation)s already has this status.", organisation=organisation.name),
-              "info")
-    elif status == OrganisationStatus.SUSPENDED:
-        flash(_("%(organisation)s is suspended: its people can no longer sign in.",
-                organisation=organisation.name), "success")
-    else:
-        flash(_("%(organisation)s is active again: its people can sign in.", organisation=organisation.name),
-              "success")
+        if not changed:
+            outcome.say(_("Nothing to change: %(organisation)s already has this status.",
+                          organisation=organisation.name), "info")
+        elif status == OrganisationStatus.SUSPENDED:
+            outcome.say(_("%(organisation)s is suspended: its people can no longer sign in.",
+                          organisation=organisation.name))
+        else:
+            outcome.say(_("%(organisation)s is active again: its people can sign in.",
+                          organisation=organisation.name))
     return redirect(_at(organisation))
 
 
@@ -233,16 +204,11 @@ def exclusions() -> Page:
     form = ExclusionForm()
     form.set_choices(organisation_choices(session))
     if form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             add_exclusion(session, form.organisation_a.data, form.organisation_b.data, reason=form.reason.data,
                           actor_user_id=current_user.id)
-        except FieldProblem as problem:
-            _refused(form, problem)
-        except sa.exc.IntegrityError:
-            _conflict(form)
-        else:
-            session.commit()
-            flash(_("The two organisations will never be paired."), "success")
+            outcome.say(_("The two organisations will never be paired."))
+        if outcome.committed:
             return redirect(url_for("board.exclusions"))
     return render_template("board/exclusions.html", form=form, rows=exclusion_list(session),
                            confirm_form=ConfirmForm()), _status(form)
@@ -252,12 +218,12 @@ def exclusions() -> Page:
 def exclusion_remove(exclusion_id: int) -> Response:
     session = db_session()
     _confirmed()
-    try:
-        remove_exclusion(session, exclusion_id, actor_user_id=current_user.id)
-    except LookupError:
-        abort(404)
-    session.commit()
-    flash(_("The exclusion is removed: the two organisations may be paired again."), "success")
+    with request_transaction() as outcome:
+        try:
+            remove_exclusion(session, exclusion_id, actor_user_id=current_user.id)
+        except LookupError:
+            abort(404)
+        outcome.say(_("The exclusion is removed: the two organisations may be paired again."))
     return redirect(url_for("board.exclusions"))
 
 
@@ -275,17 +241,12 @@ def topics() -> Page:
     session = db_session()
     form = NewTopicForm()
     if form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             topic = create_topic(session, slug=form.slug.data, label_de=form.label_de.data,
                                  label_fr=form.label_fr.data, label_en=form.label_en.data,
                                  actor_user_id=current_user.id)
-        except FieldProblem as problem:
-            _refused(form, problem)
-        except sa.exc.IntegrityError:
-            _conflict(form)
-        else:
-            session.commit()
-            flash(_("The topic “%(topic)s” is added.", topic=topic.label(current_language())), "success")
+            outcome.say(_("The topic “%(topic)s” is added.", topic=topic.label(current_language())))
+        if outcome.committed:
             return redirect(url_for("board.topics"))
     return render_template("board/topics.html", form=form, rows=topics_with_use(session),
                            confirm_form=ConfirmForm()), _status(form)
@@ -298,11 +259,12 @@ def topic_edit(topic_id: int) -> Page:
     defaults = {"label_de": topic.label_de, "label_fr": topic.label_fr, "label_en": topic.label_en}
     form = TopicForm(data=None if request.method == "POST" else defaults)
     if form.validate_on_submit():
-        update_topic(session, topic, label_de=form.label_de.data, label_fr=form.label_fr.data,
-                     label_en=form.label_en.data, actor_user_id=current_user.id)
-        session.commit()
-        flash(_("The topic “%(topic)s” is saved.", topic=topic.label(current_language())), "success")
-        return redirect(url_for("board.topics"))
+        with request_transaction(form) as outcome:
+            update_topic(session, topic, label_de=form.label_de.data, label_fr=form.label_fr.data,
+                         label_en=form.label_en.data, actor_user_id=current_user.id)
+            outcome.say(_("The topic “%(topic)s” is saved.", topic=topic.label(current_language())))
+        if outcome.committed:
+            return redirect(url_for("board.topics"))
     return render_template("board/topic_form.html", form=form, topic=topic), _status(form)
 
 
@@ -310,13 +272,13 @@ def _topic_active(topic_id: int, active: bool) -> Response:
     session = db_session()
     topic = _topic(topic_id)
     _confirmed()
-    set_topic_active(session, topic, active, actor_user_id=current_user.id)
-    session.commit()
-    label = topic.label(current_language())
-    if active:
-        flash(_("“%(topic)s” is offered again.", topic=label), "success")
-    else:
-        flash(_("“%(topic)s” is no longer offered. Profiles that chose it keep it.", topic=label), "success")
+    with request_transaction() as outcome:
+        set_topic_active(session, topic, active, actor_user_id=current_user.id)
+        label = topic.label(current_language())
+        if active:
+            outcome.say(_("“%(topic)s” is offered again.", topic=label))
+        else:
+            outcome.say(_("“%(topic)s” is no longer offered. Profiles that chose it keep it.", topic=label))
     return redirect(url_for("board.topics"))
 
 

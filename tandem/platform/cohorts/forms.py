@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, HiddenField, IntegerField, SelectMultipleField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -82,7 +82,7 @@ ORDER_MESSAGES = {
 def date_order_problems(values: dict[str, date | None]) -> dict[str, str]:
     """Pure: field -> message for each date that is out of order with the nearest earlier one given."""
     problems: dict[str, str] = {}
-    given = [(name, values.get(name)) for name in DATE_FIELDS if values.get(name) is not None]
+    given = [(name, value) for name in DATE_FIELDS if (value := values.get(name)) is not None]
     for (earlier, first), (later, second) in zip(given, given[1:], strict=False):
         if second < first or (second == first and _must_follow(earlier, later)):
             problems[later] = ORDER_MESSAGES[later]

@@ -28,6 +28,7 @@ from tandem.platform.cohorts.models import (
     Participation,
     ParticipationRole,
 )
+from tandem.platform.database import matched_rows
 from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import ACTIVE_RUN_STATUSES, MatchingRun, Pair, PairStatus
@@ -234,12 +235,13 @@ def apply_transition(session: Session, cohort: Cohort, name: str, actor_user_id:
     if problems:
         raise TransitionRefused(problems)
     transition = BY_NAME[name]
-    changed = session.execute(
+    changed = matched_rows(
+        session,
         sa.update(Cohort)
         .where(Cohort.id == cohort.id, Cohort.state == transition.source)
         .values(state=transition.target)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if changed != 1:
         raise TransitionRefused([_l("Someone else changed the cohort meanwhile. Please look again.")])
     session.refresh(cohort)

@@ -60,14 +60,14 @@ def load_matching_input(session: Session, cohort_id: int, *, locked_from_run_id:
             .join(mentee, mentee.id == Pair.mentee_participation_id)
             .where(Pair.cohort_id != cohort_id, Pair.status.in_((PairStatus.ACTIVE, PairStatus.ENDED)))
         ).all()
-        locked = session.execute(
+        locked_before = session.execute(
             sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
             .where(Pair.cohort_id == cohort_id, Pair.matching_run_id == locked_from_run_id,
                    Pair.status == PairStatus.LOCKED)
         ).all() if locked_from_run_id is not None else []
         # A lock with someone who no longer takes part (withdrew since) cannot be kept: the others are matched.
         taking_part = {p.id for p in participations}
-        locked = [(a, b) for a, b in locked if a in taking_part and b in taking_part]
+        locked = [(a, b) for a, b in locked_before if a in taking_part and b in taking_part]
         separated = session.execute(
             sa.select(MatchingSeparation.participation_a_id, MatchingSeparation.participation_b_id)
             .where(MatchingSeparation.cohort_id == cohort_id)

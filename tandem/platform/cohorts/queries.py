@@ -146,7 +146,7 @@ def cohort_nominations(session: Session, cohort: Cohort) -> CohortNominations:
             per_org[organisation_id] = OrganisationNominations(organisation=organisations[organisation_id])
         return per_org[organisation_id]
 
-    totals = {r: RoleCounts() for r in ROLES}
+    totals: dict[str, RoleCounts] = {r: RoleCounts() for r in ROLES}  # keyed like the stored role, a str
     for quota in quotas:
         if quota.mentors or quota.mentees:
             counts = row_for(quota.organisation_id).roles

@@ -14,7 +14,7 @@ from flask import session as cookie
 from flask_login import login_user, logout_user
 from sqlalchemy.orm import Session
 
-from tandem.platform.database import as_utc, utcnow
+from tandem.platform.database import as_utc, matched_rows, utcnow
 from tandem.platform.identity.models import User, UserSession
 from tandem.platform.identity.tokens import new_token, token_hash
 from tandem.platform.tenancy import club_scope
@@ -94,19 +94,20 @@ def valid_session_user(session: Session, user_id: int) -> User | None:
         if expired:
             if record.ended_at is None:
                 record.ended_at = now
-                session.commit()
+                session.commit()  # infrastructure: Flask-Login's user loader, before (and apart from) the view's change
             return None
         if now - as_utc(record.last_seen_at) > TOUCH_EVERY:
             record.last_seen_at = now
-            session.commit()
+            session.commit()  # infrastructure: as above, the session's bookkeeping is not the view's change
     return user
 
 
 def end_all_sessions_of(session: Session, user_id: int) -> int:
     """End every open session of a person (deactivation, role removal)."""
     with club_scope(session):
-        return session.execute(
+        return matched_rows(
+            session,
             sa.update(UserSession)
             .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
-            .values(ended_at=utcnow())
-        ).rowcount
+            .values(ended_at=utcnow()),
+        )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import requests
 import sqlalchemy as sa
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -37,8 +38,9 @@ from tandem.platform.identity.operations import (
 from tandem.platform.identity.sessions import end_session, start_session
 from tandem.platform.ratelimit import rate_limit, submitted_email
 from tandem.platform.tenancy import tenant_scope
+from tandem.platform.transaction import Outcome, request_transaction
 from tandem.platform.urls import safe_next
-from tandem.tenants.models import OrganisationSSO
+from tandem.tenants.models import Organisation, OrganisationSSO
 
 log = logging.getLogger(__name__)
 
@@ -52,24 +54,31 @@ def home_for(user: User) -> str:
     return url_for("participant.home")
 
 
-def _signed_in(user: User, method: str) -> Response:
+def _signed_in(user: User, method: str, outcome: Outcome) -> Response:
+    """Start `user`'s session, in the caller's `request_transaction()` (with the change that found `user`)."""
     session = db_session()
     wanted = safe_next(cookie.get("next_after_sign_in"), "")
     start_session(session, user, method)
     audit.record(session, "sign_in.succeeded", actor_user_id=user.id, organisation_id=user.organisation_id,
                  target_type="user", target_id=user.id, details={"method": method})
-    session.commit()
-    flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+    outcome.say(_("Welcome, %(name)s.", name=user.display_name))
     return redirect(wanted or home_for(user))
 
 
+def _after_sign_in(outcome: Outcome, response: Response | None) -> Response:
+    """The signed-in page, or the sign-in page again when the database refused the change (already said)."""
+    if outcome.committed and response is not None:
+        return response
+    return redirect(url_for("identity.sign_in"))
+
+
 def _refused(refused: SignInRefused, organisation_id: int | None, status: int = 400) -> tuple[str, int]:
+    """The attempt's own writes are rolled back already (its `request_transaction()`); this records the failure."""
     session = db_session()
-    session.rollback()
-    end_session(session)  # a failed sign-in leaves no session behind
-    audit.record(session, "sign_in.failed", actor_user_id=None, organisation_id=organisation_id,
-                 details={"reason": refused.reason})
-    session.commit()
+    with request_transaction():
+        end_session(session)  # a failed sign-in leaves no session behind
+        audit.record(session, "sign_in.failed", actor_user_id=None, organisation_id=organisation_id,
+                     details={"reason": refused.reason})
     log.info("sign-in refused: %s", refused)
     return render_template("identity/refused.html", reason=refused.reason), status
 
@@ -87,9 +96,10 @@ def sign_in() -> str | Response | tuple[str, int]:
         route = route_for_email(session, email)
         if route.sso is not None and route.organisation is not None and not form.send_link.data:
             return redirect(url_for("sso.continue_", org_slug=route.organisation.slug, login_hint=email))
-        request_sign_in_link(session, email, language=current_language())
-        session.commit()
-        return redirect(url_for("identity.link_sent"))
+        with request_transaction(form) as outcome:
+            request_sign_in_link(session, email, language=current_language())
+        if outcome.committed:
+            return redirect(url_for("identity.link_sent"))
     return render_template("identity/sign_in.html", form=form), (400 if form.errors else 200)
 
 
@@ -104,11 +114,13 @@ def use_link(token: str) -> str | Response | tuple[str, int]:
     session = db_session()
     form = ConfirmLinkForm()
     if request.method == "POST" and form.validate_on_submit():
+        response = None
         try:
-            user = consume_sign_in_link(session, token)
+            with request_transaction() as outcome:
+                response = _signed_in(consume_sign_in_link(session, token), "link", outcome)
         except SignInRefused as refused:
             return _refused(refused, None)
-        return _signed_in(user, "link")
+        return _after_sign_in(outcome, response)
     state = link_state(session, token)
     if state != "valid":
         return _refused(SignInRefused(f"link_{state}"), None)
@@ -121,11 +133,11 @@ def sign_out() -> Response:
     session = db_session()
     user_id = current_user.id if current_user.is_authenticated else None
     organisation_id = current_user.organisation_id if current_user.is_authenticated else None
-    end_session(session)
-    if user_id is not None:
-        audit.record(session, "sign_out", actor_user_id=user_id, organisation_id=organisation_id)
-    session.commit()
-    flash(_("You are signed out."), "info")
+    with request_transaction() as outcome:
+        end_session(session)
+        if user_id is not None:
+            audit.record(session, "sign_out", actor_user_id=user_id, organisation_id=organisation_id)
+        outcome.say(_("You are signed out."), "info")
     return redirect(url_for("public.landing"))
 
 
@@ -171,8 +183,20 @@ def sso_start() -> Response | tuple[str, int]:
 @rate_limit("30 per minute", methods=("GET",))
 def sso_callback() -> Response | tuple[str, int]:
     organisation = g.organisation
+    organisation_id = organisation.id
     settings = _organisation_sso()
     client = sso_clients().client_for(settings)
+    response = None
+    try:
+        with request_transaction() as outcome:
+            response = _signed_in(_oidc_user(organisation, settings, client), "oidc", outcome)
+    except SignInRefused as refused:
+        return _refused(refused, organisation_id)
+    return _after_sign_in(outcome, response)
+
+
+def _oidc_user(organisation: Organisation, settings: OrganisationSSO, client: Any) -> User:
+    """The person the provider's callback signs in; any failure is a SignInRefused."""
     try:
         if request.args.get("error"):
             raise SignInRefused("provider_error", request.args.get("error", ""))
@@ -200,10 +224,9 @@ def sso_callback() -> Response | tuple[str, int]:
                 raise SignInRefused("userinfo_subject_mismatch")
             claims["email"] = info.get("email")
             claims["email_verified"] = info.get("email_verified")
-        user = user_for_oidc_claims(db_session(), organisation, settings.issuer, claims)
-    except SignInRefused as refused:
-        return _refused(refused, organisation.id)
+        return user_for_oidc_claims(db_session(), organisation, settings.issuer, claims)
+    except SignInRefused:
+        raise
     except Exception as error:  # anything a provider sends must end in a clear page, not a 500
         log.exception("unexpected OpenID Connect failure for %s", organisation.slug)
-        return _refused(SignInRefused("oidc_error", type(error).__name__), organisation.id)
-    return _signed_in(user, "oidc")
+        raise SignInRefused("oidc_error", type(error).__name__) from error

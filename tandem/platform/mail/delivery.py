@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from tandem.platform.database import utcnow
+from tandem.platform.database import matched_rows, utcnow
 from tandem.platform.mail.models import OutboxMessage, OutboxStatus
 from tandem.platform.mail.smtp import MailTransportError, deliver
 
@@ -37,12 +37,13 @@ def send_message(session: Session, message_id: int) -> str:
     """
     settings = current_app.config["TANDEM"]
     now = utcnow()
-    claimed = session.execute(
+    claimed = matched_rows(
+        session,
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _claimable(now))
         .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     session.commit()
     if not claimed:
         return "skipped"

@@ -9,6 +9,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from tandem.platform.mail.jobs import send_outbox_message
 from tandem.platform.mail.models import OutboxMessage
 from tandem.workers.queues import enqueue_after_commit
 
@@ -49,7 +50,5 @@ def queue_mail(
     )
     session.add(message)
     session.flush()
-    from tandem.platform.mail.jobs import send_outbox_message
-
     enqueue_after_commit(session, send_outbox_message, message.id, queue="high")
     return message

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -51,6 +51,11 @@ class CheckboxesField(SelectMultipleField):
 
 def _no_control(field: Field, **kwargs: Any) -> Markup:
     return Markup("")
+
+
+def _add_error(field: Field, message: str) -> None:
+    """Add a message to a field's errors: a list once the form validated, an empty tuple before (a Sequence)."""
+    field.errors = [*field.errors, message]
 
 
 class GroupField(Field):
@@ -159,20 +164,20 @@ class ProfileForm(FlaskForm):
         chosen = self.chosen_topics()
         ok = True
         if not fields:
-            self.topics.errors.append(_l("There are no topics to choose from yet. Please try again later."))
+            _add_error(self.topics, _l("There are no topics to choose from yet. Please try again later."))
             return False
         if not chosen:
-            self.topics.errors.append(_l("Choose at least one topic."))
+            _add_error(self.topics, _l("Choose at least one topic."))
             ok = False
         for rank, ordinal in ((1, _l("1st")), (2, _l("2nd")), (3, _l("3rd"))):
             holders = [f for f in fields if f.data == str(rank)]
             if len(holders) > 1:
                 for field in holders:
-                    field.errors.append(_l("Only one topic can be your %(ordinal)s priority.", ordinal=ordinal))
+                    _add_error(field, _l("Only one topic can be your %(ordinal)s priority.", ordinal=ordinal))
                 ok = False
         ranked = sorted(r for r in chosen.values() if r is not None)
         if ok and len(chosen) >= 3 and ranked != [1, 2, 3]:
-            self.topics.errors.append(_l("Mark your top three: one topic each as 1st, 2nd and 3rd priority."))
+            _add_error(self.topics, _l("Mark your top three: one topic each as 1st, 2nd and 3rd priority."))
             ok = False
         return ok
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tandem.platform import audit
 from tandem.platform.board.models import Topic
 from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
-from tandem.platform.database import utcnow
+from tandem.platform.database import matched_rows, utcnow
 from tandem.platform.identity.models import User
 from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.participant.consent import CONSENT_VERSION
@@ -44,13 +44,14 @@ def _answer(session: Session, participation: Participation, **values: object) ->
         raise OperationRefused(_l("You have already answered this invitation."))
     if participation.cohort.state not in ANSWERABLE_STATES:
         raise OperationRefused(_l("This cohort no longer takes answers to invitations."))
-    changed = session.execute(
+    changed = matched_rows(
+        session,
         sa.update(Participation)
         .where(Participation.id == participation.id, Participation.user_id == participation.user_id,
                Participation.status.in_(ANSWERABLE_STATUSES))
         .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if changed != 1:
         raise OperationRefused(_l("You have already answered this invitation."))
     session.refresh(participation)

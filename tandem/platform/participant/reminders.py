@@ -54,7 +54,8 @@ def remind_incomplete_profiles(today: str | None = None) -> int:
                                 Cohort.nomination_deadline >= day,
                                 Cohort.nomination_deadline <= day + timedelta(days=longest))
     ).all()
-    steps = {cohort.id: due_step(cohort.nomination_deadline, day) for cohort in cohorts}
+    steps = {cohort.id: due_step(cohort.nomination_deadline, day)
+             for cohort in cohorts if cohort.nomination_deadline is not None}  # all, as the query asked
     steps = {cohort_id: step for cohort_id, step in steps.items() if step}
     if not steps:
         session.commit()

@@ -42,8 +42,8 @@ from tandem.platform.participant.operations import (
 from tandem.platform.participant.partner import partners_of
 from tandem.platform.participant.queries import ProfilePage, my_participations, profile_page
 from tandem.platform.participant.why import why_you_two
-from tandem.platform.refusals import OperationRefused
 from tandem.platform.rematch.queries import REMATCH_STATES, latest_requests, rematch_open_until, window_weeks
+from tandem.platform.transaction import request_transaction
 
 LABELS = {"languages": LANGUAGE_LABELS, "formats": FORMAT_LABELS, "weekdays": WEEKDAY_LABELS,
           "career_bands": CAREER_BAND_LABELS}
@@ -95,24 +95,22 @@ def _answer(participation_id: int, accept: bool) -> Response:
     if not AnswerForm().validate_on_submit():
         abort(400)
     try:
-        if accept:
-            item = accept_invitation(session, participation_id, user_id=current_user.id)
-        else:
-            item = decline_invitation(session, participation_id, user_id=current_user.id,
-                                      default_language=current_app.config["TANDEM"].default_language)
+        with request_transaction() as outcome:
+            if accept:
+                item = accept_invitation(session, participation_id, user_id=current_user.id)
+                outcome.say(_("Thank you for taking part in %(cohort)s. Please fill in your profile now: it is what "
+                              "we match you on.", cohort=item.cohort.name))
+            else:
+                item = decline_invitation(session, participation_id, user_id=current_user.id,
+                                          default_language=current_app.config["TANDEM"].default_language)
+                outcome.say(_("You declined to take part in %(cohort)s. Your organisation has been told.",
+                              cohort=item.cohort.name), "info")
     except LookupError:
         abort(404)
-    except OperationRefused as refused:
-        session.rollback()
-        flash(str(refused), "error")
+    if not outcome.committed:
         return redirect(url_for("participant.participation", participation_id=participation_id))
-    session.commit()
     if accept:
-        flash(_("Thank you for taking part in %(cohort)s. Please fill in your profile now: it is what we match you on.",
-                cohort=item.cohort.name), "success")
         return redirect(url_for("participant.profile", participation_id=item.id))
-    flash(_("You declined to take part in %(cohort)s. Your organisation has been told.", cohort=item.cohort.name),
-          "info")
     return redirect(url_for("participant.home"))
 
 
@@ -162,16 +160,13 @@ def profile(participation_id: int) -> str | Response | tuple[str, int]:
             flash(_("Profiles cannot be changed any more: the matching for this cohort has started."), "error")
             return redirect(url_for("participant.profile", participation_id=item.id))
         if form.validate_on_submit():
-            try:
+            with request_transaction(form) as outcome:
                 save_profile(session, item, _profile_input(form), user_id=current_user.id)
-            except OperationRefused as refused:
-                session.rollback()
-                flash(str(refused), "error")
+                outcome.say(_("Your profile is saved."))
+            if outcome.committed:
+                return redirect(url_for("participant.profile", participation_id=item.id))
+            if outcome.refusal is not None:  # flashed; a conflict shows the form again
                 return redirect(url_for("participant.participation", participation_id=item.id))
-            session.commit()
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("participant.profile", participation_id=item.id))
-        session.rollback()
     return render_template(
         "participant/profile.html", participation=item, cohort=item.cohort, form=form, page=page,
         completeness=page.completeness, editable=editable, labels=LABELS, part_label=part_label, parts=PARTS,

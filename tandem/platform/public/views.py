@@ -11,6 +11,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.config import LANGUAGES
 from tandem.platform.database import db_session
 from tandem.platform.tenancy import tenant_scope
+from tandem.platform.transaction import request_transaction
 from tandem.platform.urls import safe_next
 
 
@@ -26,9 +27,9 @@ def choose_language() -> Response:
         session["language"] = language
         if current_user.is_authenticated:
             db = db_session()
-            with tenant_scope(db, current_user.organisation_id):
+            with request_transaction(), tenant_scope(db, current_user.organisation_id):
                 current_user.preferred_language = language
-                db.commit()
+                db.flush()  # in the person's scope; the transaction commits after it is left
     return redirect(safe_next(request.form.get("next"), url_for("public.landing")))
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.cohorts.models import Cohort, ParticipationStatus
-from tandem.platform.database import utcnow
+from tandem.platform.database import matched_rows, utcnow
 from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.rematch.queries import (
@@ -103,23 +103,25 @@ def decide_rematch(session: Session, request_id: int, cohort_id: int, accept: bo
             raise LookupError(request_id)
         now = utcnow()
         status = RematchStatus.ACCEPTED if accept else RematchStatus.DECLINED
-        changed = session.execute(
+        changed = matched_rows(
+            session,
             sa.update(RematchRequest)
             .where(RematchRequest.id == request_id, RematchRequest.status == RematchStatus.OPEN)
             .values(status=status, decided_at=now, decided_by_user_id=actor_user_id, board_note=note)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if changed != 1:
             raise RematchRefused(_l("This request has already been decided. Please look again."))
         pair_id = row.request.pair_id
         ended = 0
         closed_too: list[int] = []
         if accept:
-            ended = session.execute(
+            ended = matched_rows(
+                session,
                 sa.update(Pair).where(Pair.id == pair_id, Pair.status == PairStatus.ACTIVE)
                 .values(status=PairStatus.ENDED, ended_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             closed_too = list(session.scalars(
                 sa.select(RematchRequest.id).where(RematchRequest.pair_id == pair_id,
                                                    RematchRequest.status == RematchStatus.OPEN)))

@@ -16,9 +16,8 @@ from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
 from tandem.platform.participant.loading import own_participation
 from tandem.platform.participant.partner import partner_of
-from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.rematch.forms import DecideForm, RematchForm
-from tandem.platform.rematch.operations import RematchRefused, decide_rematch, request_rematch
+from tandem.platform.rematch.operations import decide_rematch, request_rematch
 from tandem.platform.rematch.queries import (
     REMATCH_STATES,
     RequestRow,
@@ -29,6 +28,7 @@ from tandem.platform.rematch.queries import (
     rematch_requests,
     window_weeks,
 )
+from tandem.platform.transaction import Outcome, request_transaction
 
 
 def _render_requests(cohort: Cohort, rows: list[RequestRow], failed: tuple[int, DecideForm] | None = None
@@ -56,31 +56,31 @@ def decide(request_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         if form.csrf_token.errors or not (form.accept.data or form.decline.data):
             abort(400)
-        session.rollback()
         return _render_requests(cohort, rematch_requests(session, cohort.id), (request_id, form))
     if not (form.accept.data or form.decline.data):
         abort(400)
     accept = bool(form.accept.data)
     try:
-        row = decide_rematch(session, request_id, cohort.id, accept, form.note.data, current_user.id)
+        with request_transaction(form) as outcome:
+            row = decide_rematch(session, request_id, cohort.id, accept, form.note.data, current_user.id)
+            if accept:
+                outcome.say(_("The tandem of %(requester)s and %(partner)s has ended. Both are told by e-mail; pair "
+                              "them anew by hand.", requester=row.requester.display_name,
+                              partner=row.partner.display_name))
+            else:
+                outcome.say(_("The tandem of %(requester)s and %(partner)s stays. %(requester)s is told by e-mail.",
+                              requester=row.requester.display_name, partner=row.partner.display_name))
     except LookupError:
         abort(404)
-    except FieldProblem as problem:
-        session.rollback()
-        getattr(form, problem.field).errors.append(str(problem))
-        return _render_requests(cohort, rematch_requests(session, cohort.id), (request_id, form))
-    except RematchRefused as refused:
-        session.rollback()
-        flash(str(refused), "error")
+    if _done(outcome):
         return redirect(url_for("rematch.requests", cohort_id=cohort.id))
-    session.commit()
-    if accept:
-        flash(_("The tandem of %(requester)s and %(partner)s has ended. Both are told by e-mail; pair them anew "
-                "by hand.", requester=row.requester.display_name, partner=row.partner.display_name), "success")
-    else:
-        flash(_("The tandem of %(requester)s and %(partner)s stays. %(requester)s is told by e-mail.",
-                requester=row.requester.display_name, partner=row.partner.display_name), "success")
-    return redirect(url_for("rematch.requests", cohort_id=cohort.id))
+    return _render_requests(cohort, rematch_requests(session, cohort.id), (request_id, form))
+
+
+def _done(outcome: Outcome) -> bool:
+    """Whether the page is left: the change is saved, or refused as a whole (the refusal is flashed); a
+    refusal beside the form's fields (or a conflict) shows the form again."""
+    return outcome.committed or (outcome.refusal is not None and not outcome.refusal.field_messages)
 
 
 @allow(Role.PARTICIPANT)
@@ -100,21 +100,13 @@ def ask(participation_id: int) -> str | Response | tuple[str, int]:
     form = RematchForm()
     if request.method == "POST" and is_open and pending is None:
         if form.validate_on_submit():
-            try:
+            with request_transaction(form) as outcome:
                 request_rematch(session, current_user.id, item.id, form.reason.data or "")
-            except FieldProblem as problem:
-                session.rollback()
-                getattr(form, problem.field).errors.append(str(problem))
-            except OperationRefused as refused:
-                session.rollback()
-                flash(str(refused), "error")
-                return redirect(url_for("rematch.ask", participation_id=item.id))
-            else:
-                session.commit()
-                flash(_("Your request is with the club board. You will hear from them by e-mail."), "success")
+                outcome.say(_("Your request is with the club board. You will hear from them by e-mail."))
+            if outcome.committed:
                 return redirect(url_for("participant.home"))
-        else:
-            session.rollback()
+            if _done(outcome):  # refused as a whole
+                return redirect(url_for("rematch.ask", participation_id=item.id))
     elif request.method == "POST":
         return redirect(url_for("rematch.ask", participation_id=item.id))
     return render_template("rematch/ask.html", participation=item, cohort=item.cohort, partner=partner,

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from tandem.tenants.nominations.csv_import import MAX_EMAIL, MAX_NAME, MAX_NOTE

@@ -21,6 +21,7 @@ from tandem.platform.refusals import OperationRefused
 from tandem.tenants.models import Organisation
 from tandem.tenants.nominations import csv_import
 from tandem.tenants.nominations.csv_import import NominationRow, Problem, Report
+from tandem.tenants.nominations.messages import problem_text
 from tandem.tenants.nominations.queries import MANAGED_STATES, WITHDRAWABLE_STATUSES, import_context
 from tandem.tenants.operations import invite_participant, queue_invitation
 
@@ -33,6 +34,15 @@ class NominationProblems(OperationRefused):
         self.problems = list(problems)
         self.rows = list(rows)  # the rows that passed their checks (a file's report shows them too)
 
+    @property
+    def field_messages(self) -> Mapping[str, object]:
+        """Each problem's words by its column (a form field of the same name), when every problem names a
+        column of its own; else none (a file's problems are shown in its report)."""
+        columns = [problem.column for problem in self.problems]
+        if not columns or None in columns or len(set(columns)) < len(columns):
+            return {}
+        return {str(problem.column): problem_text(problem) for problem in self.problems}
+
 
 def check_file(session: Session, organisation: Organisation, data: bytes | str, *, lock: bool = False) -> Report:
     """Parse and check a nominations CSV file against the organisation's current state. Writes nothing."""
@@ -43,7 +53,8 @@ def nominate(session: Session, organisation: Organisation, values: Mapping[str, 
              default_language: str) -> Participation:
     """Nominate one person (`values`: name, email, role, cohort slug, note) and send the invitation.
 
-    Raises NominationProblems (nothing written). Commits: the nomination, its audit, the invitation mail.
+    Raises NominationProblems (nothing written). Flushes, does not commit: the caller commits the nomination,
+    its audit and the invitation mail at once.
     """
     email = csv_import.normal_email(values.get("email", ""))
     context = import_context(session, organisation, [email] if email else [], lock=True)
@@ -57,17 +68,18 @@ def nominate(session: Session, organisation: Organisation, values: Mapping[str, 
 
 
 def import_file(session: Session, organisation: Organisation, data: bytes | str, *, actor_user_id: int,
-                default_language: str) -> list[Participation]:
+                default_language: str, invite: bool = True) -> list[Participation]:
     """Check the file again and nominate every row, all or nothing, with the invitations queued.
 
     Raises NominationProblems with the whole report's problems if anything is wrong (nothing written).
     Does not commit: the caller commits once, for every row, its mail and its audit.
+    `invite=False` leaves the nominations uninvited (status nominated), to be invited later one by one.
     """
     report = check_file(session, organisation, data, lock=True)
     if not report.ok:
         raise NominationProblems(report.problems or [Problem(None, None, "no_rows")], report.rows)
     participations = _create(session, organisation, report.rows, actor_user_id=actor_user_id, source="csv")
-    for participation in participations:
+    for participation in participations if invite else ():
         queue_invitation(session, participation, actor_user_id=actor_user_id, default_language=default_language)
     audit.record(session, "nominations.imported", actor_user_id=actor_user_id, organisation_id=organisation.id,
                  target_type="organisation", target_id=organisation.id,
@@ -129,7 +141,7 @@ def withdraw_nomination(session: Session, participation_id: int, *, actor_user_i
 
 def invite_again(session: Session, participation_id: int, *, actor_user_id: int,
                  default_language: str) -> Participation:
-    """Send the invitation (again), through the organisation area's existing operation. Commits."""
+    """Send the invitation (again), through the organisation area's existing operation. Does not commit."""
     if session.get(Participation, participation_id) is None:
         raise LookupError(participation_id)
     return invite_participant(session, participation_id, actor_user_id=actor_user_id,

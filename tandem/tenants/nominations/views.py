@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
-from tandem.platform.refusals import OperationRefused
+from tandem.platform.transaction import request_transaction
 from tandem.tenants.nominations import csv_import
 from tandem.tenants.nominations.csv_import import NominationRow, Problem
 from tandem.tenants.nominations.forms import (
@@ -65,27 +65,21 @@ def nominate() -> str | Response | tuple[str, int]:
         "cohort": request.args.get("cohort", ""), "role": request.args.get("role", ""),
     })
     form.cohort.choices = [SelectChoice("", _("Choose a cohort"))] + [SelectChoice(c.slug, c.name) for c in cohorts]
+    refused = False
     if cohorts and form.validate_on_submit():
         values = {"name": form.name.data, "email": form.email.data, "role": form.role.data,
                   "cohort": form.cohort.data, "note": form.note.data or ""}
-        try:
+        with request_transaction(form) as outcome:  # the problems go beside their fields
             participation = nominate_person(session, g.organisation, values, actor_user_id=current_user.id,
                                             default_language=_default_language())
-        except NominationProblems as refused:
-            session.rollback()
-            for problem in refused.problems:
-                field = getattr(form, problem.column or "", None)
-                (field.errors if field is not None else form.form_errors).append(problem_text(problem))
-        except OperationRefused as refused:
-            session.rollback()
-            form.form_errors.append(str(refused))
-        else:
-            flash(_("%(name)s is nominated for %(cohort)s; the invitation is on its way.",
-                    name=participation.user.display_name, cohort=participation.cohort.name), "success")
+            outcome.say(_("%(name)s is nominated for %(cohort)s; the invitation is on its way.",
+                          name=participation.user.display_name, cohort=participation.cohort.name))
+        if outcome.committed:
             return redirect(url_for("nominations.index"))
+        refused = True
     elif request.method == "POST" and not cohorts:
         form.form_errors.append(_("No cohort takes nominations now."))
-    status = 400 if form.errors else 200
+    status = 400 if form.errors or refused else 200
     return render_template("tenants/nominations/form.html", form=form, cohorts=cohorts), status
 
 
@@ -140,18 +134,18 @@ def confirm_import() -> Response | tuple[str, int]:
         abort(400)
     # Whatever came back is checked again in full: the client is not trusted with the preview.
     text = form.csv_text.data.replace("\r\n", "\n")
-    try:
+    with request_transaction(refused=_file_refused) as outcome:
         created = import_file(session, g.organisation, text, actor_user_id=current_user.id,
                               default_language=_default_language())
-    except NominationProblems as refused:
-        session.rollback()
-        flash(_("Nobody was nominated: the file has problems now. Correct them and upload the file again."),
-              "error")
-        return _preview(refused.rows, refused.problems, None)
-    session.commit()
-    flash(ngettext("%(num)d person is nominated; the invitation is on its way.",
-                   "%(num)d people are nominated; their invitations are on their way.", len(created)), "success")
+        outcome.say(ngettext("%(num)d person is nominated; the invitation is on its way.",
+                             "%(num)d people are nominated; their invitations are on their way.", len(created)))
+    if isinstance(outcome.refusal, NominationProblems):
+        return _preview(outcome.refusal.rows, outcome.refusal.problems, None)
     return redirect(url_for("nominations.index"))
+
+
+def _file_refused(_reason: str) -> str:
+    return _("Nobody was nominated: the file has problems now. Correct them and upload the file again.")
 
 
 @allow(Role.ORG_ADMIN)
@@ -159,17 +153,13 @@ def withdraw(participation_id: int) -> Response:
     session = db_session()
     if not WithdrawForm().validate_on_submit():
         abort(400)
-    try:
-        participation = withdraw_nomination(session, participation_id, actor_user_id=current_user.id)
-    except LookupError:
-        abort(404)
-    except OperationRefused as refused:
-        session.rollback()
-        flash(_("Not withdrawn: %(reason)s", reason=str(refused)), "error")
-    else:
-        session.commit()
-        flash(_("The nomination of %(name)s for %(cohort)s is withdrawn; the place is free again.",
-                name=participation.user.display_name, cohort=participation.cohort.name), "success")
+    with request_transaction(refused=lambda reason: _("Not withdrawn: %(reason)s", reason=reason)) as outcome:
+        try:
+            participation = withdraw_nomination(session, participation_id, actor_user_id=current_user.id)
+        except LookupError:
+            abort(404)
+        outcome.say(_("The nomination of %(name)s for %(cohort)s is withdrawn; the place is free again.",
+                      name=participation.user.display_name, cohort=participation.cohort.name))
     return redirect(url_for("nominations.index"))
 
 
@@ -178,14 +168,12 @@ def invite(participation_id: int) -> Response:
     session = db_session()
     if not InviteForm().validate_on_submit():
         abort(400)
-    try:
-        participation = invite_again(session, participation_id, actor_user_id=current_user.id,
-                            default_language=_default_language())
-    except LookupError:
-        abort(404)
-    except OperationRefused as refused:
-        session.rollback()
-        flash(_("The invitation was not sent: %(reason)s", reason=str(refused)), "error")
-    else:
-        flash(_("Invitation sent to %(name)s.", name=participation.user.display_name), "success")
+    with request_transaction(refused=lambda reason: _("The invitation was not sent: %(reason)s",
+                                                      reason=reason)) as outcome:
+        try:
+            participation = invite_again(session, participation_id, actor_user_id=current_user.id,
+                                         default_language=_default_language())
+        except LookupError:
+            abort(404)
+        outcome.say(_("Invitation sent to %(name)s.", name=participation.user.display_name))
     return redirect(url_for("nominations.index"))

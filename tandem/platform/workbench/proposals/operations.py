@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from tandem.platform import audit
 from tandem.platform.cohorts.matching_input import MatchingInput, load_matching_input
 from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationStatus
-from tandem.platform.database import utcnow
+from tandem.platform.database import matched_rows, utcnow
 from tandem.platform.identity.models import User
 from tandem.platform.matching import Candidate, MatchingError, ProposedPair, evaluate_pair
 from tandem.platform.refusals import OperationRefused
@@ -135,12 +135,13 @@ def unpair(session: Session, cohort: Cohort, pair_id: int, actor_user_id: int | 
         run = _begin(session, cohort)
         pair = _pair(session, cohort, run, pair_id)
         people = (pair.mentor_participation_id, pair.mentee_participation_id)
-        removed = session.execute(
+        removed = matched_rows(
+            session,
             sa.delete(Pair)
             .where(Pair.id == pair.id, Pair.matching_run_id == run.id, Pair.status.in_(EDITABLE_STATUSES),
                    Pair.mentor_participation_id == people[0], Pair.mentee_participation_id == people[1])
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if removed != 1:
             raise WorkbenchRefused(_l("Someone else changed this pair meanwhile. Please look again."))
         session.expunge(pair)
@@ -177,15 +178,16 @@ def swap_mentees(session: Session, cohort: Cohort, first_pair_id: int, second_pa
         new_second = _evaluate(cohort, given, names, first.mentor_participation_id, second.mentee_participation_id)
         old = {pair.id: (pair.mentor_participation_id, pair.mentee_participation_id) for pair in (first, second)}
         for pair, evaluation in ((first, new_first), (second, new_second)):
-            changed = session.execute(
+            changed = matched_rows(
+                session,
                 sa.update(Pair)
                 .where(Pair.id == pair.id, Pair.matching_run_id == run.id, Pair.status == PairStatus.PROPOSED,
                        Pair.mentor_participation_id == old[pair.id][0],
                        Pair.mentee_participation_id == old[pair.id][1])
                 .values(mentor_participation_id=evaluation.mentor_id, score=evaluation.proposed.score,
                         explanation=evaluation.proposed.explanation(), by_hand=True, status=PairStatus.PROPOSED)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             if changed != 1:
                 raise WorkbenchRefused(_l("Someone else changed these pairs meanwhile. Please look again."))
         session.refresh(first)
@@ -274,13 +276,14 @@ def _begin(session: Session, cohort: Cohort) -> MatchingRun:
         raise WorkbenchRefused(problem)
     run = current_run(session, cohort.id)
     assert run is not None
-    taken = session.execute(
+    taken = matched_rows(
+        session,
         sa.update(MatchingRun)
         .where(MatchingRun.id == run.id, MatchingRun.status == MatchingRunStatus.SUCCEEDED,
                MatchingRun.published_at.is_(None))
         .values(progress=MatchingRun.progress)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if taken != 1:
         raise WorkbenchRefused(_l("Someone else published or changed the proposals meanwhile. Please look again."))
     # Read again now that the run is ours: another run may have finished or the pairs been published meanwhile.
@@ -298,12 +301,13 @@ def _begin_published(session: Session, cohort: Cohort, published: MatchingRun) -
     problem = hand_problem(session, cohort)
     if problem:
         raise WorkbenchRefused(problem)
-    taken = session.execute(
+    taken = matched_rows(
+        session,
         sa.update(MatchingRun)
         .where(MatchingRun.id == published.id, MatchingRun.published_at.is_not(None))
         .values(progress=MatchingRun.progress)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if taken != 1:
         raise WorkbenchRefused(_l("Someone else changed the tandems meanwhile. Please look again."))
     return published
@@ -331,12 +335,13 @@ def _set_status(session: Session, cohort: Cohort, pair_id: int, actor_user_id: i
             raise WorkbenchRefused(already)
         if after == PairStatus.LOCKED:
             _taking_part(session, [pair.mentor_participation_id, pair.mentee_participation_id])
-        changed = session.execute(
+        changed = matched_rows(
+            session,
             sa.update(Pair)
             .where(Pair.id == pair.id, Pair.matching_run_id == run.id, Pair.status == before)
             .values(status=after)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if changed != 1:
             raise WorkbenchRefused(_l("Someone else changed this pair meanwhile. Please look again."))
         session.refresh(pair)

@@ -207,6 +207,7 @@ def _unmatched(run: MatchingRun, active: list[Person], load: Counter[int], paire
         if partnered:
             continue
         entry = stored.get(person.participation_id)
+        params: dict[str, Any]
         if person.participation_id in ended:
             code, params = wording.PAIR_ENDED, {}
         elif person.participation_id in undone:

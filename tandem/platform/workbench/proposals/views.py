@@ -21,11 +21,11 @@ from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
+from tandem.platform.transaction import request_transaction
 from tandem.platform.workbench import wording
 from tandem.platform.workbench.proposals.forms import ActionForm, HandForm, SwapForm
 from tandem.platform.workbench.proposals.operations import (
     Evaluation,
-    WorkbenchRefused,
     edit_problem,
     hand_problem,
     lock_pair,
@@ -111,14 +111,9 @@ def _pair_action(pair_id: int, operation: Any, done: Any) -> Response:
     cohort = url_cohort()
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with request_transaction(refused=lambda reason: _("Not done: %(reason)s", reason=reason)) as outcome:
         result = operation(session, cohort, pair_id, current_user.id)
-    except WorkbenchRefused as refused:
-        session.rollback()
-        flash(_("Not done: %(reason)s", reason=str(refused)), "error")
-        return _back(cohort, pair_id)
-    session.commit()
-    flash(done(session, result), "success")
+        outcome.say(done(session, result))
     return _back(cohort, pair_id)
 
 
@@ -159,22 +154,19 @@ def swap() -> Response:
     if len(chosen) != 2:
         flash(_("Not done: choose exactly two pairs to swap their mentees."), "error")
         return _back(cohort)
-    try:
+    with request_transaction(refused=lambda reason: _("Not swapped: %(reason)s", reason=reason)) as outcome:
         result = swap_mentees(session, cohort, chosen[0], chosen[1], current_user.id)
-    except WorkbenchRefused as refused:
-        session.rollback()
-        flash(_("Not swapped: %(reason)s", reason=str(refused)), "error")
+        names = names_of(session, [result.first.mentor_participation_id, result.first.mentee_participation_id,
+                                   result.second.mentor_participation_id, result.second.mentee_participation_id])
+        outcome.say(_("The mentees are swapped: %(first_mentee)s is now with %(first_mentor)s, %(second_mentee)s "
+                      "with %(second_mentor)s.", first_mentee=names.get(result.first.mentee_participation_id, "?"),
+                      first_mentor=names.get(result.first.mentor_participation_id, "?"),
+                      second_mentee=names.get(result.second.mentee_participation_id, "?"),
+                      second_mentor=names.get(result.second.mentor_participation_id, "?")))
+        for warning in _warnings(session, result.evaluations, names):
+            outcome.say(warning, "info")
+    if not outcome.committed:
         return _back(cohort)
-    session.commit()
-    names = names_of(session, [result.first.mentor_participation_id, result.first.mentee_participation_id,
-                               result.second.mentor_participation_id, result.second.mentee_participation_id])
-    flash(_("The mentees are swapped: %(first_mentee)s is now with %(first_mentor)s, %(second_mentee)s with "
-            "%(second_mentor)s.", first_mentee=names.get(result.first.mentee_participation_id, "?"),
-            first_mentor=names.get(result.first.mentor_participation_id, "?"),
-            second_mentee=names.get(result.second.mentee_participation_id, "?"),
-            second_mentor=names.get(result.second.mentor_participation_id, "?")), "success")
-    for warning in _warnings(session, result.evaluations, names):
-        flash(warning, "info")
     return _back(cohort, result.first.id)
 
 
@@ -228,21 +220,20 @@ def by_hand() -> str | Response | tuple[str, int]:
     evaluation = None
     status = 200
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        # A refusal is shown in the page (not flashed); unconfirmed, nothing is written: the board confirms first.
+        with request_transaction(form, show_refusal=lambda refused: True) as outcome:
             result = pair_by_hand(session, cohort, form.mentor.data, form.mentee.data, current_user.id,
                                   confirmed=bool(form.confirmed.data))
-        except WorkbenchRefused as refused:
-            session.rollback()
-            refusal, status = str(refused), 400
-        else:
             if result.pair is not None:
-                session.commit()
-                flash(_("%(mentor)s and %(mentee)s are paired by hand.",
-                        **_pair_names(session, result.pair.mentor_participation_id,
-                                      result.pair.mentee_participation_id)), "success")
-                return redirect(url_for("workbench.workbench", cohort_id=cohort.id, _anchor=f"pair-{result.pair.id}",
-                                        **_list_args(request.form)))
-            session.rollback()  # nothing written: the board confirms first
+                outcome.say(_("%(mentor)s and %(mentee)s are paired by hand.",
+                              **_pair_names(session, result.pair.mentor_participation_id,
+                                            result.pair.mentee_participation_id)))
+        if outcome.refused:
+            refusal, status = (outcome.refusal.reason if outcome.refusal else None), 400
+        elif result.pair is not None:
+            return redirect(url_for("workbench.workbench", cohort_id=cohort.id, _anchor=f"pair-{result.pair.id}",
+                                    **_list_args(request.form)))
+        else:
             evaluation = result.evaluation
     elif form.errors:
         status = 400

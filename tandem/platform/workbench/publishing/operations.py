@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tandem.platform import audit
 from tandem.platform.cohorts.models import Cohort, Participation, ParticipationStatus
-from tandem.platform.database import utcnow
+from tandem.platform.database import matched_rows, utcnow
 from tandem.platform.identity.models import User
 from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
@@ -132,7 +132,8 @@ def publish_run(session: Session, cohort: Cohort, actor_user_id: int | None, *,
         other = aliased(MatchingRun)
         # One conditional UPDATE decides who publishes: the run is still unpublished and still the latest
         # successful one, no run of the cohort is queued, running or published, the cohort still matching.
-        stamped = session.execute(
+        stamped = matched_rows(
+            session,
             sa.update(MatchingRun)
             .where(
                 MatchingRun.id == run_id,
@@ -146,20 +147,21 @@ def publish_run(session: Session, cohort: Cohort, actor_user_id: int | None, *,
                 sa.exists().where(Cohort.id == cohort.id, Cohort.state.in_(MATCHING_STATES)),
             )
             .values(published_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if stamped != 1:
             raise PublishRefused(_l("Someone else published or changed the pairs meanwhile. Please look again."))
         pair_ids = list(session.scalars(
             sa.select(Pair.id).where(Pair.matching_run_id == run_id, Pair.status.in_(PUBLISHABLE))))
         try:
             with session.begin_nested():
-                activated = session.execute(
+                activated = matched_rows(
+                    session,
                     sa.update(Pair)
                     .where(Pair.matching_run_id == run_id, Pair.status.in_(PUBLISHABLE))
                     .values(status=PairStatus.ACTIVE, activated_at=now)
-                    .execution_options(synchronize_session=False)
-                ).rowcount
+                    .execution_options(synchronize_session=False),
+                )
         except IntegrityError as error:  # someone already in an active pair (by the database's rule)
             raise PublishRefused(
                 _l("A person of these pairs is already in an active pair. Please look again.")) from error

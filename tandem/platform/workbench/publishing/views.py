@@ -16,8 +16,9 @@ from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
 from tandem.platform.rematch.queries import open_rematch_count
+from tandem.platform.transaction import request_transaction
 from tandem.platform.workbench.publishing.forms import PublishForm
-from tandem.platform.workbench.publishing.operations import PublishRefused, publish_problems, publish_run
+from tandem.platform.workbench.publishing.operations import publish_problems, publish_run
 from tandem.platform.workbench.runs.queries import published_run
 
 
@@ -51,14 +52,9 @@ def publish() -> Response:
     if not form.confirm.data:
         flash(_("Not published: tick the box to confirm that you have checked the pairs."), "error")
         return _workbench(cohort)
-    try:
+    with request_transaction(refused=lambda reason: _("Not published: %(reason)s", reason=reason)) as outcome:
         activated = publish_run(session, cohort, current_user.id, expected_run_id=int(form.run_id.data))
-    except PublishRefused as refused:
-        session.rollback()
-        flash(_("Not published: %(reason)s", reason=str(refused)), "error")
-        return _workbench(cohort)
-    session.commit()
-    flash(ngettext("The pairs are published: %(num)d tandem is active, and everyone concerned is told by e-mail.",
-                   "The pairs are published: %(num)d tandems are active, and everyone concerned is told by "
-                   "e-mail.", activated), "success")
+        outcome.say(ngettext("The pairs are published: %(num)d tandem is active, and everyone concerned is told by "
+                             "e-mail.", "The pairs are published: %(num)d tandems are active, and everyone "
+                             "concerned is told by e-mail.", activated))
     return _workbench(cohort)

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tandem.platform.cohorts.forms import WholeNumberField
@@ -109,7 +109,8 @@ class SeparationForm(FlaskForm):
         """Choices grouped by role: "name (organisation)"."""
         groups = {ParticipationRole.MENTOR: _l("Mentors"), ParticipationRole.MENTEE: _l("Mentees")}
         choices = [SelectChoice(0, _l("Choose…"))] + [
-            SelectChoice(p.id, f"{p.name} ({p.organisation})", optgroup=str(groups[p.role])) for p in people]
+            SelectChoice(p.id, f"{p.name} ({p.organisation})", optgroup=str(groups[ParticipationRole(p.role)]))
+            for p in people]
         self.participation_a.choices = choices
         self.participation_b.choices = choices
 

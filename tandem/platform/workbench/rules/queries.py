@@ -151,6 +151,8 @@ def compare_runs(session: Session, first: MatchingRun, second: MatchingRun) -> C
     by_run: dict[int, set[tuple[int, int]]] = {first.id: set(), second.id: set()}
     buckets: dict[int, Counter[int]] = {first.id: Counter(), second.id: Counter()}
     for run_id, mentor_id, mentee_id, score in pairs:
+        if run_id is None:  # never: the query asked for the two runs' pairs
+            continue
         by_run[run_id].add((mentor_id, mentee_id))
         if score is not None:
             buckets[run_id][bucket_of(score)] += 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +18,7 @@ from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.database import db_session
 from tandem.platform.matching.vocabulary import CRITERIA
 from tandem.platform.refusals import FieldProblem, OperationRefused
+from tandem.platform.transaction import Outcome, request_transaction
 from tandem.platform.workbench.rules.forms import (
     CRITERION_HINTS,
     CRITERION_LABELS,
@@ -56,6 +57,12 @@ def _status(form: FlaskForm) -> int:
     return 400 if form.errors or form.form_errors else 200
 
 
+def _done(outcome: Outcome) -> bool:
+    """Whether the page is left: the change is saved, or refused as a whole (the refusal is flashed); a
+    refusal beside the form's fields (or a conflict) shows the form again."""
+    return outcome.committed or (outcome.refusal is not None and not outcome.refusal.field_messages)
+
+
 # ---------------------------------------------------------------------------------------- weights, threshold
 
 
@@ -74,39 +81,22 @@ def settings() -> Page:
     if request.method == "POST" and "reset" in request.form:
         if not ResetForm().validate_on_submit():
             abort(400)
-        try:
-            changed = reset_matching_settings(session, cohort, current_user.id)
-        except OperationRefused as refused:
-            session.rollback()
-            flash(str(refused), "error")
-        else:
-            session.commit()
-            flash(_("The weights and threshold are back to the defaults.") if changed else _("Nothing changed."),
-                  "success" if changed else "info")
+        with request_transaction() as outcome:
+            if reset_matching_settings(session, cohort, current_user.id):
+                outcome.say(_("The weights and threshold are back to the defaults."))
+            else:
+                outcome.say(_("Nothing changed."), "info")
         return redirect(url_for("workbench.settings", cohort_id=cohort.id))
 
     defaults = {**form_weights(cohort_weights(cohort)), "threshold": round(cohort.matching_threshold * 100)}
     form = SettingsForm(data=None if request.method == "POST" else defaults)
     if form.validate_on_submit():
-        try:
-            changed = save_matching_settings(session, cohort, form.weights(), form.threshold.data / 100,
-                                             current_user.id)
-        except FieldProblem as field_problem:
-            session.rollback()
-            if field_problem.field == WEIGHTS_FIELD:
-                form.add_weights_error(str(field_problem))
+        with request_transaction(form, show_refusal=lambda refused: _beside_weights(form, refused)) as outcome:
+            if save_matching_settings(session, cohort, form.weights(), form.threshold.data / 100, current_user.id):
+                outcome.say(_("The weights are saved: the next run uses them."))
             else:
-                form[field_problem.field].errors.append(str(field_problem))
-        except OperationRefused as refused:
-            session.rollback()
-            flash(str(refused), "error")
-            return redirect(url_for("workbench.settings", cohort_id=cohort.id))
-        else:
-            session.commit()
-            if changed:
-                flash(_("The weights are saved: the next run uses them."), "success")
-            else:
-                flash(_("Nothing changed."), "info")
+                outcome.say(_("Nothing changed."), "info")
+        if _done(outcome):
             return redirect(url_for("workbench.settings", cohort_id=cohort.id))
     run = current_run(session, cohort.id)
     return render_template(
@@ -116,6 +106,15 @@ def settings() -> Page:
         is_default=cohort.matching_weights is None, current_run=run,
         run_shares=weight_shares(run.parameters) if run else None,
     ), _status(form)
+
+
+def _beside_weights(form: SettingsForm, refusal: OperationRefused) -> bool:
+    """A problem with the weights as a whole (no field of its own) is shown beside the four weights."""
+    message = refusal.field_messages.get(WEIGHTS_FIELD)
+    if message is None:
+        return False
+    form.add_weights_error(str(message))
+    return True
 
 
 # ---------------------------------------------------------------------------- never together, capacities
@@ -129,19 +128,11 @@ def rules() -> Page:
     form = SeparationForm()
     form.set_people(view.people)
     if form.validate_on_submit():
-        try:
+        with request_transaction(form) as outcome:
             add_separation(session, cohort, form.participation_a.data, form.participation_b.data,
                            form.reason.data, current_user.id)
-        except FieldProblem as problem:
-            session.rollback()
-            form[problem.field].errors.append(str(problem))
-        except OperationRefused as refused:
-            session.rollback()
-            flash(str(refused), "error")
-            return redirect(url_for("workbench.rules", cohort_id=cohort.id))
-        else:
-            session.commit()
-            flash(_("The two will never be paired."), "success")
+            outcome.say(_("The two will never be paired."))
+        if _done(outcome):
             return redirect(url_for("workbench.rules", cohort_id=cohort.id))
     return render_template("workbench/rules.html", cohort=cohort, view=view, form=form,
                            problem=change_problem(session, cohort), button_form=ButtonForm(),
@@ -155,15 +146,11 @@ def separation_delete(separation_id: int) -> Response:
     if not ButtonForm().validate_on_submit():  # the CSRF token
         abort(400)
     try:
-        delete_separation(session, cohort, separation_id, current_user.id)
+        with request_transaction() as outcome:
+            delete_separation(session, cohort, separation_id, current_user.id)
+            outcome.say(_("The two may be paired again."))
     except SeparationNotFound:
         abort(404)
-    except OperationRefused as refused:
-        session.rollback()
-        flash(str(refused), "error")
-    else:
-        session.commit()
-        flash(_("The two may be paired again."), "success")
     return redirect(url_for("workbench.rules", cohort_id=cohort.id))
 
 
@@ -174,22 +161,18 @@ def capacity() -> Response:
     form = CapacityForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        changed = set_mentor_capacity(session, cohort, form.participation.data, form.capacity.data, current_user.id)
-    except FieldProblem as problem:
-        session.rollback()
-        if problem.field == "participation":
-            abort(404)
-        flash(str(problem), "error")
-    except OperationRefused as refused:
-        session.rollback()
-        flash(str(refused), "error")
-    else:
-        session.commit()
+    with request_transaction() as outcome:
+        try:
+            changed = set_mentor_capacity(session, cohort, form.participation.data, form.capacity.data,
+                                          current_user.id)
+        except FieldProblem as problem:
+            if problem.field == "participation":
+                abort(404)  # not a mentor of this cohort
+            raise
         if changed:
-            flash(_("The capacity is saved: the next run uses it."), "success")
+            outcome.say(_("The capacity is saved: the next run uses it."))
         else:
-            flash(_("Nothing changed."), "info")
+            outcome.say(_("Nothing changed."), "info")
     return redirect(url_for("workbench.rules", cohort_id=cohort.id) + f"#mentor-{form.participation.data}")
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tandem.platform.cohorts.matching_input import load_matching_input
-from tandem.platform.database import utcnow
+from tandem.platform.database import matched_rows, utcnow
 from tandem.platform.matching import MatchingError, Weights, match
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
@@ -103,9 +103,10 @@ def _locked_by_hand(session: Session, run_id: int | None) -> set[tuple[int, int]
 
 
 def _update_attempt(session: Session, run_id: int, attempt: int, statuses: tuple[str, ...], **values: Any) -> bool:
-    return session.execute(
+    return matched_rows(
+        session,
         sa.update(MatchingRun)
         .where(MatchingRun.id == run_id, MatchingRun.attempt == attempt, MatchingRun.status.in_(statuses))
         .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+        .execution_options(synchronize_session=False),
+    ) == 1

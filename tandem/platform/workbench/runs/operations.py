@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.cohorts.models import Cohort
-from tandem.platform.database import utcnow
+from tandem.platform.database import matched_rows, utcnow
 from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import ACTIVE_RUN_STATUSES, MatchingRun, MatchingRunStatus
@@ -81,14 +81,15 @@ def retry_run(session: Session, run: MatchingRun, actor_user_id: int | None, sta
     if not is_stale(run, stale_after):
         raise RunRefused(_l("Only a run that has stopped giving signs of life can be retried."))
     attempt = run.attempt
-    changed = session.execute(
+    changed = matched_rows(
+        session,
         sa.update(MatchingRun)
         .where(MatchingRun.id == run.id, MatchingRun.attempt == attempt,
                MatchingRun.status.in_(ACTIVE_RUN_STATUSES))
         .values(status=MatchingRunStatus.QUEUED, attempt=attempt + 1, progress=0, started_at=None,
                 heartbeat_at=None, error=None, created_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if changed != 1:
         raise RunRefused(_l("Someone else changed the run meanwhile. Please look again."))
     session.refresh(run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
@@ -15,9 +15,10 @@ from tandem.platform.access import Role, allow
 from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
+from tandem.platform.transaction import request_transaction
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus
 from tandem.platform.workbench.runs.forms import RunForm
-from tandem.platform.workbench.runs.operations import RunRefused, retry_run, start_run
+from tandem.platform.workbench.runs.operations import retry_run, start_run
 from tandem.platform.workbench.runs.queries import (
     MATCHING_STATES,
     active_run,
@@ -74,13 +75,10 @@ def start() -> Response:
     form = RunForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with request_transaction() as outcome:  # the job is enqueued on commit (in-process without Redis: it has run)
         run = start_run(session, cohort, current_user.id)
-    except RunRefused as refused:
-        session.rollback()
-        flash(str(refused), "error")
+    if not outcome.committed:
         return redirect(url_for("workbench.workbench", cohort_id=cohort.id))
-    session.commit()  # the job is enqueued now (in-process without Redis: it has run when this returns)
     return redirect(url_for("workbench.run", cohort_id=cohort.id, run_id=run.id))
 
 
@@ -114,12 +112,7 @@ def retry(run_id: int) -> Response:
     form = RunForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with request_transaction() as outcome:
         retry_run(session, run, current_user.id, stale_after())
-    except RunRefused as refused:
-        session.rollback()
-        flash(str(refused), "error")
-    else:
-        session.commit()
-        flash(_("The run is queued again."), "success")
+        outcome.say(_("The run is queued again."))
     return redirect(url_for("workbench.run", cohort_id=cohort.id, run_id=run.id))
