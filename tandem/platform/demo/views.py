@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -15,6 +15,7 @@ from tandem.platform.identity.models import User
 from tandem.platform.identity.sessions import start_session
 from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.tenancy import club_scope
+from tandem.platform.transaction import request_transaction
 
 
 @allow(Role.PUBLIC)
@@ -29,11 +30,11 @@ def sign_in_as() -> str | Response:
             user = session.get(User, user_id)
         if user is None or not user.is_active or not user.organisation.is_active:
             abort(404)
-        start_session(session, user, "demo")
-        audit.record(session, "sign_in.succeeded", actor_user_id=user.id, organisation_id=user.organisation_id,
-                     target_type="user", target_id=user.id, details={"method": "demo"})
-        session.commit()
-        flash(_("You are signed in as %(name)s.", name=user.display_name), "success")
+        with request_transaction() as outcome:
+            start_session(session, user, "demo")
+            audit.record(session, "sign_in.succeeded", actor_user_id=user.id, organisation_id=user.organisation_id,
+                         target_type="user", target_id=user.id, details={"method": "demo"})
+            outcome.say(_("You are signed in as %(name)s.", name=user.display_name))
         return redirect(url_for("public.landing"))
     with club_scope(session):
         groups = demo_people(session)
