@@ -54,6 +54,8 @@ max_requests_jitter = 200
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Logs: access and error log to stdout/stderr, one line per request, collected by the container runtime.
+# The tokens of sign-in links and calendar feeds in request lines and referers are masked by a filter that
+# the app installs on Gunicorn's loggers in each worker (tandem/platform/logmask.py).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

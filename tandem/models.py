@@ -18,6 +18,7 @@ from tandem.platform.database import Base
 from tandem.platform.identity.models import Identity, SignInLink, User, UserSession
 from tandem.platform.mail.models import OutboxMessage, OutboxStatus
 from tandem.platform.participant.models import Profile, ProfileReminder, ProfileTopic
+from tandem.platform.programme.models import CalendarFeed, EventInvitation, ProgrammeEvent
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, MatchingSeparation, Pair, PairStatus
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationSSO
@@ -36,6 +37,8 @@ __all__ = [
     "OutboxMessage", "OutboxStatus",
     # participant
     "Profile", "ProfileReminder", "ProfileTopic",
+    # programme
+    "CalendarFeed", "EventInvitation", "ProgrammeEvent",
     # rematch
     "RematchRequest", "RematchStatus",
     # workbench

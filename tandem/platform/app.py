@@ -10,7 +10,7 @@ from flask import Flask
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Tandem app from `config` over the environment (see tandem/platform/config.py)."""
-    from tandem.platform import access, auth, errors, i18n, ratelimit, security
+    from tandem.platform import access, auth, clock, errors, i18n, logmask, ratelimit, security
     from tandem.platform.config import load_config
     from tandem.platform.database import Database
     from tandem.platform.identity import oidc
@@ -44,6 +44,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["tandem.db"] = database
     app.teardown_appcontext(database.remove_session)
 
+    logmask.init_app(app)
+    clock.init_app(app)
     queues.init_app(app, settings)
     security.init_app(app)
     i18n.init_app(app)
@@ -62,6 +64,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.cohorts.blueprint import cohorts
     from tandem.platform.identity.blueprint import identity, sso
     from tandem.platform.participant.blueprint import participant
+    from tandem.platform.programme.blueprint import programme
     from tandem.platform.public.blueprint import public
     from tandem.platform.rematch.blueprint import rematch
     from tandem.platform.workbench.blueprint import workbench
@@ -73,6 +76,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     app.register_blueprint(cohorts)
     app.register_blueprint(workbench)
     app.register_blueprint(rematch)
+    app.register_blueprint(programme)
     app.register_blueprint(participant)
     app.register_blueprint(tenants)
     app.register_blueprint(nominations)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("production", "demo", "test")
 LANGUAGES = ("de", "fr", "en")
@@ -67,6 +68,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REMATCH_WINDOW_WEEKS", "6",
             "For this many weeks after the pairs are published (or after kick-off, if later) a participant "
             "may ask the board for another partner."),
+    Setting("CLUB_TIME_ZONE", "Europe/Zurich",
+            "The club's time zone (IANA name): programme events are entered and shown in it, stored in UTC."),
+    Setting("EVENT_REMINDER_HOURS", "48",
+            "This many hours before a programme event, one reminder goes to those who said yes or have not "
+            "answered."),
 )
 
 
@@ -92,6 +98,8 @@ class Config:
     ratelimit_storage_url: str
     matching_run_stale_minutes: int = 5
     rematch_window_weeks: int = 6
+    club_time_zone: str = "Europe/Zurich"
+    event_reminder_hours: int = 48
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -178,6 +186,13 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
             raise ConfigError(f"{name} must be a positive whole number, not {raw!r}.")
         return value
 
+    club_time_zone = get("CLUB_TIME_ZONE") or "Europe/Zurich"
+    try:
+        ZoneInfo(club_time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"CLUB_TIME_ZONE must be a time zone name such as Europe/Zurich, not "
+                          f"{club_time_zone!r}.") from error
+
     redis_url = get("REDIS_URL")
     secure = get("SESSION_COOKIE_SECURE")
     return Config(
@@ -197,6 +212,8 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
         ratelimit_storage_url=get("RATELIMIT_STORAGE_URL") or redis_url or "memory://",
         matching_run_stale_minutes=positive_int("MATCHING_RUN_STALE_MINUTES"),
         rematch_window_weeks=positive_int("REMATCH_WINDOW_WEEKS"),
+        club_time_zone=club_time_zone,
+        event_reminder_hours=positive_int("EVENT_REMINDER_HOURS"),
         extra=extra,
     )
 

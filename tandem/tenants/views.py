@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
+from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
 from tandem.platform.identity.oidc import callback_url
 from tandem.platform.transaction import request_transaction
@@ -67,13 +68,13 @@ def sso_settings() -> str | Response | tuple[str, int]:
     if request.method == "POST" and form.test.data:
         # Testing needs only the issuer (the request's CSRF token is checked for every POST already).
         if form.issuer.validate(form):
-            check = check_provider(form.issuer.data)
+            check = check_provider(validated(form.issuer.data))
     elif form.validate_on_submit():
         with request_transaction(form) as outcome:
             save_sso_settings(
-                session, g.organisation, issuer=form.issuer.data, client_id=form.client_id.data.strip(),
-                client_secret=form.client_secret.data or None, domains=parse_domains(form.domains.data),
-                enabled=form.enabled.data, actor_user_id=current_user.id,
+                session, g.organisation, issuer=validated(form.issuer.data),
+                client_id=validated(form.client_id.data).strip(), client_secret=form.client_secret.data or None,
+                domains=parse_domains(form.domains.data), enabled=form.enabled.data, actor_user_id=current_user.id,
             )
             outcome.say(_("The sign-in settings are saved."))
         if outcome.committed:
@@ -89,8 +90,8 @@ def admins() -> str | Response | tuple[str, int]:
     form = AddAdminForm()
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
-            person = grant_org_admin(session, g.organisation, email=form.email.data,
-                                     display_name=form.display_name.data, actor_user_id=current_user.id,
+            person = grant_org_admin(session, g.organisation, email=validated(form.email.data),
+                                     display_name=validated(form.display_name.data), actor_user_id=current_user.id,
                                      language=current_language())
             outcome.say(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
                           organisation=g.organisation.name))

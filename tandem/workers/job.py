@@ -22,16 +22,17 @@ def _run(func: Callable[..., Any], scope: Callable[[Any], None], *args: Any, **k
     if not has_app_context():
         raise RuntimeError("Tandem jobs run inside the app: start workers with `tandem worker`")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with app.app_context():
-        database = get_db()
-        with database.isolated_session_scope():
-            session = database.session()
-            scope(session)
-            try:
-                return func(*args, **kwargs)
-            except BaseException:
-                session.rollback()
-                raise
+    database = get_db()
+    # The job's own session scope encloses its app context: the context's teardown then removes the job's
+    # session, never the caller's (an in-process job runs inside a request or a CLI command).
+    with database.isolated_session_scope(), app.app_context():
+        session = database.session()
+        scope(session)
+        try:
+            return func(*args, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def club_job(func: F) -> F:

@@ -76,6 +76,8 @@ def enqueue_after_commit(session: Session, func: Callable[..., Any], *args: Any,
 
 @event.listens_for(TenantAwareSession, "after_commit")
 def _enqueue_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy 2.1 also reports a released savepoint: the jobs wait for the real commit
     pending: list[PendingJob] = session.info.pop(PENDING_KEY, [])
     if not pending:
         return
@@ -92,6 +94,8 @@ def _enqueue_pending(session: Session) -> None:
 
 @event.listens_for(TenantAwareSession, "after_rollback")
 def _drop_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back, not the transaction: the jobs it asked for still wait for commit
     session.info.pop(PENDING_KEY, None)
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from rq.cron import CronScheduler
 
 from tandem.platform.mail.jobs import flush_outbox
-from tandem.platform.participant.reminders import remind_incomplete_profiles
+from tandem.platform.participant.jobs import remind_incomplete_profiles
+from tandem.platform.programme.jobs import remind_upcoming_events, sweep_event_mails
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ PERIODIC_JOBS = (
     PeriodicJob(flush_outbox, "low", 300),
     # Participants whose profile is incomplete, 14 and 3 days before their cohort's nomination deadline.
     PeriodicJob(remind_incomplete_profiles, "low", 3600),
+    # Programme events: the reminder before each event, and the mails of events whose job was lost.
+    PeriodicJob(remind_upcoming_events, "low", 900),
+    PeriodicJob(sweep_event_mails, "low", 300),
 )
 
 

@@ -41,6 +41,7 @@ from tandem.platform.board.queries import (
     topics_with_use,
 )
 from tandem.platform.database import db_session
+from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
 from tandem.platform.transaction import request_transaction
 from tandem.tenants.forms import AddAdminForm
@@ -102,8 +103,8 @@ def invite_admin(organisation_id: int) -> Page:
     form = AddAdminForm()
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
-            person = grant_org_admin(session, organisation, email=form.email.data,
-                                     display_name=form.display_name.data, actor_user_id=current_user.id,
+            person = grant_org_admin(session, organisation, email=validated(form.email.data),
+                                     display_name=validated(form.display_name.data), actor_user_id=current_user.id,
                                      language=current_language())
             outcome.say(_("%(name)s is now an admin of %(organisation)s.", name=person.display_name,
                           organisation=organisation.name))
@@ -119,7 +120,7 @@ def organisation_new() -> Page:
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
             organisation = create_organisation(
-                session, slug=form.slug.data, name=form.name.data, domains=form.domain_list,
+                session, slug=validated(form.slug.data), name=validated(form.name.data), domains=form.domain_list,
                 logo=form.logo_data, logo_content_type=form.logo_content_type, actor_user_id=current_user.id,
             )
             outcome.say(_("%(organisation)s is now a member organisation. Name its first admin below.",
@@ -138,7 +139,7 @@ def organisation_edit(organisation_id: int) -> Page:
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
             update_organisation(
-                session, organisation, name=form.name.data, domains=form.domain_list, logo=form.logo_data,
+                session, organisation, name=validated(form.name.data), domains=form.domain_list, logo=form.logo_data,
                 logo_content_type=form.logo_content_type, remove_logo=form.remove_logo.data,
                 actor_user_id=current_user.id,
             )
@@ -187,6 +188,7 @@ def organisation_logo(organisation_slug: str) -> Response:
     if row is None:
         abort(404)
     logo, content_type = row
+    assert logo is not None, "the query selects only organisations with a logo"
     response = make_response(logo)
     response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = "inline"
@@ -242,8 +244,8 @@ def topics() -> Page:
     form = NewTopicForm()
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
-            topic = create_topic(session, slug=form.slug.data, label_de=form.label_de.data,
-                                 label_fr=form.label_fr.data, label_en=form.label_en.data,
+            topic = create_topic(session, slug=validated(form.slug.data), label_de=validated(form.label_de.data),
+                                 label_fr=validated(form.label_fr.data), label_en=validated(form.label_en.data),
                                  actor_user_id=current_user.id)
             outcome.say(_("The topic “%(topic)s” is added.", topic=topic.label(current_language())))
         if outcome.committed:
@@ -260,8 +262,9 @@ def topic_edit(topic_id: int) -> Page:
     form = TopicForm(data=None if request.method == "POST" else defaults)
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
-            update_topic(session, topic, label_de=form.label_de.data, label_fr=form.label_fr.data,
-                         label_en=form.label_en.data, actor_user_id=current_user.id)
+            update_topic(session, topic, label_de=validated(form.label_de.data),
+                         label_fr=validated(form.label_fr.data), label_en=validated(form.label_en.data),
+                         actor_user_id=current_user.id)
             outcome.say(_("The topic “%(topic)s” is saved.", topic=topic.label(current_language())))
         if outcome.committed:
             return redirect(url_for("board.topics"))

@@ -6,25 +6,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime
 
 from flask_babel import gettext as _
 
 from tandem.platform.cohorts.queries import Nominee
-from tandem.platform.database import as_utc
-
-BOM = "\ufeff"
-# A cell starting with one of these is a formula to a spreadsheet program: it is written with a leading '.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return as_utc(value).isoformat(timespec="seconds")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from tandem.platform.spreadsheet import BOM, safe_cell
 
 
 def header() -> list[str]:
@@ -40,7 +26,7 @@ def nominations_csv(nominees: Iterable[Nominee]) -> tuple[str, int]:
     count = 0
     for nominee in nominees:
         p = nominee.participation
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             nominee.organisation.name, nominee.person.display_name, nominee.person.email, p.role, p.status,
             p.invited_at, p.answered_at, p.consent_version, nominee.completeness.percent)])
         count += 1

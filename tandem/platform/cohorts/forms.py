@@ -9,7 +9,17 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, HiddenField, IntegerField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import (
     DataRequired,
@@ -22,6 +32,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tandem.platform.cohorts.lifecycle import MAX_REASON
 from tandem.platform.participant.models import PROFILE_LANGUAGES
 from tandem.tenants.models import Organisation
 
@@ -225,6 +236,35 @@ def quota_form_class(organisations: Iterable[Organisation]) -> type[QuotaForm]:
 
 
 class TransitionForm(FlaskForm):
-    """One lifecycle step: the button names the step; the CSRF token is checked."""
+    """One lifecycle step: the button names the step; the CSRF token is checked.
+
+    A step the board confirms first is sent from its confirmation page with `step=confirm`: then the box
+    `confirmed` must be ticked, and a reason given when the step needs one (`check_confirmation`).
+    """
 
     transition = HiddenField(validators=[DataRequired()])
+    step = HiddenField()
+    confirmed = BooleanField(_l("I have read what this step does, and I confirm it."))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=MAX_REASON, message=_l("At most %(max)d characters."))],
+        description=_l("Why this step is taken now. It is recorded with the step in the audit log."),
+        render_kw={"rows": 4, "maxlength": MAX_REASON},
+    )
+
+    @property
+    def confirming(self) -> bool:
+        """Sent from the confirmation page."""
+        return self.step.data == "confirm"
+
+    def check_confirmation(self, *, confirm: bool, reason_needed: bool) -> bool:
+        """On the confirmation page's submission: the box is ticked and the reason given when needed."""
+        valid = True
+        self.reason.data = (self.reason.data or "").strip()
+        if confirm and not self.confirmed.data:
+            self.confirmed.errors = [*self.confirmed.errors, _l("Tick the box to confirm this step.")]
+            valid = False
+        if reason_needed and not self.reason.data and not self.reason.errors:
+            self.reason.errors = [*self.reason.errors, _l("Give the reason for taking this step now.")]
+            valid = False
+        return valid and not self.reason.errors

@@ -20,6 +20,7 @@ from tandem.platform.cohorts.models import (
     Participation,
     ParticipationRole,
 )
+from tandem.platform.programme.operations import owned_dates
 from tandem.platform.refusals import FieldProblem, FieldProblems, OperationRefused
 from tandem.platform.tenancy import club_scope
 
@@ -27,6 +28,28 @@ EDITABLE_STATES = (CohortState.DRAFT, CohortState.NOMINATIONS_OPEN)
 QUOTA_EDITABLE_STATES = (CohortState.DRAFT, CohortState.NOMINATIONS_OPEN)
 FIELDS = ("name", "nomination_deadline", "kickoff_on", "closing_on", "symposium_on", "symposium_venue",
           "meeting_every_min_weeks", "meeting_every_max_weeks", "languages")
+
+
+# The programme's events own some of the cohort's fields: these are changed through the event only.
+OWNED_MESSAGES = {
+    "kickoff_on": _l("This date is set by the kick-off event in the programme: change it there, and the invitees "
+                     "are told."),
+    "closing_on": _l("This date is set by the closing event in the programme: change it there, and the invitees "
+                     "are told."),
+    "symposium_on": _l("This date is set by the symposium event in the programme: change it there, and the "
+                       "invitees are told."),
+    "symposium_venue": _l("This venue is set by the symposium event in the programme: change it there, and the "
+                          "invitees are told."),
+}
+
+
+def owned_fields(session: Session, cohort_id: int) -> set[str]:
+    """The cohort's fields that an event of its programme sets: its dates, and the symposium's venue with the
+    symposium."""
+    owned = owned_dates(session, cohort_id)
+    if "symposium_on" in owned:
+        owned.add("symposium_venue")
+    return owned
 
 
 def _plain(value: Any) -> Any:
@@ -49,9 +72,17 @@ def create_cohort(session: Session, *, slug: str, actor_user_id: int, **values: 
 
 
 def update_cohort(session: Session, cohort: Cohort, *, actor_user_id: int, **values: Any) -> dict[str, Any]:
-    """Change a cohort's settings while it is a draft or takes nominations. Returns what changed."""
+    """Change a cohort's settings while it is a draft or takes nominations. Returns what changed.
+
+    A date (or the venue) that an event of the programme sets is refused here: it is changed through the
+    event, so that the invitees are told.
+    """
     if cohort.state not in EDITABLE_STATES:
         raise OperationRefused(_l("a cohort can be changed only while it is a draft or takes nominations"))
+    owned = owned_fields(session, cohort.id)
+    refused = {key: OWNED_MESSAGES[key] for key in sorted(owned) if getattr(cohort, key) != values[key]}
+    if refused:
+        raise FieldProblems(refused, next(iter(refused.values())))
     changed = {}
     for key in FIELDS:
         if getattr(cohort, key) != values[key]:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from tandem.platform import audit
 from tandem.platform.access import Role, allow
 from tandem.platform.board.queries import cohort_summaries
+from tandem.platform.clock import today
 from tandem.platform.cohorts.export import nominations_csv as render_csv
 from tandem.platform.cohorts.forms import LANGUAGE_LABELS, CohortForm, NewCohortForm, TransitionForm, quota_form_class
-from tandem.platform.cohorts.lifecycle import BY_NAME, apply_transition, available_transitions
+from tandem.platform.cohorts.lifecycle import (
+    BY_NAME,
+    TransitionPreview,
+    apply_transition,
+    available_transitions,
+    transition_preview,
+)
 from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort, CohortState
 from tandem.platform.cohorts.operations import (
@@ -27,6 +33,9 @@ from tandem.platform.cohorts.operations import (
 )
 from tandem.platform.cohorts.queries import ROLES, STATUSES, cohort_nominations, quota_rows
 from tandem.platform.database import db_session
+from tandem.platform.forms import validated
+from tandem.platform.programme.models import DATED_KINDS, EventKind, EventStatus, ProgrammeEvent
+from tandem.platform.programme.queries import cohort_events
 from tandem.platform.transaction import request_transaction
 
 LIFECYCLE = list(CohortState)
@@ -49,7 +58,8 @@ def new() -> str | Response | tuple[str, int]:
     form = NewCohortForm(data=None if request.method == "POST" else NEW_COHORT_DEFAULTS)
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
-            cohort = create_cohort(session, slug=form.slug.data, actor_user_id=current_user.id, **form.values())
+            cohort = create_cohort(session, slug=validated(form.slug.data), actor_user_id=current_user.id,
+                                   **form.values())
             outcome.say(_("The cohort %(name)s is created as a draft.", name=cohort.name))
         if outcome.committed:
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -58,12 +68,24 @@ def new() -> str | Response | tuple[str, int]:
 
 @allow(Role.BOARD)
 def show() -> str:
+    """The cohort's lifecycle and settings; with `?confirm=<step>`, the confirmation page of that step."""
     session = db_session()
     cohort = url_cohort()
-    return render_template("cohorts/show.html", cohort=cohort, options=available_transitions(session, cohort),
+    asked = request.args.get("confirm")
+    if asked:
+        preview = transition_preview(session, cohort, asked, today=today())
+        if preview is not None and preview.option.allowed:
+            return _confirmation(cohort, preview, TransitionForm(data={"transition": asked, "step": "confirm"}))
+    return render_template("cohorts/show.html", cohort=cohort,
+                           options=available_transitions(session, cohort, today=today()),
                            quotas=quota_rows(session, cohort, active_only=False), step=LIFECYCLE.index(
                                CohortState(cohort.state)) + 1, editable=cohort.state in EDITABLE_STATES,
                            transition_form=TransitionForm(), **_common())
+
+
+def _confirmation(cohort: Cohort, preview: TransitionPreview, form: TransitionForm) -> str:
+    return render_template("cohorts/confirm.html", cohort=cohort, preview=preview, option=preview.option,
+                           form=form, **_common())
 
 
 def _cohort_values(cohort: Cohort) -> dict[str, object]:
@@ -72,22 +94,42 @@ def _cohort_values(cohort: Cohort) -> dict[str, object]:
         "meeting_every_min_weeks", "meeting_every_max_weeks", "languages")}
 
 
+def _owning_events(session: Session, cohort: Cohort) -> dict[str, ProgrammeEvent]:
+    """field -> the programme's event that sets it (the kick-off, closing and symposium, not cancelled; the
+    symposium sets the venue too). These fields are shown read-only, with a link to their event."""
+    owning: dict[str, ProgrammeEvent] = {}
+    for row in cohort_events(session, cohort.id):
+        event = row.event
+        if event.kind in DATED_KINDS and event.status != EventStatus.CANCELLED:
+            owning[DATED_KINDS[EventKind(event.kind)]] = event
+    if "symposium_on" in owning:
+        owning["symposium_venue"] = owning["symposium_on"]
+    return owning
+
+
 @allow(Role.BOARD)
 def edit() -> str | Response | tuple[str, int]:
     session = db_session()
     cohort = url_cohort()
     if cohort.state not in EDITABLE_STATES:
         flash(_("A cohort can be changed only while it is a draft or takes nominations."), "error")
+        if cohort.state != CohortState.ARCHIVED:
+            flash(_("Its dates and the symposium's venue are changed through the events of its programme: the "
+                    "invitees are told of each change."), "info")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    form = CohortForm(data=None if request.method == "POST" else _cohort_values(cohort),
-                      require_dates=cohort.state == CohortState.NOMINATIONS_OPEN)
+    owning = _owning_events(session, cohort)
+    # The fields an event sets are shown, not sent: they keep the cohort's values (a value sent anyway is
+    # checked by update_cohort, which refuses a change).
+    form = CohortForm(data={name: getattr(cohort, name) for name in owning} if request.method == "POST"
+                      else _cohort_values(cohort), require_dates=cohort.state == CohortState.NOMINATIONS_OPEN)
     if form.validate_on_submit():
-        with request_transaction(refused=lambda reason: _("Not saved: %(reason)s", reason=reason)) as outcome:
+        with request_transaction(form, refused=lambda reason: _("Not saved: %(reason)s", reason=reason)) as outcome:
             update_cohort(session, cohort, actor_user_id=current_user.id, **form.values())
             outcome.say(_("The cohort %(name)s is saved.", name=cohort.name))
         if outcome.committed:
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    return render_template("cohorts/form.html", form=form, cohort=cohort, **_common()), (400 if form.errors else 200)
+    return render_template("cohorts/form.html", form=form, cohort=cohort, owning=owning, **_common()), (
+        400 if form.errors else 200)
 
 
 @allow(Role.BOARD)
@@ -118,15 +160,29 @@ def quotas() -> str | Response | tuple[str, int]:
 
 
 @allow(Role.BOARD)
-def transition() -> Response:
+def transition() -> Response | tuple[str, int]:
+    """Make a lifecycle step. From its confirmation page (`step=confirm`), the box must be ticked and the
+    reason given when the step needs one, else the page is shown again with the messages (400). The show
+    page sends the steps that need no confirmation directly; a step that needs a reason is refused by the
+    lifecycle without one, however it is sent."""
     session = db_session()
     cohort = url_cohort()
     form = TransitionForm()
-    if not form.validate_on_submit() or form.transition.data not in BY_NAME:
+    valid = form.validate_on_submit()
+    name = form.transition.data
+    if name not in BY_NAME or form.csrf_token.errors or form.transition.errors:
+        abort(400)
+    day = today()
+    if form.confirming:
+        preview = transition_preview(session, cohort, name, today=day)
+        if preview is not None and preview.option.allowed and not form.check_confirmation(
+                confirm=preview.option.confirm, reason_needed=preview.option.reason_needed is not None):
+            return _confirmation(cohort, preview, form), 400
+    elif not valid:
         abort(400)
     with request_transaction(refused=lambda reasons: _("Not done: %(reasons)s", reasons=reasons)) as outcome:
-        apply_transition(session, cohort, form.transition.data, current_user.id, today=date.today())
-        outcome.say(_("%(step)s: done.", step=BY_NAME[form.transition.data].label))
+        apply_transition(session, cohort, name, current_user.id, today=day, reason=form.reason.data)
+        outcome.say(_("%(step)s: done.", step=BY_NAME[name].label))
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 

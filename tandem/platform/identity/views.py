@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from tandem.platform import audit
 from tandem.platform.access import Role, allow, principal_of
 from tandem.platform.database import db_session
+from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
 from tandem.platform.identity.forms import ConfirmLinkForm, SignInForm
 from tandem.platform.identity.models import User
@@ -92,7 +93,7 @@ def sign_in() -> str | Response | tuple[str, int]:
     form = SignInForm()
     if form.validate_on_submit():
         session = db_session()
-        email = form.email.data.strip().lower()
+        email = validated(form.email.data).strip().lower()
         route = route_for_email(session, email)
         if route.sso is not None and route.organisation is not None and not form.send_link.data:
             return redirect(url_for("sso.continue_", org_slug=route.organisation.slug, login_hint=email))
@@ -161,7 +162,8 @@ def sso_continue() -> str:
     """
     _organisation_sso()
     hint = (request.args.get("login_hint") or "").strip()[:320]
-    target = url_for("sso.start", org_slug=g.organisation.slug, **({"login_hint": hint} if hint else {}))
+    hinted: dict[str, Any] = {"login_hint": hint} if hint else {}
+    target = url_for("sso.start", org_slug=g.organisation.slug, **hinted)
     return render_template("identity/continue_sso.html", organisation=g.organisation, target=target)
 
 

@@ -39,6 +39,10 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(sa.String(60))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
+    # The HTML alternative (the same text in the site's style, no remote images) and attachments such as an
+    # event's calendar entry: [{"filename", "content_type", "content"}], content as text.
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
     status: Mapped[str] = mapped_column(sa.String(10), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime | None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
@@ -9,9 +11,24 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from tandem.platform.mail.html import html_body
 from tandem.platform.mail.jobs import send_outbox_message
 from tandem.platform.mail.models import OutboxMessage
 from tandem.workers.queues import enqueue_after_commit
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    """A text attachment, such as an event's calendar entry (`text/calendar; method=REQUEST`)."""
+
+    filename: str
+    content_type: str
+    content: str
+
+
+def _header_text(value: str) -> str:
+    """A subject line without control characters (a name with a line break must not cut a header)."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())[:300]
 
 
 def queue_mail(
@@ -23,20 +40,25 @@ def queue_mail(
     kind: str,
     organisation_id: int | None = None,
     recipient_user_id: int | None = None,
+    attachments: Sequence[MailAttachment] = (),
     **context: Any,
 ) -> OutboxMessage:
     """Render `mail/<template>.txt` in `language` and add it to the outbox in the current transaction.
 
-    The template's first line is `Subject: ...`; the rest is the body. The message is sent by a job
-    enqueued after commit; a rollback leaves neither message nor job.
+    The template's first line is `Subject: ...`; the rest is the body. The mail is sent as text with an HTML
+    alternative of the same words (mail/html.py), and any attachments (e.g. an event's calendar entry). The
+    message is sent by a job enqueued after commit; a rollback leaves neither message nor job.
     """
     settings = current_app.config["TANDEM"]
     with force_locale(language):
         rendered = render_template(f"mail/{template}.txt", club_name=settings.club_name,
                                    base_url=settings.base_url, **context)
-    first, _, body = rendered.lstrip().partition("\n")
-    if not first.startswith("Subject:"):
-        raise ValueError(f"mail/{template}.txt must start with 'Subject:'")
+        first, _, body = rendered.lstrip().partition("\n")
+        if not first.startswith("Subject:"):
+            raise ValueError(f"mail/{template}.txt must start with 'Subject:'")
+        subject = _header_text(first[len("Subject:"):])
+        body_text = body.strip() + "\n"
+        body_html = html_body(body_text, subject=subject, language=language, club_name=settings.club_name)
     domain = settings.mail_from.rpartition("@")[2].rstrip(">") or "tandem.local"
     message = OutboxMessage(
         message_id=make_msgid(domain=domain),
@@ -45,8 +67,11 @@ def queue_mail(
         recipient=recipient,
         language=language,
         kind=kind,
-        subject=first[len("Subject:"):].strip(),
-        body_text=body.strip() + "\n",
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=[{"filename": a.filename, "content_type": a.content_type, "content": a.content}
+                     for a in attachments],
     )
     session.add(message)
     session.flush()

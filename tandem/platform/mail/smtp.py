@@ -19,6 +19,8 @@ class Sendable(Protocol):
     recipient: str
     subject: str
     body_text: str
+    body_html: str | None
+    attachments: list[dict[str, str]]
     language: str
 
 
@@ -31,6 +33,16 @@ def build_email(sender: str, message: Sendable) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments or ():
+        maintype, _, rest = attachment["content_type"].partition("/")
+        subtype, _, parameters = rest.partition(";")
+        params = dict(item.strip().split("=", 1) for item in parameters.split(";") if "=" in item)
+        if maintype != "text":
+            raise MailTransportError(f"only text attachments are supported, not {attachment['content_type']}")
+        email.add_attachment(attachment["content"], subtype=subtype.strip(), filename=attachment["filename"],
+                             params=params)
     email["Content-Language"] = message.language  # after set_content, which drops Content-* headers
     return email
 

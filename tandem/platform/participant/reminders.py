@@ -1,6 +1,7 @@
 """Reminders about incomplete profiles before a cohort's nomination deadline.
 
-A periodic job (tandem/workers/schedule.py). Each participation gets at most one reminder per step: the
+The body of a periodic job (`participant/jobs.py`, scheduled in tandem/workers/schedule.py). Each
+participation gets at most one reminder per step: the
 `ProfileReminder` row and its mail are written in one transaction, and the row's unique key
 (participation, step) makes a second run, or two runs at once, send nothing more.
 """
@@ -13,15 +14,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationStatus
-from tandem.platform.database import db_session, utcnow
 from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.participant.labels import part_label
 from tandem.platform.participant.models import ProfileReminder
 from tandem.platform.participant.queries import completeness_of
-from tandem.workers.job import club_job
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +41,9 @@ def due_step(deadline: date, today: date) -> str | None:
     return step
 
 
-@club_job
-def remind_incomplete_profiles(today: str | None = None) -> int:
-    """Queue one reminder per participation and due step. `today` (ISO date) is for tests; returns how many."""
-    session = db_session()
-    day = date.fromisoformat(today) if today else utcnow().date()
+def send_profile_reminders(session: Session, day: date) -> int:
+    """Queue one reminder per participation and step due on `day`; returns how many. The body of the job
+    `remind_incomplete_profiles` (tandem/platform/participant/jobs.py): it commits each reminder on its own."""
     longest = max(days for _, days in REMINDER_STEPS)
     cohorts = session.scalars(
         sa.select(Cohort).where(Cohort.state == CohortState.NOMINATIONS_OPEN,

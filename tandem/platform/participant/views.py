@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from tandem.platform.access import Role, allow
 from tandem.platform.cohorts.models import Participation, ParticipationStatus
 from tandem.platform.database import db_session
+from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
 from tandem.platform.participant.completeness import PARTS
 from tandem.platform.participant.consent import CONSENT_TEMPLATE, CONSENT_VERSION
@@ -42,6 +43,8 @@ from tandem.platform.participant.operations import (
 from tandem.platform.participant.partner import partners_of
 from tandem.platform.participant.queries import ProfilePage, my_participations, profile_page
 from tandem.platform.participant.why import why_you_two
+from tandem.platform.programme.queries import my_events
+from tandem.platform.programme.views.personal import MY_ANSWER_LABELS, event_words
 from tandem.platform.rematch.queries import REMATCH_STATES, latest_requests, rematch_open_until, window_weeks
 from tandem.platform.transaction import request_transaction
 
@@ -78,8 +81,10 @@ def home() -> str:
             "can_ask": (until is not None and date.today() <= until
                         and row.participation.cohort.state in REMATCH_STATES),
         }
+    events = my_events(session, current_user.id, limit=3)  # one statement, however many events
     return render_template("participant/home.html", rows=rows, part_label=part_label, tandems=tandems,
-                           labels=LABELS)
+                           labels=LABELS, events=events, event_words=event_words,
+                           event_answer_labels=MY_ANSWER_LABELS)
 
 
 @allow(Role.PARTICIPANT)
@@ -137,8 +142,8 @@ def _form_defaults(page: ProfilePage) -> dict[str, object]:
 
 
 def _profile_input(form: ProfileForm) -> ProfileInput:
-    return ProfileInput(topics=form.chosen_topics(), languages=form.languages.data, format=form.format.data,
-                        city=form.city.data, weekdays=form.weekdays.data, career_band=form.career_band.data,
+    return ProfileInput(topics=form.chosen_topics(), languages=validated(form.languages.data), format=form.format.data,
+                        city=form.city.data, weekdays=validated(form.weekdays.data), career_band=form.career_band.data,
                         bio=form.bio.data, aims=form.aims.data)
 
 

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
+from tandem.platform.forms import validated
 from tandem.platform.transaction import request_transaction
 from tandem.tenants.nominations import csv_import
 from tandem.tenants.nominations.csv_import import NominationRow, Problem
@@ -133,7 +134,7 @@ def confirm_import() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         abort(400)
     # Whatever came back is checked again in full: the client is not trusted with the preview.
-    text = form.csv_text.data.replace("\r\n", "\n")
+    text = validated(form.csv_text.data).replace("\r\n", "\n")
     with request_transaction(refused=_file_refused) as outcome:
         created = import_file(session, g.organisation, text, actor_user_id=current_user.id,
                               default_language=_default_language())

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from tandem.platform.cohorts.models import CohortState, ParticipationStatus
 from tandem.platform.mail.models import OutboxMessage
+from tandem.platform.participant.jobs import remind_incomplete_profiles
 from tandem.platform.participant.models import ProfileReminder
-from tandem.platform.participant.reminders import due_step, remind_incomplete_profiles
+from tandem.platform.participant.reminders import due_step
 from tandem.platform.tenancy import club_scope
 from tests.factories import (
     make_catalogue_topic,

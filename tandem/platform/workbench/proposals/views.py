@@ -64,9 +64,9 @@ FILTER_LABELS = {
 
 
 
-def _list_args(source: MultiDict[str, str]) -> dict[str, str]:
+def _list_args(source: MultiDict[str, str]) -> dict[str, Any]:
     """The list's sort, filter and search, checked, for links and redirects (defaults left out)."""
-    args = {}
+    args: dict[str, Any] = {}
     sort, show, text = source.get("sort", ""), source.get("show", ""), " ".join(source.get("q", "").split())[:100]
     if sort in SORTS and sort != "score":
         args["sort"] = sort

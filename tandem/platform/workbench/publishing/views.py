@@ -15,6 +15,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
+from tandem.platform.forms import validated
 from tandem.platform.rematch.queries import open_rematch_count
 from tandem.platform.transaction import request_transaction
 from tandem.platform.workbench.publishing.forms import PublishForm
@@ -53,7 +54,7 @@ def publish() -> Response:
         flash(_("Not published: tick the box to confirm that you have checked the pairs."), "error")
         return _workbench(cohort)
     with request_transaction(refused=lambda reason: _("Not published: %(reason)s", reason=reason)) as outcome:
-        activated = publish_run(session, cohort, current_user.id, expected_run_id=int(form.run_id.data))
+        activated = publish_run(session, cohort, current_user.id, expected_run_id=int(validated(form.run_id.data)))
         outcome.say(ngettext("The pairs are published: %(num)d tandem is active, and everyone concerned is told by "
                              "e-mail.", "The pairs are published: %(num)d tandems are active, and everyone "
                              "concerned is told by e-mail.", activated))

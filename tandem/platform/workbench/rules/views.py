@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from tandem.platform.access import Role, allow
 from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.database import db_session
+from tandem.platform.forms import validated
 from tandem.platform.matching.vocabulary import CRITERIA
 from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.transaction import Outcome, request_transaction
@@ -92,7 +93,8 @@ def settings() -> Page:
     form = SettingsForm(data=None if request.method == "POST" else defaults)
     if form.validate_on_submit():
         with request_transaction(form, show_refusal=lambda refused: _beside_weights(form, refused)) as outcome:
-            if save_matching_settings(session, cohort, form.weights(), form.threshold.data / 100, current_user.id):
+            threshold = validated(form.threshold.data) / 100
+            if save_matching_settings(session, cohort, form.weights(), threshold, current_user.id):
                 outcome.say(_("The weights are saved: the next run uses them."))
             else:
                 outcome.say(_("Nothing changed."), "info")
@@ -163,7 +165,7 @@ def capacity() -> Response:
         abort(400)
     with request_transaction() as outcome:
         try:
-            changed = set_mentor_capacity(session, cohort, form.participation.data, form.capacity.data,
+            changed = set_mentor_capacity(session, cohort, validated(form.participation.data), form.capacity.data,
                                           current_user.id)
         except FieldProblem as problem:
             if problem.field == "participation":

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy.orm import Session
 
 import tandem.models  # noqa: F401  (every table in Base.metadata)
+from tandem import create_app
 from tandem.platform.audit_models import AuditEvent
 from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
 from tandem.platform.cohorts.models import (
@@ -37,11 +39,21 @@ COUNTED = (Organisation, OrganisationDomain, User, OrganisationAdmin, BoardMembe
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
-    Base.metadata.create_all(db.engine)
-    yield db
-    db.dispose()
+def demo_app(tmp_path: Path) -> Iterator[Flask]:
+    """A demo app of its own on a fresh SQLite file (the seed runs inside the app, as `tandem seed-demo`)."""
+    app = create_app({"TANDEM_ENV": "demo", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+                      "REDIS_URL": "", "SMTP_URL": ""})
+    database: Database = app.extensions["tandem.db"]
+    Base.metadata.create_all(database.engine)
+    yield app
+    database.dispose()
+
+
+@pytest.fixture
+def database(demo_app: Flask) -> Iterator[Database]:
+    database: Database = demo_app.extensions["tandem.db"]
+    with demo_app.app_context():
+        yield database
 
 
 @pytest.fixture

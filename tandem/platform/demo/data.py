@@ -1,0 +1,444 @@
+"""The demo club as data: a Swiss club of communication leaders with eight member organisations.
+
+Only names, people, places, topics, cohorts and what happens to them: no database and no logic beyond
+deriving an e-mail address. `seed.py` turns this into a club through the real operations. People are named by
+their key (`first.last`, the local part of their e-mail address). Dates are in days from the day of seeding.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tandem.platform.cohorts.models import CohortState, ParticipationRole, ParticipationStatus
+from tandem.tenants.models import OrganisationStatus
+
+MENTOR = ParticipationRole.MENTOR
+MENTEE = ParticipationRole.MENTEE
+ACTIVE = ParticipationStatus.ACTIVE
+INVITED = ParticipationStatus.INVITED
+NOMINATED = ParticipationStatus.NOMINATED
+DECLINED = ParticipationStatus.DECLINED
+
+
+# ------------------------------------------------------------------------------------- organisations
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    slug: str
+    name: str
+    domains: tuple[str, ...]  # the first is the one its people's addresses use
+    city: str
+    country: str
+    status: str = OrganisationStatus.ACTIVE  # where the demo leaves it
+
+
+ORGANISATIONS: tuple[OrgSpec, ...] = (
+    OrgSpec("alpenbank-zuerich", "Alpenbank Zürich", ("alpenbank.example", "alpenbank-zuerich.example"),
+            "Zürich", "CH"),
+    OrgSpec("rhein-energie-basel", "Rhein Energie Basel", ("rheinenergie.example",), "Basel", "CH"),
+    OrgSpec("berner-verkehrsbetriebe", "Berner Verkehrsbetriebe", ("bernerverkehr.example",), "Bern", "CH"),
+    OrgSpec("lemanis-assurances", "Lemanis Assurances", ("lemanis.example", "lemanis-assurances.example"),
+            "Lausanne", "CH"),
+    OrgSpec("hanse-logistik-hamburg", "Hanse Logistik Hamburg", ("hanse-logistik.example",), "Hamburg", "DE"),
+    OrgSpec("stadtwerke-freiburg", "Stadtwerke Freiburg", ("stadtwerke-freiburg.example",),
+            "Freiburg im Breisgau", "DE"),
+    # Suspended once its people had taken part in the pilot.
+    OrgSpec("medienhaus-aargau", "Medienhaus Aargau", ("medienhaus-aargau.example",), "Aarau", "CH",
+            status=OrganisationStatus.SUSPENDED),
+    OrgSpec("bodensee-kliniken", "Bodensee Kliniken", ("bodensee-kliniken.example",), "Konstanz", "DE"),
+)
+
+# Two organisations whose people are never paired: (slug, slug, reason).
+EXCLUSIONS: tuple[tuple[str, str, str], ...] = (
+    ("alpenbank-zuerich", "lemanis-assurances",
+     "Compete for the same occupational pension (2nd pillar) mandates."),
+    ("rhein-energie-basel", "stadtwerke-freiburg",
+     "Direct competitors for business customers in the tri-border region."),
+)
+
+# (slug, German, French, English)
+TOPICS: tuple[tuple[str, str, str, str], ...] = (
+    ("digital-tools", "Digitale Werkzeuge", "Outils numériques", "Digital tools"),
+    ("social-media", "Social Media", "Réseaux sociaux", "Social media"),
+    ("artificial-intelligence", "Künstliche Intelligenz", "Intelligence artificielle", "Artificial intelligence"),
+    ("diversity-inclusion", "Diversität und Inklusion", "Diversité et inclusion", "Diversity and inclusion"),
+    ("new-work", "Neue Arbeitsformen", "Nouvelles façons de travailler", "New ways of working"),
+    ("feedback-culture", "Feedbackkultur", "Culture du feedback", "Feedback culture"),
+    ("sustainability", "Nachhaltigkeit", "Durabilité", "Sustainability"),
+    ("employer-branding", "Employer Branding", "Marque employeur", "Employer branding"),
+    ("hybrid-leadership", "Hybride Führung", "Leadership hybride", "Hybrid leadership"),
+    ("data-literacy", "Datenkompetenz", "Culture des données", "Data literacy"),
+)
+
+
+# -------------------------------------------------------------------------------------------- people
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def ascii_email_part(name: str) -> str:
+    """`Hansjörg` -> `hansjoerg`, `Chloé` -> `chloe`, `Claußen` -> `claussen`, `Maier-Hoch` -> `maier-hoch`."""
+    text = unicodedata.normalize("NFKD", name.translate(_UMLAUTS)).encode("ascii", "ignore").decode("ascii")
+    return "".join(c for c in text.lower() if c.isalnum() or c in "-.")
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    first: str
+    last: str
+    org: str
+    language: str = "de"  # the language they choose for the site and their mail
+    speaks: tuple[str, ...] = ("de", "en")
+    role: str | None = None  # mentor (young) or mentee (senior); None for admins and the board
+    topics: tuple[str, ...] = ()  # a mentor offers them, a mentee wishes for them
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first} {self.last}"
+
+    @property
+    def key(self) -> str:
+        return f"{ascii_email_part(self.first)}.{ascii_email_part(self.last)}"
+
+
+# One admin per organisation, in the order of ORGANISATIONS.
+ADMINS: tuple[PersonSpec, ...] = (
+    PersonSpec("Sandra", "Frei", "alpenbank-zuerich"),
+    PersonSpec("Daniel", "Sutter", "rhein-energie-basel"),
+    PersonSpec("Karin", "Lüthi", "berner-verkehrsbetriebe"),
+    PersonSpec("Olivier", "Rapin", "lemanis-assurances", "fr", ("fr", "de", "en")),
+    PersonSpec("Kai", "Jessen", "hanse-logistik-hamburg"),
+    PersonSpec("Stefan", "Armbruster", "stadtwerke-freiburg"),
+    PersonSpec("Markus", "Hunziker", "medienhaus-aargau"),
+    PersonSpec("Petra", "Eggenberger", "bodensee-kliniken"),
+)
+
+# The club board; the first is the president (who set the club up and does the board's work in the demo).
+BOARD: tuple[PersonSpec, ...] = (
+    PersonSpec("Regula", "Widmer", "alpenbank-zuerich"),
+    PersonSpec("Marc", "Hofer", "berner-verkehrsbetriebe"),
+    PersonSpec("Catherine", "Morel", "lemanis-assurances", "fr", ("fr", "de", "en")),
+)
+
+_FR = ("fr", "de")
+_FR_EN = ("fr", "en")
+
+# The nominated people: young mentors and senior mentees, spread unevenly over the organisations.
+PEOPLE: tuple[PersonSpec, ...] = (
+    # Alpenbank Zürich
+    PersonSpec("Lara", "Meier", "alpenbank-zuerich", role=MENTOR,
+               topics=("social-media", "employer-branding", "digital-tools")),
+    PersonSpec("Noah", "Brunner", "alpenbank-zuerich", role=MENTOR,
+               topics=("artificial-intelligence", "data-literacy")),
+    PersonSpec("Elif", "Yilmaz", "alpenbank-zuerich", role=MENTOR,
+               topics=("diversity-inclusion", "social-media", "new-work")),
+    PersonSpec("Jonas", "Keller", "alpenbank-zuerich", role=MENTOR,
+               topics=("artificial-intelligence", "digital-tools", "hybrid-leadership")),
+    PersonSpec("Beat", "Zimmermann", "alpenbank-zuerich", role=MENTEE,
+               topics=("social-media", "artificial-intelligence")),
+    PersonSpec("Ursula", "Hägeli", "alpenbank-zuerich", role=MENTEE,
+               topics=("new-work", "hybrid-leadership", "feedback-culture")),
+    PersonSpec("Martin", "Schnyder", "alpenbank-zuerich", role=MENTEE,
+               topics=("employer-branding", "sustainability")),
+    # Rhein Energie Basel
+    PersonSpec("Mia", "Vogt", "rhein-energie-basel", speaks=("de", "en", "fr"), role=MENTOR,
+               topics=("sustainability", "social-media", "feedback-culture")),
+    PersonSpec("Luca", "Bianchi", "rhein-energie-basel", role=MENTOR,
+               topics=("digital-tools", "data-literacy", "artificial-intelligence")),
+    PersonSpec("Aylin", "Demir", "rhein-energie-basel", role=MENTOR,
+               topics=("diversity-inclusion", "feedback-culture")),
+    PersonSpec("Andreas", "Gysin", "rhein-energie-basel", speaks=("de", "fr", "en"), role=MENTEE,
+               topics=("artificial-intelligence", "data-literacy", "digital-tools")),
+    PersonSpec("Christine", "Merian", "rhein-energie-basel", role=MENTEE,
+               topics=("social-media", "employer-branding")),
+    PersonSpec("Felix", "Burckhardt", "rhein-energie-basel", role=MENTEE,
+               topics=("artificial-intelligence", "hybrid-leadership")),
+    # Berner Verkehrsbetriebe
+    PersonSpec("Nina", "Zbinden", "berner-verkehrsbetriebe", speaks=("de", "fr", "en"), role=MENTOR,
+               topics=("social-media", "new-work")),
+    PersonSpec("Samuel", "Aebischer", "berner-verkehrsbetriebe", speaks=("de", "fr"), role=MENTOR,
+               topics=("hybrid-leadership", "digital-tools", "sustainability")),
+    PersonSpec("Hansjörg", "Steiner", "berner-verkehrsbetriebe", role=MENTEE,
+               topics=("artificial-intelligence", "data-literacy", "social-media")),
+    PersonSpec("Monika", "Wyss", "berner-verkehrsbetriebe", role=MENTEE,
+               topics=("digital-tools", "data-literacy")),
+    PersonSpec("Peter", "Rüegsegger", "berner-verkehrsbetriebe", role=MENTEE,
+               topics=("digital-tools", "feedback-culture", "new-work")),
+    # Lemanis Assurances (Lausanne, French-speaking)
+    PersonSpec("Chloé", "Favre", "lemanis-assurances", "fr", ("fr", "en", "de"), role=MENTOR,
+               topics=("social-media", "employer-branding", "diversity-inclusion")),
+    PersonSpec("Maxime", "Rochat", "lemanis-assurances", "fr", _FR, role=MENTOR,
+               topics=("artificial-intelligence", "digital-tools")),
+    PersonSpec("Inès", "Bonvin", "lemanis-assurances", "fr", _FR_EN, role=MENTOR,
+               topics=("sustainability", "feedback-culture")),
+    PersonSpec("Jean-Luc", "Perrin", "lemanis-assurances", "fr", _FR, role=MENTEE,
+               topics=("diversity-inclusion", "feedback-culture")),
+    PersonSpec("Sophie", "Dubois", "lemanis-assurances", "fr", _FR, role=MENTEE,
+               topics=("sustainability", "social-media", "feedback-culture")),
+    PersonSpec("Nathalie", "Chappuis", "lemanis-assurances", "fr", _FR_EN, role=MENTEE,
+               topics=("hybrid-leadership", "sustainability")),
+    # Hanse Logistik Hamburg
+    PersonSpec("Finn", "Petersen", "hanse-logistik-hamburg", role=MENTOR,
+               topics=("new-work", "hybrid-leadership", "digital-tools")),
+    PersonSpec("Priya", "Raman", "hanse-logistik-hamburg", "en", ("en", "de"), role=MENTOR,
+               topics=("data-literacy", "artificial-intelligence", "diversity-inclusion")),
+    PersonSpec("Jörg", "Claußen", "hanse-logistik-hamburg", role=MENTEE,
+               topics=("diversity-inclusion", "social-media", "new-work")),
+    PersonSpec("Birgit", "Lorenzen", "hanse-logistik-hamburg", role=MENTEE,
+               topics=("artificial-intelligence", "hybrid-leadership", "data-literacy")),
+    # Stadtwerke Freiburg
+    PersonSpec("Lea", "Schäfer", "stadtwerke-freiburg", role=MENTOR,
+               topics=("sustainability", "social-media", "employer-branding")),
+    PersonSpec("Tim", "Hoffmann", "stadtwerke-freiburg", role=MENTOR,
+               topics=("digital-tools", "new-work")),
+    PersonSpec("Wolfgang", "Kübler", "stadtwerke-freiburg", role=MENTEE,
+               topics=("employer-branding", "diversity-inclusion", "social-media")),
+    PersonSpec("Gabriele", "Maier-Hoch", "stadtwerke-freiburg", role=MENTEE,
+               topics=("sustainability", "data-literacy")),
+    # Medienhaus Aargau (suspended; its people took part in the pilot)
+    PersonSpec("Jana", "Gerber", "medienhaus-aargau", role=MENTOR,
+               topics=("social-media", "artificial-intelligence")),
+    PersonSpec("Leon", "Frey", "medienhaus-aargau", role=MENTOR,
+               topics=("digital-tools", "feedback-culture")),
+    PersonSpec("Rolf", "Baumann", "medienhaus-aargau", role=MENTEE,
+               topics=("social-media", "new-work")),
+    # Bodensee Kliniken
+    PersonSpec("Sara", "Kälin", "bodensee-kliniken", speaks=("de", "fr", "en"), role=MENTOR,
+               topics=("diversity-inclusion", "new-work", "feedback-culture")),
+    PersonSpec("David", "Okafor", "bodensee-kliniken", "en", ("en", "de"), role=MENTOR,
+               topics=("artificial-intelligence", "data-literacy", "hybrid-leadership")),
+    PersonSpec("Emma", "Forster", "bodensee-kliniken", role=MENTOR,
+               topics=("employer-branding", "social-media")),
+    PersonSpec("Claudia", "Brändle", "bodensee-kliniken", role=MENTEE,
+               topics=("sustainability", "feedback-culture")),
+    PersonSpec("Urs", "Tobler", "bodensee-kliniken", role=MENTEE,
+               topics=("diversity-inclusion", "feedback-culture", "artificial-intelligence")),
+    # Nominated for the winter cohort, whose nominations have closed and which waits for its matching.
+    PersonSpec("Timo", "Graf", "alpenbank-zuerich", role=MENTOR,
+               topics=("artificial-intelligence", "social-media", "new-work")),
+    PersonSpec("Hugo", "Lenz", "alpenbank-zuerich", role=MENTEE,
+               topics=("hybrid-leadership", "new-work", "feedback-culture")),
+    PersonSpec("Selina", "Roth", "rhein-energie-basel", role=MENTOR,
+               topics=("feedback-culture", "diversity-inclusion", "employer-branding")),
+    PersonSpec("Isabelle", "Morand", "berner-verkehrsbetriebe", "fr", ("fr",), role=MENTEE,
+               topics=("social-media", "digital-tools", "employer-branding")),
+    PersonSpec("Yann", "Berset", "lemanis-assurances", "fr", ("fr", "en"), role=MENTOR,
+               topics=("social-media", "digital-tools", "sustainability")),
+    PersonSpec("Hannah", "Wolff", "hanse-logistik-hamburg", role=MENTOR,
+               topics=("data-literacy", "new-work", "hybrid-leadership")),
+    PersonSpec("Dieter", "Brandt", "hanse-logistik-hamburg", role=MENTEE,
+               topics=("artificial-intelligence", "data-literacy", "digital-tools")),
+    PersonSpec("Jakob", "Ritter", "stadtwerke-freiburg", role=MENTOR,
+               topics=("sustainability", "employer-branding", "social-media")),
+    PersonSpec("Cornelia", "Eckert", "stadtwerke-freiburg", role=MENTEE,
+               topics=("diversity-inclusion", "feedback-culture", "sustainability")),
+    PersonSpec("Werner", "Kessler", "bodensee-kliniken", role=MENTEE,
+               topics=("new-work", "social-media", "artificial-intelligence")),
+    PersonSpec("Margrit", "Hess", "bodensee-kliniken", role=MENTEE,
+               topics=("employer-branding", "hybrid-leadership", "data-literacy")),
+    PersonSpec("Philippe", "Jaquet", "lemanis-assurances", "fr", ("fr", "de"), role=MENTEE,
+               topics=("digital-tools", "social-media", "new-work")),
+)
+
+
+def org_spec(slug: str) -> OrgSpec:
+    return next(o for o in ORGANISATIONS if o.slug == slug)
+
+
+def person(key: str) -> PersonSpec:
+    return next(p for p in (*PEOPLE, *ADMINS, *BOARD) if p.key == key)
+
+
+def email_of(spec: PersonSpec) -> str:
+    return f"{spec.key}@{org_spec(spec.org).domains[0]}"
+
+
+# ------------------------------------------------------------------------------------------- cohorts
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """A person nominated by their organisation's admin, and where their answer stands in the demo."""
+
+    person: str  # key
+    status: str = ACTIVE  # nominated (not invited yet), invited, active (accepted) or declined
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CohortSpec:
+    slug: str
+    name: str
+    state: str  # where the demo leaves it
+    venue: str | None
+    languages: tuple[str, ...]
+    kickoff_in_days: int
+    deadline_in_days: int | None = None  # None: DEADLINE_DAYS_BEFORE_KICKOFF before the kick-off
+    tentative: bool = False  # a draft with only its half-year: no deadline, no symposium
+    quotas: tuple[tuple[str, int, int], ...] = ()  # (organisation slug, mentors, mentees)
+    nominations: tuple[Nomination, ...] = ()  # in the order they came in
+    pairs: tuple[tuple[str, str], ...] = ()  # (mentor, mentee): what the engine pairs, published
+    weights: Mapping[str, int] | None = None  # the board's weights for the matching; None: the engine's
+    quotas_kept: bool = True  # False: the quotas are not shown once the cohort is archived
+
+
+PROGRAMME_DAYS = 182  # from the kick-off to the closing
+SYMPOSIUM_DAYS_AFTER_CLOSING = 14
+DEADLINE_DAYS_BEFORE_KICKOFF = 42
+
+
+def taking_part(*keys: str) -> tuple[Nomination, ...]:
+    """People who all accepted."""
+    return tuple(Nomination(key) for key in keys)
+
+
+def in_pairs(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Everyone in the pairs, each pair's mentor then mentee."""
+    return tuple(key for pair in pairs for key in pair)
+
+
+def places_of(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, int, int], ...]:
+    """Quotas that the paired people fill exactly: (organisation slug, mentors, mentees)."""
+    counts: dict[str, list[int]] = {}
+    for mentor, mentee in pairs:
+        counts.setdefault(person(mentor).org, [0, 0])[0] += 1
+        counts.setdefault(person(mentee).org, [0, 0])[1] += 1
+    return tuple((slug, mentors, mentees) for slug, (mentors, mentees) in sorted(counts.items()))
+
+
+# The pilot weighed shared topics twice as much as each other criterion; with those weights the engine pairs
+# its people exactly so (should it not, the seed pairs them by hand and says so). Maxime Rochat and Andreas Gysin
+# meet again in Winter 2027, where the engine must not pair them a second time.
+PILOT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("noah.brunner", "hansjoerg.steiner"),
+    ("mia.vogt", "claudia.braendle"),
+    ("nina.zbinden", "rolf.baumann"),
+    ("maxime.rochat", "andreas.gysin"),
+    ("jana.gerber", "beat.zimmermann"),
+    ("sara.kaelin", "jean-luc.perrin"),
+    ("leon.frey", "peter.rueegsegger"),
+)
+# What the engine makes of the running cohort with its default weights.
+RUNNING_PAIRS: tuple[tuple[str, str], ...] = (
+    ("lara.meier", "christine.merian"),
+    ("elif.yilmaz", "joerg.claussen"),
+    ("luca.bianchi", "monika.wyss"),
+    ("aylin.demir", "urs.tobler"),
+    ("samuel.aebischer", "nathalie.chappuis"),
+    ("chloe.favre", "wolfgang.kuebler"),
+    ("finn.petersen", "ursula.haegeli"),
+    ("lea.schaefer", "martin.schnyder"),
+    ("david.okafor", "birgit.lorenzen"),
+    ("mia.vogt", "sophie.dubois"),
+)
+
+PILOT = CohortSpec(
+    "pilot-2025", "Pilot 2025", CohortState.ARCHIVED, "Kongresshaus Zürich", ("de", "fr"),
+    kickoff_in_days=-546, quotas=places_of(PILOT_PAIRS), nominations=taking_part(*in_pairs(PILOT_PAIRS)),
+    pairs=PILOT_PAIRS, weights={"topics": 4, "format": 2, "weekdays": 2, "career_gap": 2}, quotas_kept=False,
+)
+# Its quotas are exactly its places.
+RUNNING = CohortSpec(
+    "cohort-2026", "Cohort 2026", CohortState.RUNNING, "Kursaal Bern", ("de", "fr", "en"),
+    kickoff_in_days=-91, quotas=places_of(RUNNING_PAIRS), nominations=taking_part(*in_pairs(RUNNING_PAIRS)),
+    pairs=RUNNING_PAIRS,
+)
+# After the running cohort's symposium. How many each organisation may nominate; the suspended Medienhaus
+# Aargau has no quota. Nominations so far: some not invited yet, some invited, some accepted, some declined.
+OPEN = CohortSpec(
+    "cohort-2027", "Cohort 2027", CohortState.NOMINATIONS_OPEN, "SwissTech Convention Center, Lausanne",
+    ("de", "fr", "it", "en"), kickoff_in_days=119, deadline_in_days=21,
+    quotas=(
+        ("alpenbank-zuerich", 2, 2),
+        ("rhein-energie-basel", 1, 2),
+        ("berner-verkehrsbetriebe", 1, 2),
+        ("lemanis-assurances", 2, 2),
+        ("hanse-logistik-hamburg", 2, 1),
+        ("stadtwerke-freiburg", 2, 2),
+        ("bodensee-kliniken", 2, 2),
+    ),
+    nominations=(
+        Nomination("jonas.keller", ACTIVE, "Runs the bank's internal AI guild."),
+        Nomination("ines.bonvin", INVITED),
+        Nomination("priya.raman", ACTIVE, "Built our data dashboard for the works council."),
+        Nomination("tim.hoffmann", NOMINATED, "Apprentice of the year 2025."),
+        Nomination("emma.forster", INVITED),
+        Nomination("noah.brunner", DECLINED, "Declined: parental leave in spring; again next year."),
+        Nomination("felix.burckhardt", ACTIVE),
+        Nomination("gabriele.maier-hoch", NOMINATED),
+        Nomination("beat.zimmermann", INVITED, "Wants a second round after the pilot."),
+        Nomination("hansjoerg.steiner", NOMINATED),
+        Nomination("claudia.braendle", DECLINED, "Declined: takes over as CEO in January."),
+        Nomination("jean-luc.perrin", ACTIVE),
+    ),
+)
+# A year after the next one: only a tentative half-year.
+DRAFT = CohortSpec("cohort-2028", "Cohort 2028", CohortState.DRAFT, None, (), kickoff_in_days=119 + 364,
+                   tentative=True)
+# Nominations closed last week, kick-off in three weeks; everyone accepted and completed their profile, nobody is
+# paired yet (the board runs the matching in the demo). Nine mentees for eight mentors: one stays without a
+# partner unless a mentor takes two.
+WINTER = CohortSpec(
+    "winter-2027", "Winter 2027", CohortState.MATCHING, "Kulturcasino Bern", ("de", "fr", "en"),
+    kickoff_in_days=21, deadline_in_days=-7,
+    quotas=(
+        ("alpenbank-zuerich", 1, 1),
+        ("rhein-energie-basel", 1, 1),
+        ("berner-verkehrsbetriebe", 1, 2),
+        ("lemanis-assurances", 2, 1),
+        ("hanse-logistik-hamburg", 1, 1),
+        ("stadtwerke-freiburg", 1, 1),
+        ("bodensee-kliniken", 1, 2),
+    ),
+    nominations=taking_part(
+        "nina.zbinden", "maxime.rochat", "sara.kaelin", "timo.graf", "selina.roth", "yann.berset", "hannah.wolff",
+        "jakob.ritter",
+        "andreas.gysin", "peter.rueegsegger", "hugo.lenz", "isabelle.morand", "dieter.brandt", "cornelia.eckert",
+        "werner.kessler", "margrit.hess", "philippe.jaquet",
+    ),
+)
+# In the order they are set up: the pilot's pairs are earlier pairs of everyone matched after it.
+COHORTS: tuple[CohortSpec, ...] = (PILOT, RUNNING, OPEN, DRAFT, WINTER)
+
+
+# ------------------------------------------------------------------------------------------ profiles
+
+# Everyone who accepted fills in a profile. Most are complete; these are not.
+# None: no profile at all (accepted, not started); otherwise the parts left out.
+INCOMPLETE_PROFILES: dict[str, tuple[str, ...] | None] = {
+    "monika.wyss": ("bio", "aims"),
+    "urs.tobler": ("ranks",),
+    "priya.raman": ("weekdays", "career_band"),
+    "felix.burckhardt": None,
+}
+# Topics offered to fill a top three when a person named only two (the first not yet chosen).
+FALLBACK_TOPICS = ("feedback-culture", "new-work", "digital-tools", "social-media")
+# Where people meet, by their place in their cohort (sorted by key); people of organisations in these cities
+# meet online.
+FORMATS = ("both", "in_person", "both")
+REMOTE_CITIES = ("Hamburg",)
+MENTOR_CAREER_BANDS = ("0-2", "3-5")
+MENTEE_CAREER_BANDS = ("11-20", "21+")
+
+BIOS = {
+    "de": "{role} bei {org} in {city}. {topics_de}",
+    "fr": "{role} chez {org} à {city}. {topics_fr}",
+    "en": "{role} at {org} in {city}. {topics_en}",
+}
+ROLE_WORDS: dict[tuple[str, str], str] = {
+    ("de", MENTOR): "Junge Fachkraft", ("de", MENTEE): "Mitglied der Geschäftsleitung",
+    ("fr", MENTOR): "Jeune professionnel·le", ("fr", MENTEE): "Membre de la direction",
+    ("en", MENTOR): "Young professional", ("en", MENTEE): "Member of the executive board",
+}
+AIMS: dict[tuple[str, str], str] = {
+    ("de", MENTOR): "Ich möchte zeigen, wie meine Generation arbeitet und kommuniziert.",
+    ("de", MENTEE): "Ich möchte verstehen, was sich in der Arbeitswelt gerade verändert, und es ausprobieren.",
+    ("fr", MENTOR): "Je veux montrer comment ma génération travaille et communique.",
+    ("fr", MENTEE): "Je veux comprendre ce qui change dans le monde du travail et l'essayer.",
+    ("en", MENTOR): "I want to show how my generation works and communicates.",
+    ("en", MENTEE): "I want to understand what is changing in the world of work, and try it out.",
+}

@@ -1,0 +1,1 @@
+"""The programme: a cohort's calendar of events, invitations and answers, calendar files and feeds."""
