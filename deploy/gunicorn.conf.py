@@ -54,8 +54,11 @@ max_requests_jitter = 200
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Logs: access and error log to stdout/stderr, one line per request, collected by the container runtime.
-# The tokens of sign-in links and calendar feeds in request lines and referers are masked by a filter that
-# the app installs on Gunicorn's loggers in each worker (tandem/platform/logmask.py).
+# The tokens of sign-in links and calendar feeds and the query of the SSO callback (the provider's code and
+# state), plain or percent-encoded, in request lines, referers and error messages are masked by a filter that
+# the app installs on Gunicorn's loggers in each worker (tandem/platform/logmask.py). A changed
+# access_log_format stays masked (the filter reads the formatted line); the test that starts Gunicorn with
+# this file and reads its logs is tests/integration/identity/test_sign_in_logs.py.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,8 +19,9 @@ from tandem.platform.cohorts.models import (
 )
 from tandem.platform.database import utcnow
 from tandem.platform.identity.models import User
+from tandem.platform.programme.models import EventKind, EventStatus, ProgrammeEvent
 from tandem.platform.tenancy import club_scope
-from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain
+from tandem.tenants.models import DomainStatus, Organisation, OrganisationAdmin, OrganisationDomain
 
 _sequence = itertools.count(1)
 
@@ -33,7 +34,7 @@ def make_organisation(session: Session, slug: str | None = None, **fields: Any) 
     slug = slug or f"org-{_n()}"
     with club_scope(session):
         organisation = Organisation(slug=slug, name=fields.pop("name", slug.replace("-", " ").title()), **fields)
-        organisation.domains.append(OrganisationDomain(domain=f"{slug}.example"))
+        organisation.domains.append(OrganisationDomain(domain=f"{slug}.example", status=DomainStatus.APPROVED))
         session.add(organisation)
         session.flush()
     return organisation
@@ -177,6 +178,20 @@ def tiny_webp() -> bytes:
             b"\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00")
 
 
+def pillow_image(image_format: str, width: int = 8, height: int = 8, mode: str = "RGB") -> bytes:
+    """A real image written by Pillow ("PNG", "JPEG", "WEBP"): a gradient, half transparent in mode RGBA."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.new(mode, (width, height))
+    image.putdata([(x * 255 // max(width - 1, 1), y * 255 // max(height - 1, 1), 90, 128)[:len(mode)]
+                   for y in range(height) for x in range(width)])
+    out = BytesIO()
+    image.save(out, format=image_format)
+    return out.getvalue()
+
+
 # --- Cohorts: quotas and pairs ---
 
 def make_quota(session: Session, cohort: Cohort, organisation: Organisation, mentors: int = 2,
@@ -260,3 +275,19 @@ def make_matching_run(session: Session, cohort: Cohort, status: str = "succeeded
     session.add(run)
     session.flush()
     return run
+
+def make_kickoff(db, cohort, status: str = EventStatus.PUBLISHED, kind: str = EventKind.KICKOFF,
+                 day: date | None = None, venue: str | None = None) -> ProgrammeEvent:
+    """A dated event of the cohort's programme (the kick-off, published, on its kick-off date by default),
+    written as the programme's operations would leave it, without invitations."""
+    with club_scope(db):
+        day = day or {EventKind.KICKOFF: cohort.kickoff_on, EventKind.CLOSING: cohort.closing_on,
+                      EventKind.SYMPOSIUM: cohort.symposium_on}[kind]
+        start = datetime.combine(day, time(16), tzinfo=UTC)
+        event = ProgrammeEvent(uid=f"{kind}-{cohort.id}@test", cohort_id=cohort.id, kind=kind, status=status,
+                               titles={"en": kind.title()}, starts_at=start, ends_at=start + timedelta(hours=3),
+                               venue_name=venue, audience=["mentors", "mentees"],
+                               published_at=utcnow() if status == EventStatus.PUBLISHED else None)
+        db.add(event)
+        db.flush()
+    return event

@@ -10,7 +10,7 @@ from flask import Flask
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Tandem app from `config` over the environment (see tandem/platform/config.py)."""
-    from tandem.platform import access, auth, clock, errors, i18n, logmask, ratelimit, security
+    from tandem.platform import access, auth, clock, errors, i18n, logmask, ratelimit, request_log, security, urls
     from tandem.platform.config import load_config
     from tandem.platform.database import Database
     from tandem.platform.identity import oidc
@@ -45,6 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(database.remove_session)
 
     logmask.init_app(app)
+    request_log.init_app(app)  # first of the request hooks: it times and logs every request, refused or not
+    _trust_proxies(app, settings)
     clock.init_app(app)
     queues.init_app(app, settings)
     security.init_app(app)
@@ -52,11 +54,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     oidc.init_app(app)
+    urls.init_app(app)  # before the blueprints: ids in routes are numbers a database column holds
     _register_blueprints(app, settings)
     access.init_app(app)
     ratelimit.init_app(app)
     _register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask, settings: Any) -> None:
+    """Behind TRUSTED_PROXIES proxies, the client's address is the one they put into X-Forwarded-For
+    (`request.remote_addr`: rate limits, the audit log, sessions). None by default: the header is ignored."""
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
 
 def _register_blueprints(app: Flask, settings: Any) -> None:

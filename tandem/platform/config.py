@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("production", "demo", "test")
 LANGUAGES = ("de", "fr", "en")
+LOG_FORMATS = ("json", "text")
 
 
 class ConfigError(RuntimeError):
@@ -61,7 +62,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_IDLE_MINUTES", "60", "A signed-in session ends after this many minutes without a request."),
     Setting("SESSION_MAX_HOURS", "12", "A signed-in session ends this many hours after sign-in, used or not."),
     Setting("RATELIMIT_STORAGE_URL", None,
-            "Where sign-in rate limits are counted. Default: REDIS_URL when set, else memory (one process)."),
+            "Where sign-in rate limits are counted. Default: REDIS_URL when set, else memory (one process). "
+            "While Redis cannot be reached, each process counts in its own memory and logs a warning."),
     Setting("MATCHING_RUN_STALE_MINUTES", "5",
             "A matching run that has given no sign of life for this many minutes (its worker was stopped, "
             "its job lost) may be retried by the board."),
@@ -73,6 +75,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EVENT_REMINDER_HOURS", "48",
             "This many hours before a programme event, one reminder goes to those who said yes or have not "
             "answered."),
+    Setting("OUTBOX_CLAIM_LEASE_SECONDS", "120",
+            "A worker sending a message holds it for this many seconds. If the worker dies, the message is sent "
+            "again once the hold has run out (by the sweep, every minute), with the same Message-ID. A send that "
+            "takes longer than half of it is cut off and counted as a failed attempt, so that no live worker "
+            "still sends what another has taken over. Sends take seconds; keep it at a minute or more."),
+    Setting("TRUSTED_PROXIES", "0",
+            "How many reverse proxies in front of Tandem append to `X-Forwarded-For` (nginx, an ingress "
+            "controller, a load balancer): the client's address is taken that many entries from the right, for "
+            "rate limits, the audit log and sessions. 0: the header is ignored (no proxy; a client cannot choose "
+            "its address)."),
+    Setting("LOG_FORMAT", None,
+            "`json` (one JSON object a line: request and job lines with their request id) or `text`. Default: "
+            "json in production, text in demo and test."),
 )
 
 
@@ -100,6 +115,9 @@ class Config:
     rematch_window_weeks: int = 6
     club_time_zone: str = "Europe/Zurich"
     event_reminder_hours: int = 48
+    outbox_claim_lease_seconds: int = 120
+    trusted_proxies: int = 0
+    log_format: str = "text"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -195,6 +213,14 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
 
     redis_url = get("REDIS_URL")
     secure = get("SESSION_COOKIE_SECURE")
+
+    raw_proxies = (get("TRUSTED_PROXIES") or "0").strip()
+    if not (raw_proxies.isascii() and raw_proxies.isdigit()) or int(raw_proxies) > 10:
+        raise ConfigError(f"TRUSTED_PROXIES must be the number of proxies in front of Tandem (0 to 10), "
+                          f"not {raw_proxies!r}.")
+    log_format = (get("LOG_FORMAT") or ("json" if env == "production" else "text")).strip().lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}.")
     return Config(
         env=env,
         secret_key=secret_key or "",
@@ -214,6 +240,9 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
         rematch_window_weeks=positive_int("REMATCH_WINDOW_WEEKS"),
         club_time_zone=club_time_zone,
         event_reminder_hours=positive_int("EVENT_REMINDER_HOURS"),
+        outbox_claim_lease_seconds=positive_int("OUTBOX_CLAIM_LEASE_SECONDS"),
+        trusted_proxies=int(raw_proxies),
+        log_format=log_format,
         extra=extra,
     )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.tenants.discovery import issuer_problem
 
 DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
@@ -24,7 +24,7 @@ def parse_domains(text: str | None) -> list[str]:
     return seen
 
 
-class SSOSettingsForm(FlaskForm):
+class SSOSettingsForm(TandemForm):
     issuer = URLField(
         _l("Issuer URL"),
         validators=[DataRequired(message=_l("Enter your provider's issuer URL.")), Length(max=500)],
@@ -65,7 +65,7 @@ class SSOSettingsForm(FlaskForm):
             raise ValidationError(_l("Enter at least one e-mail domain."))
 
 
-class AddAdminForm(FlaskForm):
+class AddAdminForm(TandemForm):
     email = EmailField(_l("Work e-mail address"), validators=[
         DataRequired(message=_l("Enter the person's work e-mail address.")),
         Email(message=_l("This does not look like an e-mail address."), check_deliverability=False),
@@ -76,5 +76,5 @@ class AddAdminForm(FlaskForm):
     submit = SubmitField(_l("Add admin"))
 
 
-class RemoveAdminForm(FlaskForm):
+class RemoveAdminForm(TandemForm):
     submit = SubmitField(_l("Remove"))

@@ -51,21 +51,44 @@ class Organisation(Base):
     def is_active(self) -> bool:
         return self.status == OrganisationStatus.ACTIVE
 
+    @property
+    def approved_domains(self) -> list[str]:
+        """The domains that count (see OrganisationDomain), in order."""
+        return [d.domain for d in self.domains if d.is_approved]
+
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
 
 
+class DomainStatus(StrEnum):
+    PENDING = "pending"  # claimed by the organisation's admin, waiting for the board
+    APPROVED = "approved"  # entered or approved by the board
+
+
 class OrganisationDomain(Base):
-    """An e-mail domain that belongs to one organisation (used to find it at sign-in)."""
+    """An e-mail domain that belongs to one organisation (used to find it at sign-in).
+
+    Only an approved domain counts: it routes sign-ins to the organisation's provider and takes its
+    nominations and admins. A domain an organisation admin claims waits for the board (pending); the board's
+    own entries are approved at once. A new row is pending unless it says otherwise.
+    """
 
     __tablename__ = "organisation_domains"
-    __table_args__ = (sa.CheckConstraint("domain = lower(domain) AND length(domain) >= 3", name="domain"),)
+    __table_args__ = (
+        sa.CheckConstraint("domain = lower(domain) AND length(domain) >= 3", name="domain"),
+        sa.CheckConstraint(sql_in("status", tuple(DomainStatus)), name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     domain: Mapped[str] = mapped_column(sa.String(253), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=DomainStatus.PENDING)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == DomainStatus.APPROVED
 
     organisation: Mapped[Organisation] = relationship(back_populates="domains")
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.crypto import encrypt_secret
 from tandem.platform.identity.models import User
+from tandem.platform.mail.language import mail_language
 from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.tenancy import club_scope, tenant_scope
-from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationSSO
+from tandem.tenants.domains import public_mail_domains
+from tandem.tenants.models import DomainStatus, Organisation, OrganisationAdmin, OrganisationDomain, OrganisationSSO
 
 INVITABLE_STATES = (CohortState.NOMINATIONS_OPEN, CohortState.MATCHING)
 INVITABLE_STATUSES = (ParticipationStatus.NOMINATED, ParticipationStatus.INVITED)
@@ -36,7 +38,7 @@ def queue_invitation(session: Session, participation: Participation, *, actor_us
         session,
         template="invitation",
         recipient=person.email,
-        language=person.preferred_language or default_language,
+        language=mail_language(person),
         kind="invitation",
         organisation_id=participation.organisation_id,
         recipient_user_id=person.id,
@@ -69,14 +71,25 @@ def invite_participant(session: Session, participation_id: int, *, actor_user_id
 
 
 
+def refuse_public_mail_domains(domains: list[str]) -> None:
+    """Refuse public and disposable mail providers (gmail.com, ...): anyone can get an address there."""
+    public = public_mail_domains(domains)
+    if public:
+        raise FieldProblem("domains", _l("Anyone can get an address at a public mail provider, so it cannot be "
+                                         "an organisation's domain: %(domains)s", domains=", ".join(public)))
+
+
 def save_sso_settings(session: Session, organisation: Organisation, *, issuer: str, client_id: str,
                       client_secret: str | None, domains: list[str], enabled: bool,
                       actor_user_id: int) -> OrganisationSSO:
     """Create or change the organisation's SSO settings and e-mail domains, all or nothing.
 
     The caller's scope is the organisation's. Every change bumps the settings' version, so the
-    OpenID client is rebuilt on the next sign-in.
+    OpenID client is rebuilt on the next sign-in. A domain added here waits for the board's approval before
+    it routes sign-ins (anyone could claim a domain that is free, or that another organisation released);
+    public mail providers are refused.
     """
+    refuse_public_mail_domains(domains)
     claimed = session.scalars(
         sa.select(OrganisationDomain.domain).where(OrganisationDomain.domain.in_(domains),
                                                    OrganisationDomain.organisation_id != organisation.id)
@@ -105,13 +118,14 @@ def save_sso_settings(session: Session, organisation: Organisation, *, issuer: s
     current = {d.domain: d for d in organisation.domains}
     for domain in set(current) - set(domains):
         organisation.domains.remove(current[domain])
-    for domain in domains:
-        if domain not in current:
-            organisation.domains.append(OrganisationDomain(domain=domain))
+    added = [domain for domain in domains if domain not in current]
+    for domain in added:  # the board approves them (tandem.platform.board.operations.approve_domain)
+        organisation.domains.append(OrganisationDomain(domain=domain, status=DomainStatus.PENDING))
     audit.record(session, "sso.settings_changed", actor_user_id=actor_user_id, organisation_id=organisation.id,
                  target_type="organisation", target_id=organisation.id,
                  details={"issuer": issuer, "client_id": client_id, "enabled": enabled,
-                          "secret_replaced": bool(client_secret), "domains": sorted(domains)})
+                          "secret_replaced": bool(client_secret), "domains": sorted(domains),
+                          "domains_pending": sorted(added)})
     session.flush()
     return settings
 
@@ -123,7 +137,7 @@ def grant_org_admin(session: Session, organisation: Organisation, *, email: str,
     Works in the organisation's scope (its admins) and in club scope (the board).
     """
     email = email.strip().lower()
-    domains = {d.domain for d in organisation.domains}
+    domains = set(organisation.approved_domains)
     if email.rpartition("@")[2] not in domains:
         raise FieldProblem("email", _l("Use an address of %(organisation)s (%(domains)s).",
                                        organisation=organisation.name, domains=", ".join(sorted(domains))))
@@ -143,7 +157,7 @@ def grant_org_admin(session: Session, organisation: Organisation, *, email: str,
         session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=person.id,
                                       granted_by_user_id=actor_user_id))
         queue_mail(session, template="org_admin_granted", recipient=person.email,
-                   language=person.preferred_language or language, kind="org_admin_granted",
+                   language=mail_language(person), kind="org_admin_granted",
                    organisation_id=organisation.id, recipient_user_id=person.id, person=person,
                    organisation=organisation)
         audit.record(session, "role.org_admin_granted", actor_user_id=actor_user_id,

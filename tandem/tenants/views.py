@@ -14,7 +14,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
-from tandem.platform.identity.oidc import callback_url
+from tandem.platform.identity.oidc import callback_url, sso_clients
 from tandem.platform.transaction import request_transaction
 from tandem.tenants.discovery import check_provider
 from tandem.tenants.forms import AddAdminForm, RemoveAdminForm, SSOSettingsForm, parse_domains
@@ -65,10 +65,11 @@ def sso_settings() -> str | Response | tuple[str, int]:
     settings = session.scalar(sa.select(OrganisationSSO))
     form = SSOSettingsForm(data=None if request.method == "POST" else _sso_form_defaults(settings))
     check = None
-    if request.method == "POST" and form.test.data:
-        # Testing needs only the issuer (the request's CSRF token is checked for every POST already).
-        if form.issuer.validate(form):
-            check = check_provider(validated(form.issuer.data))
+    if form.test.data:
+        # The whole form is checked (the issuer's https rule included) before any request to the provider,
+        # which goes through the guarded client (tandem/platform/identity/outbound.py). Nothing is saved.
+        if form.validate_on_submit():
+            check = check_provider(validated(form.issuer.data), sso_clients().policy)
     elif form.validate_on_submit():
         with request_transaction(form) as outcome:
             save_sso_settings(

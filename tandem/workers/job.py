@@ -11,21 +11,30 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
+from rq import get_current_job
 
+from tandem.platform import request_log
 from tandem.platform.database import get_db
 from tandem.platform.tenancy import use_club_scope, use_tenant
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _run(func: Callable[..., Any], scope: Callable[[Any], None], *args: Any, **kwargs: Any) -> Any:
+def _run(func: Callable[..., Any], scope: Callable[[Any], None], organisation_id: int | None,
+         args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if not has_app_context():
         raise RuntimeError("Tandem jobs run inside the app: start workers with `tandem worker`")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     database = get_db()
+    # The request id the job was enqueued with (its log line and records carry it), read before the job's
+    # own app context hides the caller's.
+    rq_job = get_current_job()
+    request_id = request_log.job_request_id(rq_job.meta.get(request_log.META_KEY) if rq_job else None)
     # The job's own session scope encloses its app context: the context's teardown then removes the job's
     # session, never the caller's (an in-process job runs inside a request or a CLI command).
-    with database.isolated_session_scope(), app.app_context():
+    with database.isolated_session_scope(), app.app_context(), request_log.job_logged(
+            f"{func.__module__}.{func.__qualname__}", request_id, job_id=rq_job.id if rq_job else None,
+            organisation_id=organisation_id):
         session = database.session()
         scope(session)
         try:
@@ -38,7 +47,7 @@ def _run(func: Callable[..., Any], scope: Callable[[Any], None], *args: Any, **k
 def club_job(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return _run(func, use_club_scope, *args, **kwargs)
+        return _run(func, use_club_scope, None, args, kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -46,6 +55,7 @@ def club_job(func: F) -> F:
 def tenant_job(func: F) -> F:
     @functools.wraps(func)
     def wrapper(organisation_id: int, *args: Any, **kwargs: Any) -> Any:
-        return _run(func, lambda s: use_tenant(s, organisation_id), organisation_id, *args, **kwargs)
+        return _run(func, lambda s: use_tenant(s, organisation_id), organisation_id,
+                    (organisation_id, *args), kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -22,6 +22,7 @@ from rq.job import Job
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tandem.platform.request_log import META_KEY, accepted_request_id, current_request_id
 from tandem.platform.tenancy import TenantAwareSession
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class PendingJob:
     args: tuple[Any, ...]
     queue: str
     job_id: str | None
+    request_id: str | None = None  # of the request (or job) that asked for it, for the logs
 
 
 class JobQueues:
@@ -57,11 +59,14 @@ class JobQueues:
         return Queue(name, connection=self.connection, is_async=self.is_async)
 
     def enqueue(self, func: Callable[..., Any], *args: Any, queue: str = "default",
-                job_id: str | None = None) -> Job:
+                job_id: str | None = None, request_id: str | None = None) -> Job:
+        """`request_id` (default: the current request's or job's) travels in the job's meta to its log line."""
         for arg in args:
             if not isinstance(arg, (int, str, float, bool, type(None))):
                 raise TypeError(f"jobs take ids and plain values, not {type(arg).__name__}")
-        return self.queue(queue).enqueue(func, *args, job_id=job_id, failure_ttl=7 * 24 * 3600)
+        request_id = accepted_request_id(request_id) or current_request_id()
+        meta = {META_KEY: request_id} if request_id else None
+        return self.queue(queue).enqueue(func, *args, job_id=job_id, failure_ttl=7 * 24 * 3600, meta=meta)
 
 
 def get_queues(app: Flask | None = None) -> JobQueues:
@@ -71,7 +76,7 @@ def get_queues(app: Flask | None = None) -> JobQueues:
 def enqueue_after_commit(session: Session, func: Callable[..., Any], *args: Any,
                          queue: str = "default", job_id: str | None = None) -> None:
     """Enqueue `func(*args)` once the session's current transaction commits; never if it rolls back."""
-    session.info.setdefault(PENDING_KEY, []).append(PendingJob(func, args, queue, job_id))
+    session.info.setdefault(PENDING_KEY, []).append(PendingJob(func, args, queue, job_id, current_request_id()))
 
 
 @event.listens_for(TenantAwareSession, "after_commit")
@@ -84,7 +89,8 @@ def _enqueue_pending(session: Session) -> None:
     queues = get_queues()
     for item in pending:
         try:
-            queues.enqueue(item.func, *item.args, queue=item.queue, job_id=item.job_id)
+            queues.enqueue(item.func, *item.args, queue=item.queue, job_id=item.job_id,
+                           request_id=item.request_id)
         except redis.RedisError:
             # The change is committed; failing the request now would only hide that. The work is
             # recoverable from the database: pending mail is swept by `flush_outbox`, and other jobs

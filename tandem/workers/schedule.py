@@ -20,8 +20,9 @@ class PeriodicJob:
 
 
 PERIODIC_JOBS = (
-    # Pending mail whose send job was lost (Redis restarted, a failed attempt) is picked up again.
-    PeriodicJob(flush_outbox, "low", 300),
+    # Pending mail whose send job was lost (Redis restarted, a failed attempt: 5 minutes after it) is picked up
+    # again, and mail whose worker died while sending once its claim has run out (OUTBOX_CLAIM_LEASE_SECONDS).
+    PeriodicJob(flush_outbox, "low", 60),
     # Participants whose profile is incomplete, 14 and 3 days before their cohort's nomination deadline.
     PeriodicJob(remind_incomplete_profiles, "low", 3600),
     # Programme events: the reminder before each event, and the mails of events whose job was lost.

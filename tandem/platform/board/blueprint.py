@@ -16,6 +16,10 @@ board.add_url_rule("/organisations/<int:organisation_id>/suspend", "organisation
                    views.organisation_suspend, methods=["POST"])
 board.add_url_rule("/organisations/<int:organisation_id>/reactivate", "organisation_reactivate",
                    views.organisation_reactivate, methods=["POST"])
+board.add_url_rule("/organisations/domains/<int:domain_id>/approve", "domain_approve", views.domain_approve,
+                   methods=["POST"])
+board.add_url_rule("/organisations/domains/<int:domain_id>/refuse", "domain_refuse", views.domain_refuse,
+                   methods=["POST"])
 board.add_url_rule("/exclusions", "exclusions", views.exclusions, methods=["GET", "POST"])
 board.add_url_rule("/exclusions/<int:exclusion_id>/remove", "exclusion_remove", views.exclusion_remove,
                    methods=["POST"])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from tandem.platform.board.images import detect_image_type
+from tandem.platform.board.images import MAX_DIMENSION, MAX_PIXELS, ImageRefused, clean_image
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.tenants.forms import DOMAIN, parse_domains
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$")  # 2 to 63 characters
@@ -33,7 +33,7 @@ _organisation_slug = StringField(
 )
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(TandemForm):
     """Changing a member organisation: name, e-mail domains, logo."""
 
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter the organisation's name.")),
@@ -64,17 +64,28 @@ class OrganisationForm(FlaskForm):
             raise ValidationError(_l("Not a domain: %(domains)s", domains=", ".join(bad)))
 
     def validate_logo(self, field: FileField) -> None:
-        """The type is decided by the file's bytes, never by its name or the browser's content type."""
+        """The type is decided by the file's bytes, never by its name or the browser's content type; what is
+        kept is the image drawn anew from its pixels (board/images.py), nothing else the file carried."""
         if not field.data:
             return
         data = field.data.read(MAX_LOGO_BYTES + 1)
         if len(data) > MAX_LOGO_BYTES:
             raise ValidationError(_l("The logo is larger than 512 KB. Please upload a smaller image."))
-        content_type = detect_image_type(data)
-        if content_type is None:
+        try:
+            image = clean_image(data)
+        except ImageRefused as refused:
+            if refused.reason == "too_large" and refused.size is not None:
+                raise ValidationError(_l(
+                    "The image is %(width)d × %(height)d pixels: too large for a logo. Please upload one of at "
+                    "most %(side)d pixels a side and %(megapixels)d megapixels in all, such as 4000 × 2000.",
+                    width=refused.size[0], height=refused.size[1], side=MAX_DIMENSION,
+                    megapixels=MAX_PIXELS // 1_000_000)) from None
+            if refused.reason == "broken":
+                raise ValidationError(_l("The image cannot be read: it may be damaged or cut off. Please upload "
+                                         "it again, or another one.")) from None
             raise ValidationError(_l("This file is not a PNG, JPEG or WebP image, whatever its name says. "
-                                     "Please upload one of those."))
-        self.logo_data, self.logo_content_type = data, content_type
+                                     "Please upload one of those.")) from None
+        self.logo_data, self.logo_content_type = image.data, image.content_type
 
     @property
     def domain_list(self) -> list[str]:
@@ -89,13 +100,13 @@ class NewOrganisationForm(OrganisationForm):
         _clean_slug(field)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TandemForm):
     """A button that changes something: suspend, reactivate, remove. Only the CSRF token is checked."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class ExclusionForm(FlaskForm):
+class ExclusionForm(TandemForm):
     organisation_a = SelectField(_l("Organisation"), coerce=int,
                                  validators=[DataRequired(message=_l("Choose an organisation."))])
     organisation_b = SelectField(_l("Never paired with"), coerce=int,
@@ -125,7 +136,7 @@ _topic_slug = StringField(
 )
 
 
-class TopicForm(FlaskForm):
+class TopicForm(TandemForm):
     """The labels of a topic, in every site language."""
 
     label_de = StringField(_l("Label in German"), validators=[

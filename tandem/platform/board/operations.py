@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
 from tandem.platform.refusals import FieldProblem, OperationRefused
-from tandem.tenants.models import Organisation, OrganisationDomain, OrganisationStatus
+from tandem.tenants.domains import is_public_mail_domain
+from tandem.tenants.models import DomainStatus, Organisation, OrganisationDomain, OrganisationStatus
+from tandem.tenants.operations import refuse_public_mail_domains
 
 
 def add_board_member(session: Session, *, email: str, display_name: str, organisation_slug: str,
@@ -31,11 +33,13 @@ def add_board_member(session: Session, *, email: str, display_name: str, organis
         taken = session.scalar(sa.select(OrganisationDomain).where(OrganisationDomain.domain == domain))
         if taken is not None:
             raise ValueError(f"the domain {domain} belongs to another organisation")
+        if is_public_mail_domain(domain):
+            raise ValueError(f"{domain} is a public mail provider: use an address of the organisation's own domain")
         organisation = Organisation(slug=organisation_slug, name=organisation_name)
-        organisation.domains.append(OrganisationDomain(domain=domain))
+        organisation.domains.append(OrganisationDomain(domain=domain, status=DomainStatus.APPROVED))
         session.add(organisation)
         session.flush()
-    elif domain not in {d.domain for d in organisation.domains}:
+    elif domain not in organisation.approved_domains:
         raise ValueError(f"{email} is not an address of {organisation.name}")
     person = session.scalar(sa.select(User).where(User.email == email))
     if person is None:
@@ -62,6 +66,7 @@ def _claimed_domains(session: Session, domains: list[str], organisation_id: int 
 
 
 def _check_domains(session: Session, domains: list[str], organisation_id: int | None) -> None:
+    refuse_public_mail_domains(domains)
     claimed = _claimed_domains(session, domains, organisation_id)
     if claimed:
         raise FieldProblem("domains", _l("Already used by another member organisation: %(domains)s",
@@ -87,8 +92,8 @@ def create_organisation(session: Session, *, slug: str, name: str, domains: list
         raise FieldProblem("slug", _l("Another organisation already uses this short name."))
     _check_domains(session, domains, None)
     organisation = Organisation(slug=slug, name=name.strip())
-    for domain in domains:
-        organisation.domains.append(OrganisationDomain(domain=domain))
+    for domain in domains:  # the board's own entries need no approval
+        organisation.domains.append(OrganisationDomain(domain=domain, status=DomainStatus.APPROVED))
     _set_logo(organisation, logo, logo_content_type, False)
     session.add(organisation)
     session.flush()
@@ -110,9 +115,9 @@ def update_organisation(session: Session, organisation: Organisation, *, name: s
     current = {d.domain: d for d in organisation.domains}
     for domain in set(current) - set(domains):
         organisation.domains.remove(current[domain])
-    for domain in domains:
+    for domain in domains:  # new ones are the board's own: approved; a pending one stays pending
         if domain not in current:
-            organisation.domains.append(OrganisationDomain(domain=domain))
+            organisation.domains.append(OrganisationDomain(domain=domain, status=DomainStatus.APPROVED))
     logo_change = _set_logo(organisation, logo, logo_content_type, remove_logo)
     details: dict[str, object] = {}
     if before["name"] != organisation.name:
@@ -126,6 +131,43 @@ def update_organisation(session: Session, organisation: Organisation, *, name: s
                      target_type="organisation", target_id=organisation.id, details=details)
     session.flush()
     return organisation
+
+
+def _domain(session: Session, domain_id: int) -> OrganisationDomain:
+    domain = session.get(OrganisationDomain, domain_id)
+    if domain is None:
+        raise LookupError(domain_id)
+    return domain
+
+
+def approve_domain(session: Session, domain_id: int, *, actor_user_id: int) -> tuple[OrganisationDomain, bool]:
+    """Let a domain an organisation admin added route sign-ins to that organisation, and take its nominations
+    and admins. Returns the domain and False when it was approved already."""
+    domain = _domain(session, domain_id)
+    if domain.is_approved:
+        return domain, False
+    domain.status = DomainStatus.APPROVED
+    audit.record(session, "organisation.domain_approved", actor_user_id=actor_user_id,
+                 organisation_id=domain.organisation_id, target_type="organisation",
+                 target_id=domain.organisation_id, details={"domain": domain.domain})
+    session.flush()
+    return domain, True
+
+
+def refuse_domain(session: Session, domain_id: int, *, actor_user_id: int) -> tuple[Organisation, str]:
+    """Remove a domain that waits for approval: it never routed a sign-in, and is free again. Returns its
+    organisation and the domain."""
+    domain = _domain(session, domain_id)
+    if domain.is_approved:
+        raise OperationRefused(_l("%(domain)s is already approved; to take it away, edit the organisation",
+                                  domain=domain.domain))
+    audit.record(session, "organisation.domain_refused", actor_user_id=actor_user_id,
+                 organisation_id=domain.organisation_id, target_type="organisation",
+                 target_id=domain.organisation_id, details={"domain": domain.domain})
+    organisation = domain.organisation
+    organisation.domains.remove(domain)  # deleted as an orphan at the flush
+    session.flush()
+    return organisation, domain.domain
 
 
 def set_organisation_status(session: Session, organisation: Organisation, status: OrganisationStatus, *,

@@ -18,6 +18,8 @@ from tandem.platform.cohorts.models import (
 )
 from tandem.platform.identity.models import User
 from tandem.platform.participant.models import ProfileTopic
+from tandem.platform.rematch.models import RematchRequest, RematchStatus
+from tandem.platform.workbench.models import Pair
 from tandem.tenants.models import Organisation, OrganisationAdmin
 
 LIFECYCLE = list(CohortState)
@@ -31,6 +33,7 @@ class CohortSummary:
     active: int = 0
     organisations: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    waiting_rematch_requests: int = 0  # open rematch requests of its pairs: the board decides
 
     @property
     def step(self) -> int:
@@ -38,7 +41,8 @@ class CohortSummary:
 
 
 def cohort_summaries(session: Session) -> list[CohortSummary]:
-    """Every cohort with its head counts: three queries whatever the number of cohorts or people."""
+    """Every cohort with its head counts and its rematch requests waiting: four queries whatever the number of
+    cohorts or people."""
     cohorts = session.scalars(sa.select(Cohort).order_by(Cohort.kickoff_on.desc().nulls_last(), Cohort.name)).all()
     summaries = {c.id: CohortSummary(cohort=c) for c in cohorts}
     counted = session.execute(
@@ -68,6 +72,14 @@ def cohort_summaries(session: Session) -> list[CohortSummary]:
             summary.active += count
     for cohort_id, orgs in organisations.items():
         summaries[cohort_id].organisations = len(orgs)
+    for cohort_id, waiting in session.execute(
+        sa.select(Pair.cohort_id, sa.func.count(RematchRequest.id))
+        .join(Pair, Pair.id == RematchRequest.pair_id)
+        .where(RematchRequest.status == RematchStatus.OPEN)
+        .group_by(Pair.cohort_id)
+    ):
+        if cohort_id in summaries:
+            summaries[cohort_id].waiting_rematch_requests = waiting
     return list(summaries.values())
 
 

@@ -23,8 +23,10 @@ from tandem.platform.board.forms import (
 from tandem.platform.board.models import Topic
 from tandem.platform.board.operations import (
     add_exclusion,
+    approve_domain,
     create_organisation,
     create_topic,
+    refuse_domain,
     remove_exclusion,
     set_organisation_status,
     set_topic_active,
@@ -75,8 +77,11 @@ def overview() -> str:
 # --- Member organisations ---
 
 def _organisations_page(form: AddAdminForm, form_for: int | None) -> str:
-    return render_template("board/organisations.html", rows=organisations_with_admins(db_session()), form=form,
-                           form_for=form_for, confirm_form=ConfirmForm())
+    rows = organisations_with_admins(db_session())
+    pending = [(row.organisation, domain) for row in rows for domain in row.organisation.domains
+               if not domain.is_approved]
+    return render_template("board/organisations.html", rows=rows, form=form, form_for=form_for,
+                           confirm_form=ConfirmForm(), pending_domains=pending)
 
 
 @allow(Role.BOARD)
@@ -178,6 +183,38 @@ def organisation_reactivate(organisation_id: int) -> Response:
     return _change_status(organisation_id, OrganisationStatus.ACTIVE)
 
 
+@allow(Role.BOARD)
+def domain_approve(domain_id: int) -> Response:
+    """An organisation admin added the domain; from now on it routes sign-ins to that organisation."""
+    session = db_session()
+    _confirmed()
+    with request_transaction() as outcome:
+        try:
+            domain, changed = approve_domain(session, domain_id, actor_user_id=current_user.id)
+        except LookupError:
+            abort(404)
+        if changed:
+            outcome.say(_("%(domain)s is approved: its addresses now sign in with %(organisation)s.",
+                          domain=domain.domain, organisation=domain.organisation.name))
+        else:
+            outcome.say(_("Nothing to change: %(domain)s is already approved.", domain=domain.domain), "info")
+    return redirect(url_for("board.organisations"))
+
+
+@allow(Role.BOARD)
+def domain_refuse(domain_id: int) -> Response:
+    session = db_session()
+    _confirmed()
+    with request_transaction(refused=lambda reason: _("Not changed: %(reason)s", reason=reason)) as outcome:
+        try:
+            organisation, domain = refuse_domain(session, domain_id, actor_user_id=current_user.id)
+        except LookupError:
+            abort(404)
+        outcome.say(_("%(domain)s is refused: %(organisation)s no longer has it, and it is free again.",
+                      domain=domain, organisation=organisation.name))
+    return redirect(url_for("board.organisations"))
+
+
 @allow(Role.PUBLIC)
 def organisation_logo(organisation_slug: str) -> Response:
     """A member organisation's logo, with the content type found from its bytes when it was uploaded."""
@@ -192,6 +229,10 @@ def organisation_logo(organisation_slug: str) -> Response:
     response = make_response(logo)
     response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = "inline"
+    # Uploaded bytes: never sniffed as another type, and never a page that runs anything, even opened alone
+    # (logos uploaded before they were drawn anew on upload are served as they were stored).
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.cache_control.public = True
     response.cache_control.max_age = LOGO_MAX_AGE
     response.set_etag(hashlib.sha256(logo).hexdigest())

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -33,6 +31,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tandem.platform.cohorts.lifecycle import MAX_REASON
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.participant.models import PROFILE_LANGUAGES
 from tandem.tenants.models import Organisation
 
@@ -109,7 +109,7 @@ _cohort_slug = StringField(
 )
 
 
-class CohortForm(FlaskForm):
+class CohortForm(TandemForm):
     """A cohort's name, dates, venue, meeting cadence and languages.
 
     `require_dates` (once nominations are open) makes the dates and a language required: what opening
@@ -199,7 +199,7 @@ class NewCohortForm(CohortForm):
                                      "with a letter or digit."))
 
 
-class QuotaForm(FlaskForm):
+class QuotaForm(TandemForm):
     """Mentors and mentees per organisation: two number fields per organisation, built by `quota_form_class`."""
 
     submit = SubmitField(_l("Save the quotas"))
@@ -235,7 +235,7 @@ def quota_form_class(organisations: Iterable[Organisation]) -> type[QuotaForm]:
     return _Quotas
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(TandemForm):
     """One lifecycle step: the button names the step; the CSRF token is checked.
 
     A step the board confirms first is sent from its confirmation page with `step=confirm`: then the box
@@ -244,13 +244,13 @@ class TransitionForm(FlaskForm):
 
     transition = HiddenField(validators=[DataRequired()])
     step = HiddenField()
-    confirmed = BooleanField(_l("I have read what this step does, and I confirm it."))
     reason = TextAreaField(
         _l("Reason"),
         validators=[Length(max=MAX_REASON, message=_l("At most %(max)d characters."))],
         description=_l("Why this step is taken now. It is recorded with the step in the audit log."),
         render_kw={"rows": 4, "maxlength": MAX_REASON},
     )
+    confirmed = BooleanField(_l("I have read what this step does: take it now"))
 
     @property
     def confirming(self) -> bool:

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
@@ -38,6 +37,7 @@ from tandem.platform.cohorts.models import (
     ParticipationStatus,
 )
 from tandem.platform.database import matched_rows
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme.models import EventInvitation, EventKind, EventStatus, ProgrammeEvent
 from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope

@@ -7,8 +7,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
@@ -20,6 +18,8 @@ from tandem.platform.cohorts.models import (
     Participation,
     ParticipationRole,
 )
+from tandem.platform.i18n import lazy_gettext as _l
+from tandem.platform.i18n import lazy_ngettext
 from tandem.platform.programme.operations import owned_dates
 from tandem.platform.refusals import FieldProblem, FieldProblems, OperationRefused
 from tandem.platform.tenancy import club_scope

@@ -74,7 +74,7 @@ def show() -> str:
     asked = request.args.get("confirm")
     if asked:
         preview = transition_preview(session, cohort, asked, today=today())
-        if preview is not None and preview.option.allowed:
+        if preview is not None and preview.option.allowed and (preview.option.confirm or preview.option.reason_needed):
             return _confirmation(cohort, preview, TransitionForm(data={"transition": asked, "step": "confirm"}))
     return render_template("cohorts/show.html", cohort=cohort,
                            options=available_transitions(session, cohort, today=today()),
@@ -112,10 +112,15 @@ def edit() -> str | Response | tuple[str, int]:
     session = db_session()
     cohort = url_cohort()
     if cohort.state not in EDITABLE_STATES:
-        flash(_("A cohort can be changed only while it is a draft or takes nominations."), "error")
+        reasons = [_("A cohort can be changed only while it is a draft or takes nominations.")]
         if cohort.state != CohortState.ARCHIVED:
-            flash(_("Its dates and the symposium's venue are changed through the events of its programme: the "
-                    "invitees are told of each change."), "info")
+            reasons.append(_("Its dates and the symposium's venue are changed through the events of its programme: "
+                             "the invitees are told of each change."))
+        if request.method == "GET":  # the Settings tab: the settings as they are, read-only, and why
+            return render_template("cohorts/form.html", form=None, cohort=cohort, read_only=reasons, **_common())
+        flash(reasons[0], "error")
+        for reason in reasons[1:]:
+            flash(reason, "info")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     owning = _owning_events(session, cohort)
     # The fields an event sets are shown, not sent: they keep the cohort's values (a value sent anyway is
@@ -170,7 +175,7 @@ def transition() -> Response | tuple[str, int]:
     form = TransitionForm()
     valid = form.validate_on_submit()
     name = form.transition.data
-    if name not in BY_NAME or form.csrf_token.errors or form.transition.errors:
+    if not form.is_submitted() or name not in BY_NAME or "csrf_token" in form.errors or form.transition.errors:
         abort(400)
     day = today()
     if form.confirming:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 
 from tandem.platform.cohorts.models import CohortState, ParticipationRole, ParticipationStatus
+from tandem.platform.programme.models import Answer, Audience, EventKind
 from tandem.tenants.models import OrganisationStatus
 
 MENTOR = ParticipationRole.MENTOR
@@ -284,10 +286,14 @@ class CohortSpec:
     pairs: tuple[tuple[str, str], ...] = ()  # (mentor, mentee): what the engine pairs, published
     weights: Mapping[str, int] | None = None  # the board's weights for the matching; None: the engine's
     quotas_kept: bool = True  # False: the quotas are not shown once the cohort is archived
+    programme: tuple[EventSpec, ...] = ()  # its events, published by the board once its people have accepted
 
 
 PROGRAMME_DAYS = 182  # from the kick-off to the closing
 SYMPOSIUM_DAYS_AFTER_CLOSING = 14
+# A kick-off falls on the Thursday nearest to its day (`kickoff_in_days`); the closing and the symposium, whole
+# weeks later, on a Thursday too: the programme's evenings and afternoons are on working days.
+KICKOFF_WEEKDAY = 3
 DEADLINE_DAYS_BEFORE_KICKOFF = 42
 
 
@@ -336,16 +342,130 @@ RUNNING_PAIRS: tuple[tuple[str, str], ...] = (
     ("mia.vogt", "sophie.dubois"),
 )
 
+
+# ----------------------------------------------------------------------------------------- programme
+
+YES, NO, MAYBE, SILENT = Answer.YES, Answer.NO, Answer.MAYBE, Answer.NONE
+PAIRED = (Audience.MENTORS, Audience.MENTEES)
+EVERYONE = (Audience.MENTORS, Audience.MENTEES, Audience.ORG_ADMINS, Audience.BOARD)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event of a cohort's programme as the board enters it, and how its invitees answer.
+
+    The kick-off, closing and symposium fall on the cohort's dates (they are the one source of them, so the
+    days here are those of the cohort); any other event `day` days after the kick-off. Times are the club's.
+    The board publishes an event `published_days_before` it starts; the invitees named in `answers` answer
+    in that order (a yes beyond the capacity goes on the waiting list; SILENT: never answers), then everyone
+    else invited answers `others` (None: not yet).
+    """
+
+    kind: str
+    titles: Mapping[str, str]  # by language; the seed keeps those of the cohort's languages
+    starts: time
+    ends: time
+    day: int | None = None  # days after the kick-off; None for the kick-off, closing and symposium
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    venue: str | None = None  # None for a symposium: the cohort's symposium venue
+    address: str | None = None
+    room: str | None = None
+    host: str | None = None  # slug of the member organisation that hosts it
+    online_url: str | None = None
+    audience: tuple[str, ...] = PAIRED
+    capacity: int | None = None
+    published_days_before: int = 28
+    answers: tuple[tuple[str, str], ...] = ()  # (person key, yes/no/maybe/SILENT), in the order they answer
+    others: str | None = YES
+
+
+def _in_three(de: str, fr: str, en: str) -> dict[str, str]:
+    return {"de": de, "fr": fr, "en": en}
+
+
+KICKOFF_TEXT = _in_three(
+    "Die Tandems lernen sich kennen: Ablauf des Programms, erste Verabredungen, Apéro.",
+    "Les tandems font connaissance : déroulement du programme, premiers rendez-vous, apéritif.",
+    "The tandems meet: how the programme works, first appointments, drinks.")
+TRAINING_TEXT = _in_three(
+    "Für die Mentorinnen und Mentoren: Wie führe ich ein Reverse-Mentoring-Gespräch? Mit Übungen in Paaren.",
+    "Pour les mentors : comment mener un entretien de mentorat inversé ? Avec des exercices en binôme.",
+    "For the mentors: how to lead a reverse-mentoring conversation, with exercises in pairs.")
+
+# The running cohort: kick-off and mentors' training behind it, a workshop soon (full, one on the waiting list,
+# most not answered yet: a mentee who tries lands on the waiting list), the symposium after the closing.
+RUNNING_PROGRAMME: tuple[EventSpec, ...] = (
+    EventSpec(EventKind.KICKOFF, _in_three("Kick-off Cohort 2026", "Lancement de la volée 2026",
+                                           "Kick-off Cohort 2026"),
+              time(17, 0), time(20, 0), descriptions=KICKOFF_TEXT, venue="Welle7",
+              address="Schanzenstrasse 5, 3008 Bern", room="Saal Aare", published_days_before=35,
+              answers=(("lara.meier", YES), ("samuel.aebischer", NO), ("christine.merian", YES),
+                       ("urs.tobler", MAYBE), ("birgit.lorenzen", NO), ("monika.wyss", SILENT))),
+    EventSpec(EventKind.TRAINING, _in_three("Training für Mentorinnen und Mentoren", "Formation des mentors",
+                                            "Mentors' training"),
+              time(13, 30), time(17, 0), day=14, descriptions=TRAINING_TEXT,
+              online_url="https://meet.example/tandem-mentors-2026", audience=(Audience.MENTORS,),
+              published_days_before=28,
+              answers=(("elif.yilmaz", YES), ("chloe.favre", NO), ("david.okafor", MAYBE), ("lea.schaefer", NO))),
+    EventSpec(EventKind.WORKSHOP, _in_three("Werkstatt: KI im Führungsalltag", "Atelier : l'IA au quotidien du "
+                                            "management", "Workshop: AI in everyday leadership"),
+              time(14, 0), time(17, 30), day=103,
+              descriptions=_in_three(
+                  "Ein Nachmittag zum Ausprobieren: Tandems arbeiten mit KI-Werkzeugen an echten Aufgaben.",
+                  "Un après-midi pour essayer : les tandems travaillent avec des outils d'IA sur de vrais cas.",
+                  "An afternoon to try things: tandems use AI tools on real tasks."),
+              venue="Rhein Energie Basel, Innovation Lab", address="Rheinweg 12, 4058 Basel", room="Lab 2",
+              host="rhein-energie-basel", capacity=4, published_days_before=21,
+              answers=(("luca.bianchi", YES), ("monika.wyss", YES), ("aylin.demir", YES), ("finn.petersen", NO),
+                       ("urs.tobler", YES), ("martin.schnyder", YES), ("sophie.dubois", NO)),
+              others=None),
+    EventSpec(EventKind.SYMPOSIUM, _in_three("Symposium Cohort 2026", "Symposium de la volée 2026",
+                                             "Symposium Cohort 2026"),
+              time(14, 0), time(18, 0),
+              descriptions=_in_three(
+                  "Die Tandems zeigen, was sie voneinander gelernt haben. Mit den Organisationen des Clubs.",
+                  "Les tandems présentent ce qu'ils ont appris l'un de l'autre. Avec les organisations du club.",
+                  "The tandems show what they learned from each other, with the club's organisations."),
+              address="Kornhausstrasse 3, 3013 Bern", room="Arena", host="berner-verkehrsbetriebe",
+              audience=EVERYONE, published_days_before=120,
+              answers=(("regula.widmer", YES), ("karin.luethi", YES), ("marc.hofer", MAYBE), ("lara.meier", YES)),
+              others=None),
+)
+
+# The pilot's whole programme, long past.
+PILOT_PROGRAMME: tuple[EventSpec, ...] = (
+    EventSpec(EventKind.KICKOFF, {"de": "Kick-off Pilot 2025", "fr": "Lancement du pilote 2025"},
+              time(17, 0), time(20, 0), descriptions=KICKOFF_TEXT, venue="Alpenbank Zürich, Forum",
+              address="Talstrasse 20, 8001 Zürich", host="alpenbank-zuerich", published_days_before=35,
+              answers=(("rolf.baumann", NO), ("andreas.gysin", MAYBE))),
+    EventSpec(EventKind.TRAINING, {"de": "Training für Mentorinnen und Mentoren", "fr": "Formation des mentors"},
+              time(13, 30), time(17, 0), day=12, descriptions=TRAINING_TEXT,
+              online_url="https://meet.example/tandem-mentors-2025", audience=(Audience.MENTORS,),
+              answers=(("leon.frey", NO),)),
+    EventSpec(EventKind.WORKSHOP, {"de": "Werkstatt: Social Media für die Geschäftsleitung",
+                                   "fr": "Atelier : les réseaux sociaux pour la direction"},
+              time(14, 0), time(17, 30), day=90, venue="Medienhaus Aargau, Newsroom",
+              address="Bahnhofstrasse 40, 5000 Aarau", host="medienhaus-aargau", capacity=12,
+              published_days_before=21, answers=(("sara.kaelin", NO), ("claudia.braendle", MAYBE))),
+    EventSpec(EventKind.CLOSING, {"de": "Abschluss Pilot 2025", "fr": "Clôture du pilote 2025"},
+              time(17, 0), time(20, 0), venue="Rhein Energie Basel, Rheinsaal", address="Rheinweg 12, 4058 Basel",
+              host="rhein-energie-basel", answers=(("beat.zimmermann", NO),)),
+    EventSpec(EventKind.SYMPOSIUM, {"de": "Symposium Pilot 2025", "fr": "Symposium du pilote 2025"},
+              time(14, 0), time(18, 0), address="Gotthardstrasse 5, 8002 Zürich", audience=EVERYONE,
+              published_days_before=90, answers=(("markus.hunziker", NO), ("petra.eggenberger", MAYBE))),
+)
+
 PILOT = CohortSpec(
     "pilot-2025", "Pilot 2025", CohortState.ARCHIVED, "Kongresshaus Zürich", ("de", "fr"),
     kickoff_in_days=-546, quotas=places_of(PILOT_PAIRS), nominations=taking_part(*in_pairs(PILOT_PAIRS)),
     pairs=PILOT_PAIRS, weights={"topics": 4, "format": 2, "weekdays": 2, "career_gap": 2}, quotas_kept=False,
+    programme=PILOT_PROGRAMME,
 )
 # Its quotas are exactly its places.
 RUNNING = CohortSpec(
     "cohort-2026", "Cohort 2026", CohortState.RUNNING, "Kursaal Bern", ("de", "fr", "en"),
     kickoff_in_days=-91, quotas=places_of(RUNNING_PAIRS), nominations=taking_part(*in_pairs(RUNNING_PAIRS)),
-    pairs=RUNNING_PAIRS,
+    pairs=RUNNING_PAIRS, programme=RUNNING_PROGRAMME,
 )
 # After the running cohort's symposium. How many each organisation may nominate; the suspended Medienhaus
 # Aargau has no quota. Nominations so far: some not invited yet, some invited, some accepted, some declined.

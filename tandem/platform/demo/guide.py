@@ -29,10 +29,19 @@ def guide_text(app: Flask) -> str:
             admin = session.scalar(
                 sa.select(User).join(OrganisationAdmin, OrganisationAdmin.user_id == User.id).limit(1)
             )
-            mentor = session.scalar(sa.select(User).join(Participation, Participation.user_id == User.id)
-                                    .where(Participation.role == ParticipationRole.MENTOR).limit(1))
-            mentee = session.scalar(sa.select(User).join(Participation, Participation.user_id == User.id)
-                                    .where(Participation.role == ParticipationRole.MENTEE).limit(1))
+            running = session.scalar(sa.select(Cohort).where(Cohort.state == CohortState.RUNNING)
+                                     .order_by(Cohort.id).limit(1))
+
+            def participant(role: str) -> User | None:
+                """Someone of the running cohort (paired, with a programme), else of any cohort."""
+                query = (sa.select(User).join(Participation, Participation.user_id == User.id)
+                         .where(Participation.role == role).order_by(Participation.id).limit(1))
+                found = (session.scalar(query.where(Participation.cohort_id == running.id))
+                         if running is not None else None)
+                return found or session.scalar(query)
+
+            mentor = participant(ParticipationRole.MENTOR)
+            mentee = participant(ParticipationRole.MENTEE)
             for label, user, where in (
                 ("club board", board, "/board/"),
                 ("organisation admin", admin, f"/o/{admin.organisation.slug}/" if admin else ""),
@@ -41,6 +50,10 @@ def guide_text(app: Flask) -> str:
             ):
                 if user is not None:
                     lines.append(f"    - {label:<26} {user.display_name} <{user.email}>, then {base}{where}")
+            if running is not None and board is not None and mentee is not None:
+                lines += ["", f"  {running.name} is running: its programme at "
+                              f"{base}/board/cohorts/{running.id}/programme (board); {mentee.display_name}'s "
+                              f"events at {base}/me/events and calendar subscription at {base}/me/calendar."]
             waiting = session.scalar(sa.select(Cohort).where(Cohort.state == CohortState.MATCHING).limit(1))
             if waiting is not None and board is not None:
                 lines += ["", f"  {waiting.name} waits for its matching: as {board.display_name}, open "

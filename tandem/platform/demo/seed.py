@@ -4,8 +4,9 @@ The first board member joins (and brings her organisation), then as the club's p
 member organisations, appoints their admins, records the exclusions and the topics. For each cohort the
 board creates it, gives the quotas and opens nominations; the organisations' admins nominate (a CSV import)
 and invite; the people accept or decline and fill in their profiles; the board closes the nominations, runs
-the matching engine, publishes the pairs and moves the cohort through its lifecycle. Mail the operations
-queue goes to the outbox (in the demo it is kept and shown at /dev/mail); the matching run commits as it goes.
+the matching engine, publishes the pairs, plans the programme (creates and publishes its events, which its
+people answer) and moves the cohort through its lifecycle. Mail the operations queue goes to the outbox (in
+the demo it is kept and shown at /dev/mail); the matching run commits as it goes.
 
 Idempotent: everything is found by its natural key first (slug, e-mail address, cohort and person,
 cohort and organisation, ...) and made only when missing, so a second run makes nothing. A run on a club
@@ -13,10 +14,14 @@ seeded before only completes it: it never moves an existing cohort through its l
 someone changed while trying the demo, and writes no audit rows (nobody did anything). What went missing is
 put back through the operation where the cohort's state still allows it, and written as the operation would
 have left it where it no longer does (a participation of a running cohort, the profile of an archived one).
+A programme event is there when the cohort has as many events of its kind (whatever became of them); a
+missing one is put back through the operations while the programme can change, and an archived cohort's
+programme is left as it is.
 
 Operations stamp the present; the demo's history happened earlier. What the seed makes is dated to the
 day of its story, relative to `today` (so the running cohort is always running): participations, runs, pairs,
-cohorts and their audit rows.
+cohorts and their audit rows. The programme's operations read the app's clock (and refuse an answer once an
+event has started), so the seed fixes the clock at each moment of that story and gives it back afterwards.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -34,6 +41,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tandem.platform import clock
 from tandem.platform.audit_models import AuditEvent
 from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
 from tandem.platform.board.operations import (
@@ -51,11 +59,14 @@ from tandem.platform.cohorts.operations import QUOTA_EDITABLE_STATES, create_coh
 from tandem.platform.demo import data
 from tandem.platform.demo.data import CohortSpec, Nomination, PersonSpec, ascii_email_part, email_of
 from tandem.platform.identity.models import User
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.matching import MatchingError, evaluate_pair
 from tandem.platform.participant import operations as participant
 from tandem.platform.participant.consent import CONSENT_VERSION
 from tandem.platform.participant.models import PROFILE_LANGUAGES, WEEKDAYS, Profile, ProfileTopic
 from tandem.platform.participant.operations import ProfileInput
+from tandem.platform.programme.models import DATED_KINDS, EventInvitation, EventKind, ProgrammeEvent
+from tandem.platform.programme.operations import EventInput, answer_invitation, create_event, publish_event
 from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope, tenant_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
@@ -90,6 +101,10 @@ COUNTED: dict[str, Any] = {
     "pairs": Pair, "audit_events": AuditEvent, "quotas": CohortQuota, "profiles": Profile,
     "profile_topics": ProfileTopic,
 }
+# Reported beside the club's rows: the programme and the mail the operations queued.
+PROGRAMME_COUNTED: dict[str, Any] = {
+    "programme_events": ProgrammeEvent, "event_invitations": EventInvitation, "mails": OutboxMessage,
+}
 
 
 @dataclass
@@ -111,24 +126,33 @@ class SeedReport:
     quotas: int = 0
     profiles: int = 0
     profile_topics: int = 0
+    programme_events: int = 0
+    event_invitations: int = 0
+    mails: int = 0
 
     @property
     def created(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
 
     def counts(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The club's rows (`COUNTED`)."""
+        return {name: getattr(self, name) for name in COUNTED}
+
+    def programme_counts(self) -> dict[str, int]:
+        """The programme's events and invitations, and the mails queued (`PROGRAMME_COUNTED`)."""
+        return {name: getattr(self, name) for name in PROGRAMME_COUNTED}
 
     def describe(self) -> str:
         if not self.created:
             return "The demo club is already complete; nothing was created."
-        made = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in self.counts().items() if count)
+        made = ", ".join(f"{count} {name.replace('_', ' ')}"
+                         for name, count in (self.counts() | self.programme_counts()).items() if count)
         return f"Demo club seeded: {made}."
 
 
 def _counts(session: Session) -> dict[str, int]:
     return {name: session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
-            for name, model in COUNTED.items()}
+            for name, model in (COUNTED | PROGRAMME_COUNTED).items()}
 
 
 # ------------------------------------------------------------------------------------------ history
@@ -139,11 +163,13 @@ def _at(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 
 def cohort_dates(spec: CohortSpec, today: date) -> dict[str, date | None]:
-    """nomination_deadline <= kickoff_on < closing_on <= symposium_on, relative to today.
+    """nomination_deadline <= kickoff_on < closing_on <= symposium_on, relative to today (the kick-off moved to
+    the nearest `KICKOFF_WEEKDAY`).
 
     A cohort is named after the year of its symposium; with today in spring 2026 the names and dates agree.
     """
-    kickoff = today + timedelta(days=spec.kickoff_in_days)
+    near = today + timedelta(days=spec.kickoff_in_days)
+    kickoff = near + timedelta(days=(data.KICKOFF_WEEKDAY - near.weekday() + 3) % 7 - 3)  # nearest such weekday
     closing = kickoff + timedelta(days=data.PROGRAMME_DAYS)
     if spec.tentative:
         return {"nomination_deadline": None, "kickoff_on": kickoff, "closing_on": closing, "symposium_on": None}
@@ -258,7 +284,7 @@ def _seed(session: Session, today: date) -> SeedReport:
         finally:
             event.remove(session, "before_flush", club.date_audit_rows)
         after = _counts(session)
-    return SeedReport(**{name: after[name] - before[name] for name in COUNTED})
+    return SeedReport(**{name: after[name] - before[name] for name in after})
 
 
 class DemoDataError(ValueError):
@@ -423,6 +449,7 @@ class _Club:
                 self._move_on(cohort, spec, history, taking_part)
             else:
                 self._restore_pairs(cohort, spec, history, taking_part)
+                self._programme(cohort, spec, strict=False)
         except OperationRefused as refusal:
             raise DemoDataError(f"demo data of {spec.slug}: {refusal.reason}") from refusal
 
@@ -625,10 +652,12 @@ class _Club:
             apply_transition(self.session, cohort, "close_nominations", self.president.id)
         if spec.pairs:
             self._match(cohort, spec, history, taking_part)
+        self._programme(cohort, spec, strict=True)  # the kick-off is published before the programme starts
         for name, state in LATER_STEPS:
             if _reaches(spec, state):
-                self.moment = history.step(name)
-                apply_transition(self.session, cohort, name, self.president.id)
+                moment = history.step(name)
+                with self._then(moment):
+                    apply_transition(self.session, cohort, name, self.president.id, today=moment.date())
         if cohort.state == CohortState.ARCHIVED:
             # Nothing ends the pairs of a programme that has closed: its tandems end here, on its closing day.
             self.session.execute(sa.update(Pair).where(Pair.cohort_id == cohort.id, Pair.status == PairStatus.ACTIVE)
@@ -636,6 +665,96 @@ class _Club:
         if not spec.quotas_kept:
             self.session.execute(sa.delete(CohortQuota).where(CohortQuota.cohort_id == cohort.id))
         self.session.flush()
+
+    # ---------------------------------------------------------------------------------- the programme
+
+    @contextmanager
+    def _then(self, moment: datetime) -> Iterator[None]:
+        """What the operations do inside happens at `moment`: the app's clock is fixed there (the programme's
+        operations stamp it and check against it) and the audit rows are dated to it. Flushed inside; the
+        clock is given back (to the system's time, unless something had fixed it before) whatever happens."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        before = app.extensions[clock.EXTENSION].fixed
+        self.moment = moment
+        clock.set_clock(app, moment)
+        try:
+            yield
+            self.session.flush()
+        finally:
+            clock.set_clock(app, before)
+
+    def _programme(self, cohort: Cohort, spec: CohortSpec, *, strict: bool) -> None:
+        """The cohort's events from data.py that it does not have: the `n`th event of a kind is there when the
+        cohort has `n` events of that kind, whatever became of them (changed, cancelled). An archived cohort's
+        programme can no longer change and is left as it is. `strict`: the data must fit (a cohort this run
+        made); otherwise a person no longer invited simply does not answer."""
+        if not spec.programme or cohort.state == CohortState.ARCHIVED:
+            return
+        have = Counter(self.session.scalars(sa.select(ProgrammeEvent.kind)
+                                            .where(ProgrammeEvent.cohort_id == cohort.id)))
+        wanted: Counter[str] = Counter()
+        for event_spec in spec.programme:
+            wanted[event_spec.kind] += 1
+            if have[event_spec.kind] < wanted[event_spec.kind]:
+                self._event(cohort, event_spec, strict=strict)
+
+    def _event(self, cohort: Cohort, spec: data.EventSpec, *, strict: bool) -> None:
+        """The board creates the event two days before it publishes it (which invites its audience, mailed
+        after commit); then its invitees answer, one after the other, before it starts (and before today)."""
+        if (spec.kind in DATED_KINDS) != (spec.day is None):
+            raise DemoDataError(f"demo data of {cohort.slug}: a kick-off, closing or symposium falls on the "
+                                f"cohort's date, any other event on its own day (a {spec.kind} has day={spec.day})")
+        day = (getattr(cohort, DATED_KINDS[EventKind(spec.kind)]) if spec.day is None
+               else cohort.kickoff_on + timedelta(days=spec.day) if cohort.kickoff_on else None)
+        if day is None:
+            return  # the cohort has no such date (any more): nothing to put on it
+        zone = clock.club_zone()
+        starts, ends = datetime.combine(day, spec.starts, zone), datetime.combine(day, spec.ends, zone)
+        present = datetime.combine(self.today, time(8, 0), zone)  # the story's now: nobody answers later
+        published = min(datetime.combine(day - timedelta(days=spec.published_days_before), time(10, 0), zone),
+                        present - timedelta(hours=1))
+        languages = list(cohort.languages or ())
+        titles = {lang: text for lang, text in spec.titles.items() if lang in languages} or dict(spec.titles)
+        venue = cohort.symposium_venue if spec.venue is None and spec.kind == EventKind.SYMPOSIUM else spec.venue
+        given = EventInput(
+            kind=spec.kind, titles=titles, starts_at=starts, ends_at=ends,
+            descriptions={lang: text for lang, text in spec.descriptions.items() if lang in titles},
+            venue_name=venue, venue_address=spec.address, venue_room=spec.room,
+            host_organisation_id=self.organisations[spec.host].id if spec.host else None,
+            online_url=spec.online_url, audience=spec.audience, capacity=spec.capacity,
+        )
+        with self._then(published - timedelta(days=2)):
+            event = create_event(self.session, cohort, given, self.president.id)
+        with self._then(published):
+            publish_event(self.session, event, self.president.id)
+        self._answers(cohort, event, spec, after=published, until=min(starts - timedelta(hours=1), present),
+                      strict=strict)
+
+    def _answers(self, cohort: Cohort, event: ProgrammeEvent, spec: data.EventSpec, *, after: datetime,
+                 until: datetime, strict: bool) -> None:
+        """The invitees answer through the operation, evenly spread between `after` and `until`: those that
+        data.py names in its order, then everyone else invited (`others`). A yes beyond the capacity goes on
+        the waiting list, as the operation decides."""
+        invitations = {row.user_id: row for row in self.session.scalars(
+            sa.select(EventInvitation).where(EventInvitation.event_id == event.id).order_by(EventInvitation.id))}
+        given: list[tuple[EventInvitation, str]] = []
+        for key, answer in spec.answers:
+            user = self.users.get(key)
+            invitation = invitations.pop(user.id, None) if user is not None else None
+            if invitation is None:
+                if strict:
+                    raise DemoDataError(f"demo data of {cohort.slug}: {key} is not invited to its {spec.kind}")
+                continue
+            given.append((invitation, answer))
+        if spec.others is not None:
+            given += [(invitation, spec.others) for invitation in invitations.values()]
+        given = [(invitation, answer) for invitation, answer in given if answer != data.SILENT]
+        if not given or until <= after:
+            return
+        step = (until - after) / (len(given) + 1)
+        for number, (invitation, answer) in enumerate(given, start=1):
+            with self._then(after + number * step), tenant_scope(self.session, invitation.organisation_id):
+                answer_invitation(self.session, invitation, answer)
 
     def _match(self, cohort: Cohort, spec: CohortSpec, history: History,
                taking_part: dict[str, Participation]) -> None:

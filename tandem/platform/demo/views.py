@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -11,6 +11,7 @@ from tandem.platform import audit
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.demo.queries import demo_people
+from tandem.platform.identity.landing import landing_after_sign_in
 from tandem.platform.identity.models import User
 from tandem.platform.identity.sessions import start_session
 from tandem.platform.mail.models import OutboxMessage
@@ -35,7 +36,7 @@ def sign_in_as() -> str | Response:
             audit.record(session, "sign_in.succeeded", actor_user_id=user.id, organisation_id=user.organisation_id,
                          target_type="user", target_id=user.id, details={"method": "demo"})
             outcome.say(_("You are signed in as %(name)s.", name=user.display_name))
-        return redirect(url_for("public.landing"))
+        return redirect(landing_after_sign_in(user))
     with club_scope(session):
         groups = demo_people(session)
     return render_template("demo/sign_in_as.html", groups=groups)
@@ -54,3 +55,16 @@ def message(message_id: int) -> str:
     if item is None:
         abort(404)
     return render_template("demo/message.html", message=item)
+
+
+@allow(Role.PUBLIC)
+def attachment(message_id: int, index: int) -> Response:
+    """One attachment of a kept mail (an event's calendar file), as the recipient's mail program would get it."""
+    item = db_session().get(OutboxMessage, message_id)
+    if item is None or not 0 <= index < len(item.attachments or []):
+        abort(404)
+    part = item.attachments[index]
+    response = Response(part["content"].encode("utf-8"), mimetype=part["content_type"].split(";")[0].strip())
+    response.headers["Content-Type"] = f'{part["content_type"].split(";")[0].strip()}; charset=utf-8'
+    response.headers["Content-Disposition"] = f'attachment; filename="{part["filename"]}"'
+    return response

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 
-class SignInForm(FlaskForm):
+
+class SignInForm(TandemForm):
     email = EmailField(
         _l("Work e-mail address"),
         validators=[
@@ -22,5 +23,5 @@ class SignInForm(FlaskForm):
     send_link = SubmitField(_l("E-mail me a sign-in link instead"))
 
 
-class ConfirmLinkForm(FlaskForm):
+class ConfirmLinkForm(TandemForm):
     confirm = SubmitField(_l("Sign in"))

@@ -16,9 +16,10 @@ from tandem.platform.database import as_utc, utcnow
 from tandem.platform.identity.models import Identity, SignInLink, User
 from tandem.platform.identity.oidc import SignInRefused
 from tandem.platform.identity.tokens import new_token, token_hash
+from tandem.platform.mail.language import mail_language
 from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.tenancy import club_scope, tenant_scope
-from tandem.tenants.models import Organisation, OrganisationDomain, OrganisationSSO, OrganisationStatus
+from tandem.tenants.models import DomainStatus, Organisation, OrganisationDomain, OrganisationSSO, OrganisationStatus
 
 LINK_LIFETIME = timedelta(minutes=15)
 
@@ -42,6 +43,7 @@ def route_for_email(session: Session, email: str) -> SignInRoute:
             sa.select(Organisation)
             .join(OrganisationDomain, OrganisationDomain.organisation_id == Organisation.id)
             .where(OrganisationDomain.domain == email_domain(email),
+                   OrganisationDomain.status == DomainStatus.APPROVED,  # a claimed domain waits for the board
                    Organisation.status == OrganisationStatus.ACTIVE)
         )
         sso = None
@@ -51,16 +53,26 @@ def route_for_email(session: Session, email: str) -> SignInRoute:
     return SignInRoute(organisation=organisation, sso=sso)
 
 
-def request_sign_in_link(session: Session, email: str, *, language: str) -> bool:
-    """Mail a single-use link when the address belongs to someone who may use links. Says nothing to the
-    caller's caller: the page looks the same either way (no account enumeration). Returns whether sent."""
-    email = email.strip().lower()
+def person_for_email(session: Session, email: str) -> int | None:
+    """The id of the person with this address, if any: one indexed read, the same work for every address.
+
+    Asking for a sign-in link does only this in the request, then queues `jobs.mail_sign_in_link` with the
+    result, whatever it is: the answer takes as long for an address with an account as for one without.
+    """
     with club_scope(session):
-        user = session.scalar(sa.select(User).where(User.email == email))
+        return session.scalar(sa.select(User.id).where(User.email == email.strip().lower()))
+
+
+def send_sign_in_link(session: Session, user_id: int | None) -> bool:
+    """Mail a single-use link when there is such a person and they may use links (active, in an active
+    organisation, and not of an organisation that signs in through its own provider, unless on the board).
+    Returns whether sent; nobody is told either way (no account enumeration). Flushes, does not commit."""
+    with club_scope(session):
+        user = session.get(User, user_id) if user_id is not None else None
         if user is None or not user.is_active or not user.organisation.is_active:
             return False
         is_board = session.scalar(sa.select(sa.exists().where(BoardMember.user_id == user.id)))
-        route = route_for_email(session, email)
+        route = route_for_email(session, user.email)
         if route.sso is not None and not is_board:
             return False  # this organisation signs in through its own provider
         token = new_token()
@@ -70,13 +82,14 @@ def request_sign_in_link(session: Session, email: str, *, language: str) -> bool
         settings = current_app.config["TANDEM"]
         queue_mail(
             session, template="sign_in_link", recipient=user.email,
-            language=user.preferred_language or language, kind="sign_in_link",
+            language=mail_language(user), kind="sign_in_link",
             organisation_id=user.organisation_id, recipient_user_id=user.id,
             person=user, link=f"{settings.base_url}/sign-in/link/{token}",
             minutes=int(LINK_LIFETIME.total_seconds() // 60),
         )
         audit.record(session, "sign_in.link_requested", actor_user_id=user.id,
                      organisation_id=user.organisation_id, target_type="user", target_id=user.id)
+        session.flush()
     return True
 
 

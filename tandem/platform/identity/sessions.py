@@ -14,12 +14,14 @@ from flask import session as cookie
 from flask_login import login_user, logout_user
 from sqlalchemy.orm import Session
 
+from tandem.platform.config import LANGUAGES
 from tandem.platform.database import as_utc, matched_rows, utcnow
 from tandem.platform.identity.models import User, UserSession
 from tandem.platform.identity.tokens import new_token, token_hash
 from tandem.platform.tenancy import club_scope
 
 COOKIE_KEY = "sid"
+NEXT_KEY = "next_after_sign_in"  # the page to land on after signing in (identity/landing.py)
 TOUCH_EVERY = timedelta(seconds=60)
 
 
@@ -31,13 +33,19 @@ def _forget_request_caches() -> None:
 
 
 def start_session(session: Session, user: User, method: str) -> UserSession:
-    """Sign `user` in: a fresh cookie (nothing of the old one survives but the language) and a session row."""
-    language = cookie.get("language")
+    """Sign `user` in: a fresh cookie (nothing of the old one survives but the language and the page asked for,
+    a path of this site that the landing checks again) and a session row. A language chosen on the site
+    before signing in becomes the person's choice when they have none (tandem/platform/mail/language.py)."""
+    language, wanted = cookie.get("language"), cookie.get(NEXT_KEY)
     cookie.clear()
     if language:
         cookie["language"] = language
+    if wanted:
+        cookie[NEXT_KEY] = wanted
     token = new_token()
     with club_scope(session):
+        if user.preferred_language is None and language in LANGUAGES:
+            user.preferred_language = language  # chosen on the site before signing in: their mail follows it
         record = UserSession(user_id=user.id, token_hash=token_hash(token), method=method,
                              ip_address=request.remote_addr)
         session.add(record)

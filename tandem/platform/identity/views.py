@@ -9,18 +9,18 @@ import requests
 import sqlalchemy as sa
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from flask import abort, g, redirect, render_template, request, url_for
-from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
 from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
 from tandem.platform import audit
-from tandem.platform.access import Role, allow, principal_of
+from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
-from tandem.platform.i18n import current_language
 from tandem.platform.identity.forms import ConfirmLinkForm, SignInForm
+from tandem.platform.identity.jobs import mail_sign_in_link
+from tandem.platform.identity.landing import home_for, landing_after_sign_in, remember_next
 from tandem.platform.identity.models import User
 from tandem.platform.identity.oidc import (
     SignInRefused,
@@ -32,7 +32,7 @@ from tandem.platform.identity.oidc import (
 from tandem.platform.identity.operations import (
     consume_sign_in_link,
     link_state,
-    request_sign_in_link,
+    person_for_email,
     route_for_email,
     user_for_oidc_claims,
 )
@@ -42,28 +42,19 @@ from tandem.platform.tenancy import tenant_scope
 from tandem.platform.transaction import Outcome, request_transaction
 from tandem.platform.urls import safe_next
 from tandem.tenants.models import Organisation, OrganisationSSO
+from tandem.workers.queues import enqueue_after_commit
 
 log = logging.getLogger(__name__)
-
-
-def home_for(user: User) -> str:
-    roles = principal_of(db_session(), user.id, user.organisation_id)
-    if roles.is_board:
-        return url_for("board.overview")
-    if roles.administers(user.organisation_id):
-        return url_for("tenants.people", org_slug=user.organisation.slug)
-    return url_for("participant.home")
 
 
 def _signed_in(user: User, method: str, outcome: Outcome) -> Response:
     """Start `user`'s session, in the caller's `request_transaction()` (with the change that found `user`)."""
     session = db_session()
-    wanted = safe_next(cookie.get("next_after_sign_in"), "")
     start_session(session, user, method)
     audit.record(session, "sign_in.succeeded", actor_user_id=user.id, organisation_id=user.organisation_id,
                  target_type="user", target_id=user.id, details={"method": method})
     outcome.say(_("Welcome, %(name)s.", name=user.display_name))
-    return redirect(wanted or home_for(user))
+    return redirect(landing_after_sign_in(user))
 
 
 def _after_sign_in(outcome: Outcome, response: Response | None) -> Response:
@@ -74,10 +65,16 @@ def _after_sign_in(outcome: Outcome, response: Response | None) -> Response:
 
 
 def _refused(refused: SignInRefused, organisation_id: int | None, status: int = 400) -> tuple[str, int]:
-    """The attempt's own writes are rolled back already (its `request_transaction()`); this records the failure."""
+    """The attempt's own writes are rolled back already (its `request_transaction()`); this records the failure.
+
+    The session of a person who is signed in is left alone: anyone can make a browser open a used link or a
+    provider's error callback, and that must not sign its person out. Without one, the attempt's leftovers
+    in the cookie (a stale session token, the provider's state) go.
+    """
     session = db_session()
     with request_transaction():
-        end_session(session)  # a failed sign-in leaves no session behind
+        if not current_user.is_authenticated:
+            end_session(session)
         audit.record(session, "sign_in.failed", actor_user_id=None, organisation_id=organisation_id,
                      details={"reason": refused.reason})
     log.info("sign-in refused: %s", refused)
@@ -89,7 +86,8 @@ def _refused(refused: SignInRefused, organisation_id: int | None, status: int = 
 @rate_limit("5 per 15 minutes", key=submitted_email, scope="sign-in-per-address")
 def sign_in() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+        return redirect(safe_next(request.args.get("next"), home_for(current_user)))
+    remember_next(request.args.get("next"))
     form = SignInForm()
     if form.validate_on_submit():
         session = db_session()
@@ -98,7 +96,8 @@ def sign_in() -> str | Response | tuple[str, int]:
         if route.sso is not None and route.organisation is not None and not form.send_link.data:
             return redirect(url_for("sso.continue_", org_slug=route.organisation.slug, login_hint=email))
         with request_transaction(form) as outcome:
-            request_sign_in_link(session, email, language=current_language())
+            # The same work for every address: the link and its mail are made by the job, after the answer.
+            enqueue_after_commit(session, mail_sign_in_link, person_for_email(session, email), queue="high")
         if outcome.committed:
             return redirect(url_for("identity.link_sent"))
     return render_template("identity/sign_in.html", form=form), (400 if form.errors else 200)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, render_template_string
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,17 @@ class MailAttachment:
 def _header_text(value: str) -> str:
     """A subject line without control characters (a name with a line break must not cut a header)."""
     return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())[:300]
+
+
+def _subject_line(template: str, **context: Any) -> str:
+    """The template's first line rendered alone: the subject line, whole even when a name in it holds a line
+    break (the rendered mail cannot be cut at its first line break: the name's would cut the subject)."""
+    environment = current_app.jinja_env
+    assert environment.loader is not None
+    source = environment.loader.get_source(environment, f"mail/{template}.txt")[0]
+    first_line = source.lstrip().partition("\n")[0]
+    # Mail text is not HTML: rendered without escaping, as render_template renders the .txt template.
+    return render_template_string("{% autoescape false %}" + first_line + "{% endautoescape %}", **context)
 
 
 def queue_mail(
@@ -53,10 +64,11 @@ def queue_mail(
     with force_locale(language):
         rendered = render_template(f"mail/{template}.txt", club_name=settings.club_name,
                                    base_url=settings.base_url, **context)
-        first, _, body = rendered.lstrip().partition("\n")
-        if not first.startswith("Subject:"):
-            raise ValueError(f"mail/{template}.txt must start with 'Subject:'")
+        first = _subject_line(template, club_name=settings.club_name, base_url=settings.base_url, **context)
+        if not first.startswith("Subject:") or not rendered.lstrip().startswith(first):
+            raise ValueError(f"mail/{template}.txt must start with a line that renders 'Subject: ...'")
         subject = _header_text(first[len("Subject:"):])
+        body = rendered.lstrip()[len(first):]
         body_text = body.strip() + "\n"
         body_html = html_body(body_text, subject=subject, language=language, club_name=settings.club_name)
     domain = settings.mail_from.rpartition("@")[2].rstrip(">") or "tandem.local"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
@@ -14,6 +12,8 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tandem.platform.board.models import Topic
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.participant.labels import (
     CAREER_BAND_LABELS,
     FORMAT_LABELS,
@@ -37,7 +37,7 @@ TOPIC_CHOICES = [
 ]
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(TandemForm):
     """Accepting or declining: the form carries only the CSRF token and its button."""
 
     accept = SubmitField(_l("Accept and take part"))
@@ -67,7 +67,7 @@ class GroupField(Field):
         self.data = None
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(TandemForm):
     """The parts that every profile has. `profile_form_class` adds one select per topic."""
 
     topics = GroupField(_l("Topics"))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from tandem.platform.cohorts.models import ParticipationRole
+from tandem.platform.i18n import lazy_gettext as _l
 
 LANGUAGE_LABELS = {
     "de": _l("German"),

@@ -7,14 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.board.models import Topic
 from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.database import matched_rows, utcnow
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
+from tandem.platform.mail.language import mail_language
 from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.participant.consent import CONSENT_VERSION
 from tandem.platform.participant.models import Profile, ProfileTopic
@@ -84,7 +85,7 @@ def decline_invitation(session: Session, participation_id: int, *, user_id: int,
     ).all()
     for admin in admins:
         queue_mail(session, template="nomination_declined", recipient=admin.email,
-                   language=admin.preferred_language or default_language, kind="nomination_declined",
+                   language=mail_language(admin), kind="nomination_declined",
                    organisation_id=participation.organisation_id, recipient_user_id=admin.id,
                    admin=admin, person=person, participation=participation, cohort=participation.cohort,
                    organisation=person.organisation)

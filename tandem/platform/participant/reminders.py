@@ -12,11 +12,11 @@ import logging
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationStatus
+from tandem.platform.mail.language import mail_language
 from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.participant.labels import part_label
 from tandem.platform.participant.models import ProfileReminder
@@ -70,7 +70,6 @@ def send_profile_reminders(session: Session, day: date) -> int:
     ).all())
     session.commit()  # end the reads; each reminder below is a transaction of its own
 
-    default_language = current_app.config["TANDEM"].default_language
     queued = 0
     for participation in participations:
         step = steps[participation.cohort_id]
@@ -82,7 +81,7 @@ def send_profile_reminders(session: Session, day: date) -> int:
                                         organisation_id=participation.organisation_id))
             session.flush()  # the unique key refuses a reminder another run has just written
             queue_mail(session, template="profile_reminder", recipient=person.email,
-                       language=person.preferred_language or default_language, kind="reminder",
+                       language=mail_language(person), kind="reminder",
                        organisation_id=participation.organisation_id, recipient_user_id=person.id,
                        person=person, participation=participation, cohort=participation.cohort,
                        completeness=completeness[participation.id], part_label=part_label)

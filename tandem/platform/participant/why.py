@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from tandem.platform.cohorts.models import ParticipationRole
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.participant.labels import LANGUAGE_LABELS, WEEKDAY_LABELS
 from tandem.platform.participant.partner import PartnerView
 

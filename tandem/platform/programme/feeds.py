@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from tandem.platform import audit
 from tandem.platform.clock import club_zone, now
 from tandem.platform.identity.models import User
+from tandem.platform.mail.language import mail_language
 from tandem.platform.programme.calendar_files import calendar_file
 from tandem.platform.programme.models import CalendarFeed, EventInvitation, EventStatus, ProgrammeEvent
 from tandem.platform.programme.wording import calendar_entry
@@ -76,7 +77,7 @@ def feed_owner(session: Session, token: str) -> User | None:
 def feed_calendar(session: Session, user: User) -> bytes:
     """The person's calendar: every published or cancelled event they are invited to, in their language.
     Three statements whatever the number of events."""
-    language = user.preferred_language or current_app.config["TANDEM"].default_language
+    language = mail_language(user)  # the language of everything written to the person outside a request
     with club_scope(session):
         events = session.scalars(
             sa.select(ProgrammeEvent).options(joinedload(ProgrammeEvent.cohort))

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.validators import StopValidation as _Stop
 
 from tandem.platform.clock import club_zone
 from tandem.platform.cohorts.forms import CheckboxesField, WholeNumberField
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme.models import (
     MAX_DESCRIPTION,
     MAX_TITLE,
@@ -92,7 +92,7 @@ class OptionalWholeNumberField(WholeNumberField):
         super().process_formdata(valuelist)
 
 
-class EventForm(FlaskForm):
+class EventForm(TandemForm):
     """The event form; `title_<lang>` and `description_<lang>` fields are added for the cohort's languages."""
 
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()],
@@ -118,7 +118,7 @@ class EventForm(FlaskForm):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.languages = list(languages)
-        self.host_organisation.choices = [(0, _l("No host"))] + organisations
+        self.host_organisation.choices = [(0, _l("No host")), *organisations]
 
     @classmethod
     def for_languages(cls, languages: list[str]) -> type[EventForm]:
@@ -150,13 +150,13 @@ class EventForm(FlaskForm):
             online_url=self.online_url.data, audience=tuple(self.audience.data or ()), capacity=self.capacity.data)
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(TandemForm):
     """An invitee's answer."""
 
     answer = RadioField(_l("Will you come?"), choices=list(ANSWER_LABELS.items()),
                         validators=[DataRequired(message=_l("Choose yes, no or maybe."))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TandemForm):
     """A button that changes something (publish, cancel, create the dated events, renew a feed): only the
     CSRF token is checked."""

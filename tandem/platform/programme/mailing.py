@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from tandem.platform.clock import club_zone, now
 from tandem.platform.database import matched_rows
 from tandem.platform.identity.models import User
+from tandem.platform.mail.language import mail_language
 from tandem.platform.mail.outbox import MailAttachment, queue_mail
 from tandem.platform.programme.calendar_files import calendar_file
 from tandem.platform.programme.models import Answer, EventInvitation, EventStatus, ProgrammeEvent
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def _language(person: User) -> str:
     """The mail language rule: the person's choice, else the club's default language."""
-    return person.preferred_language or current_app.config["TANDEM"].default_language
+    return mail_language(person)
 
 
 def _attachment(event: ProgrammeEvent, language: str, method: str) -> MailAttachment:

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
@@ -23,6 +22,7 @@ from tandem.platform.board.models import BoardMember
 from tandem.platform.clock import club_zone, now
 from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationRole, ParticipationStatus
 from tandem.platform.database import as_utc, matched_rows
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
 from tandem.platform.programme.jobs import send_event_mails
 from tandem.platform.programme.mailing import queue_place_free
@@ -245,6 +245,7 @@ def update_event(session: Session, event: ProgrammeEvent, data: EventInput, acto
         _sync_cohort_date(cohort, event)
         if event.status == EventStatus.PUBLISHED:
             sync_invitations(session, event)
+            _fill_free_places(session, event)  # more places (or none limited): the waiting move up
         session.flush()
         audit.record(session, "programme.event_changed", actor_user_id=actor_user_id, organisation_id=None,
                      target_type="programme_event", target_id=event.id,
@@ -426,12 +427,25 @@ def answer_invitation(session: Session, invitation: EventInvitation, wanted: str
             invitation.answered_at = now()
         session.flush()
         promoted = None
-        if before == Answer.YES and result_answer != Answer.YES and event.capacity is not None:
-            promoted = _move_up(session, event)
+        if before == Answer.YES and result_answer != Answer.YES:
+            promoted = next(iter(_fill_free_places(session, event)), None)
         audit.record(session, "programme.answered", actor_user_id=invitation.user_id,
                      organisation_id=invitation.organisation_id, target_type="programme_event",
                      target_id=event.id, details={"answer": result_answer})
     return AnswerResult(answer=result_answer, promoted_user_id=promoted)
+
+
+def _fill_free_places(session: Session, event: ProgrammeEvent) -> list[int]:
+    """While the event has a free place (one freed, more places, no limit any more), the first on the
+    waiting list takes it. Returns who moved up, in order."""
+    promoted: list[int] = []
+    while event.capacity is None or (session.scalar(sa.select(sa.func.count(EventInvitation.id)).where(
+            EventInvitation.event_id == event.id, EventInvitation.answer == Answer.YES)) or 0) < event.capacity:
+        user_id = _move_up(session, event)
+        if user_id is None:
+            break
+        promoted.append(user_id)
+    return promoted
 
 
 def _move_up(session: Session, event: ProgrammeEvent) -> int | None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.rematch.operations import NOTE_MAX
 
 
-class DecideForm(FlaskForm):
+class DecideForm(TandemForm):
     """The board's decision on one rematch request: accept or decline, with a note."""
 
     note = TextAreaField(
@@ -23,7 +23,7 @@ class DecideForm(FlaskForm):
     decline = SubmitField(_l("Decline: keep the tandem"))
 
 
-class RematchForm(FlaskForm):
+class RematchForm(TandemForm):
     """Asking the board for another partner: a reason is needed."""
 
     reason = TextAreaField(

@@ -3,7 +3,8 @@
 The participant asks (their own organisation's scope, their own active pair only) with a reason; the board
 sees the cohort's requests and decides (club scope): accepting ends the pair, so that both people are
 without a partner and the board pairs them anew by hand; declining keeps the pair, with a note. The
-requester is told the decision by mail, and the partner, neutrally, when the pair ends.
+requester is told the decision by mail, and the partner, neutrally, when the pair ends. Each board member is
+told of a new request by mail, once.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.cohorts.models import Cohort, ParticipationStatus
 from tandem.platform.database import matched_rows, utcnow
+from tandem.platform.i18n import lazy_gettext as _l
+from tandem.platform.mail.language import mail_language
 from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.rematch.queries import (
     REMATCH_STATES,
     RequestRow,
+    board_recipients,
     own_active_pair,
     rematch_request,
     window_is_open,
@@ -78,7 +81,29 @@ def request_rematch(session: Session, user_id: int, participation_id: int, reaso
                  organisation_id=own.participation.organisation_id, target_type="rematch_request",
                  target_id=request.id, details={"pair_id": own.pair_id, "cohort_id": own.cohort.id})
     session.flush()
+    _tell_the_board(session, request, own.cohort)
     return request
+
+
+def _tell_the_board(session: Session, request: RematchRequest, cohort: Cohort) -> None:
+    """One mail to each active board member, in their language, about a new request: in the request's own
+    transaction, so once per request (the outbox sends after commit). Who asks and their partner; the reason
+    stays on the board's page, which the mail links to."""
+    from tandem.platform.mail.outbox import queue_mail
+
+    settings = current_app.config["TANDEM"]
+    url = f"{settings.base_url.rstrip('/')}/board/cohorts/{cohort.id}/matching/rematch-requests"
+    with club_scope(session):  # the board and the partner belong to other organisations than the requester
+        row = rematch_request(session, cohort.id, request.id)
+        if row is None:
+            return
+        for member in board_recipients(session):
+            if member.id == row.requester.user_id:
+                continue  # a board member asking for themselves knows
+            queue_mail(session, template="rematch_requested_board", recipient=member.email,
+                       language=mail_language(member), kind="rematch_requested",
+                       organisation_id=member.organisation_id, recipient_user_id=member.id, member=member,
+                       requester=row.requester, partner=row.partner, cohort=cohort, requests_url=url)
 
 
 def decide_rematch(session: Session, request_id: int, cohort_id: int, accept: bool, note: str | None,
@@ -96,7 +121,6 @@ def decide_rematch(session: Session, request_id: int, cohort_id: int, accept: bo
         raise FieldProblem("note", _l("At most %(max)d characters.", max=NOTE_MAX))
     if not accept and note is None:
         raise FieldProblem("note", _l("Tell the person why the tandem stays as it is."))
-    default_language = current_app.config["TANDEM"].default_language
     with club_scope(session):
         row = rematch_request(session, cohort_id, request_id)
         if row is None:
@@ -137,14 +161,14 @@ def decide_rematch(session: Session, request_id: int, cohort_id: int, accept: bo
         home_url = current_app.config["TANDEM"].base_url.rstrip("/") + "/me/"
         if requester.is_active:
             queue_mail(session, template="rematch_accepted" if accept else "rematch_declined",
-                       recipient=requester.email, language=requester.preferred_language or default_language,
+                       recipient=requester.email, language=mail_language(requester),
                        kind="rematch_accepted" if accept else "rematch_declined",
                        organisation_id=row.request.organisation_id, recipient_user_id=requester.user_id,
                        person=requester, partner=partner, cohort=cohort, note=note, home_url=home_url)
         if ended and partner.is_active:
             # The partner: told neutrally that the tandem ends (accepted too, if they had asked as well).
             queue_mail(session, template="rematch_accepted" if closed_too else "pair_ended",
-                       recipient=partner.email, language=partner.preferred_language or default_language,
+                       recipient=partner.email, language=mail_language(partner),
                        kind="rematch_accepted" if closed_too else "pair_ended",
                        organisation_id=partner.organisation_id, recipient_user_id=partner.user_id,
                        person=partner, partner=requester, cohort=cohort, note=None, home_url=home_url)

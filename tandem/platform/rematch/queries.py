@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session, aliased
 
+from tandem.platform.board.models import BoardMember
 from tandem.platform.cohorts.models import Cohort, CohortState, Participation
 from tandem.platform.database import as_utc
 from tandem.platform.identity.models import User
@@ -92,6 +93,14 @@ def latest_requests(session: Session, participation_ids: Sequence[int]) -> dict[
 
 
 # ---------------------------------------------------------------------------------------------- board side
+
+
+def board_recipients(session: Session) -> list[User]:
+    """The active members of the club board, to tell of a new request (club scope): one query."""
+    with club_scope(session):
+        return list(session.scalars(
+            sa.select(User).join(BoardMember, BoardMember.user_id == User.id)
+            .where(User.is_active.is_(True)).order_by(User.id)))
 
 
 def open_rematch_count(session: Session, cohort_id: int) -> int:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from tandem.platform.board.models import Topic
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.matching import stored_criteria
 from tandem.platform.matching.vocabulary import CRITERIA, MENTEE, MENTOR
 
@@ -239,6 +239,9 @@ _RENDERERS = {"topics": _topics, "format": _format, "weekdays": _weekdays, "care
 UNPAIRED = "unpaired"
 NOT_IN_RUN = "not_in_run"
 PAIR_ENDED = "pair_ended"
+# The same, once nobody can be paired any more (the programme is closing or over): what was, not what to do.
+NOT_IN_RUN_FINAL = "not_in_run_final"
+PAIR_ENDED_FINAL = "pair_ended_final"
 
 
 def unmatched_sentence(code: str, role: str, params: Mapping[str, Any], *, name: str,
@@ -257,6 +260,10 @@ def unmatched_sentence(code: str, role: str, params: Mapping[str, Any], *, name:
         return _("The tandem of %(name)s ended after a rematch request: pair them with someone new.", name=name)
     if code == NOT_IN_RUN:
         return _("%(name)s was not part of this run: pair them by hand, or start a new run.", name=name)
+    if code == PAIR_ENDED_FINAL:
+        return _("The tandem of %(name)s ended after a rematch request.", name=name)
+    if code == NOT_IN_RUN_FINAL:
+        return _("%(name)s was not part of this run.", name=name)
     if code == "nobody_on_other_side":
         return _("There are no mentors in this cohort.") if mentee else _("There are no mentees in this cohort.")
     if code == "only_same_organisation":

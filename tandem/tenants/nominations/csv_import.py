@@ -1,9 +1,13 @@
 """Reading and checking a nominations CSV file: pure, no Flask and no database.
 
-`parse_csv(data)` reads the bytes (UTF-8 with or without BOM; comma or semicolon, told from the header line;
-quoted fields; CRLF or LF) into raw rows. `validate(parsed, context)` checks every row against the
-organisation's domains, the cohorts, the quotas and the people already nominated (all in `ImportContext`,
-loaded by the caller) and returns the rows that would be created and every problem found.
+`parse_csv(data)` reads the bytes (UTF-8 with or without BOM, UTF-16 with BOM, else Windows cp1252 as Excel
+saves "CSV" on Windows; comma, semicolon or tab, told from the header line; quoted fields; CRLF or LF) into
+raw rows. The header names the columns in any site language (`Name;E-Mail;Rolle;Kohorte;Notiz`,
+`Nom;E-mail;Rôle;Volée;Remarque`, `name,email,role,cohort,note`, and a few common variants): they are
+mapped to the canonical columns, and a problem names a column as the file does. `validate(parsed, context)`
+checks every row against the organisation's domains, the cohorts, the quotas and the people already
+nominated (all in `ImportContext`, loaded by the caller) and returns the rows that would be created and every
+problem found.
 
 A problem names the line as it is in the file (1 is the header), the column, a code and its parameters;
 `tandem.tenants.nominations.messages.problem_text` turns it into words in the reader's language.
@@ -11,8 +15,11 @@ A problem names the line as it is in the file (1 is the header), the column, a c
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +37,58 @@ COLUMNS = ("name", "email", "role", "cohort", "note")
 REQUIRED_COLUMNS = ("name", "email", "role", "cohort")
 ROLES = ("mentor", "mentee")
 BOM = "\ufeff"
+
+# The columns' names in each site language, as the template writes them (the site's own words for them).
+# They are data, not translations looked up at run time: a file written with German headers is read the
+# same whatever the language of the person who uploads it.
+HEADER_NAMES: dict[str, dict[str, str]] = {
+    "en": {"name": "name", "email": "email", "role": "role", "cohort": "cohort", "note": "note"},
+    "de": {"name": "Name", "email": "E-Mail", "role": "Rolle", "cohort": "Kohorte", "note": "Notiz"},
+    "fr": {"name": "Nom", "email": "E-mail", "role": "Rôle", "cohort": "Volée", "note": "Remarque"},
+}
+# Other names people give these columns in the site's languages (compared without case, accents, spaces and
+# punctuation: "E-Mail-Adresse" is "emailadresse").
+HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
+    "name": ("Full name", "Vollständiger Name", "Nom complet"),
+    "email": ("E-mail address", "Work e-mail address", "E-Mail-Adresse", "Adresse e-mail", "Courriel",
+              "Adresse électronique"),
+    "role": (),
+    "cohort": ("Cohorte",),
+    "note": ("Comment", "Bemerkung", "Kommentar", "Anmerkung", "Commentaire"),
+}
+# The roles as the site writes them in each language (Mentor:in, Mentoré·e), by the same comparison.
+ROLE_NAMES = {"mentor": "mentor", "mentorin": "mentor", "mentee": "mentee", "mentore": "mentee",
+              "mentoree": "mentee"}
+TEMPLATE_SEPARATORS = {"en": ","}  # else ";", which spreadsheet programs of German and French locales expect
+TEMPLATE_NOTES = {"en": "Social media team", "de": "Social-Media-Team", "fr": "Équipe réseaux sociaux"}
+
+
+def _key(value: str) -> str:
+    """A name compared without case, accents, spaces and punctuation."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
+
+
+COLUMN_KEYS: dict[str, str] = {
+    _key(name): column
+    for column in COLUMNS
+    for name in (*(names[column] for names in HEADER_NAMES.values()), *HEADER_VARIANTS[column])
+}
+
+
+def canonical_column(header: str) -> str | None:
+    """The column a header names, in any site language; None for a column the import does not know."""
+    return COLUMN_KEYS.get(_key(header))
+
+
+def header_names(language: str) -> dict[str, str]:
+    """The columns' names in `language` (English for a language the site does not have)."""
+    return dict(HEADER_NAMES.get(language, HEADER_NAMES["en"]))
+
+
+def canonical_role(value: str) -> str:
+    """mentor or mentee from the role as written in any site language; else the value, lowercased."""
+    return ROLE_NAMES.get(_key(value), value.strip().lower())
 
 # Statuses that hold a place in the quota (tandem.platform.models.OCCUPYING_STATUSES, as plain strings).
 OCCUPYING = ("nominated", "invited", "active")
@@ -54,6 +113,8 @@ class RawRow:
 class ParsedFile:
     rows: list[RawRow]
     problems: list[Problem]
+    headers: dict[str, str] = field(default_factory=dict)  # column -> its name as written in the file
+    encoding: str | None = None  # how the bytes were read (None: the caller gave text)
 
     @property
     def emails(self) -> set[str]:
@@ -103,6 +164,8 @@ class NominationRow:
 class Report:
     rows: list[NominationRow]
     problems: list[Problem]
+    headers: dict[str, str] = field(default_factory=dict)  # column -> its name as written in the file
+    encoding: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -113,36 +176,59 @@ def normal_email(value: str) -> str:
     return (value or "").strip().lower()
 
 
-def template_csv(domain: str = "example.org", cohort_slug: str = "cohort-2027") -> bytes:
-    """The file to fill in: UTF-8 with BOM (spreadsheet programs then read the accents right), CRLF,
-    the header and one example row."""
+def template_csv(domain: str = "example.org", cohort_slug: str = "cohort-2027", language: str = "en") -> bytes:
+    """The file to fill in, with the headers in `language`: UTF-8 with BOM (spreadsheet programs then read
+    the accents right), CRLF, the header and one example row."""
+    names = header_names(language)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerow(["Lea Müller", f"lea.mueller@{domain}", "mentor", cohort_slug, "Social media team"])
+    writer = csv.writer(out, delimiter=TEMPLATE_SEPARATORS.get(language, ";"), lineterminator="\r\n")
+    writer.writerow([names[column] for column in COLUMNS])
+    writer.writerow(["Lea Müller", f"lea.mueller@{domain}", "mentor", cohort_slug,
+                     TEMPLATE_NOTES.get(language, TEMPLATE_NOTES["en"])])
     return (BOM + out.getvalue()).encode("utf-8")
 
 
-def decode(data: bytes) -> tuple[str | None, Problem | None]:
-    """The text of the file, or the problem that it is not UTF-8 (with the line of the first bad byte)."""
+def decode(data: bytes) -> tuple[str | None, str | None, Problem | None]:
+    """The text of the file and how it was read, or the problem that it cannot be read (with the line of the
+    first bad byte).
+
+    UTF-16 with its byte order mark (Excel's "Unicode text"); else UTF-8, with or without BOM; else Windows
+    cp1252, what Excel saves as "CSV" on Windows in German and French (Latin-1 reads the same for letters).
+    A file that says it is UTF-8 (its BOM) is not guessed at.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", None
+        except UnicodeDecodeError as error:
+            line = data[:error.start].decode("utf-16", errors="replace").count("\n") + 1
+            return None, None, Problem(line, None, "encoding")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8").removeprefix(BOM), "utf-8", None
     except UnicodeDecodeError as error:
-        return None, Problem(data.count(b"\n", 0, error.start) + 1, None, "encoding")
-    return text.removeprefix(BOM), None
+        if data.startswith(codecs.BOM_UTF8):
+            return None, None, Problem(data.count(b"\n", 0, error.start) + 1, None, "encoding")
+    try:
+        return data.decode("cp1252"), "cp1252", None
+    except UnicodeDecodeError as error:
+        return None, None, Problem(data.count(b"\n", 0, error.start) + 1, None, "encoding")
 
 
 def detect_separator(header_line: str) -> str:
-    """Semicolon when the header line has more semicolons than commas (German locales), else comma."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    """Tab when the header line has more tabs than anything else (Excel's "Unicode text"); semicolon when it
+    has more semicolons than commas (German and French locales); else comma."""
+    tabs, semicolons, commas = header_line.count("\t"), header_line.count(";"), header_line.count(",")
+    if tabs > max(semicolons, commas):
+        return "\t"
+    return ";" if semicolons > commas else ","
 
 
 def parse_csv(data: bytes | str) -> ParsedFile:
     """Read the file into rows of values by column. Problems of the file as a whole stop the reading."""
+    encoding = None
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             return ParsedFile([], [Problem(None, None, "too_large", {"limit_kb": MAX_BYTES // 1024})])
-        text, problem = decode(data)
+        text, encoding, problem = decode(data)
         if problem:
             return ParsedFile([], [problem])
     else:
@@ -159,7 +245,8 @@ def parse_csv(data: bytes | str) -> ParsedFile:
     first = next(i for i, line in enumerate(lines) if line.strip())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_separator(lines[first]),
                         skipinitialspace=True)
-    header: list[str] | None = None
+    header: list[str | None] | None = None
+    written: dict[str, str] = {}
     header_line = 0
     rows: list[RawRow] = []
     previous_end = 0
@@ -169,14 +256,18 @@ def parse_csv(data: bytes | str) -> ParsedFile:
             if not any(value.strip() for value in record):
                 continue
             if header is None:
-                header, header_line = [value.strip().lower() for value in record], start
+                header, header_line = [canonical_column(value) for value in record], start
+                for column, value in zip(header, record, strict=True):
+                    if column is not None:
+                        written.setdefault(column, value.strip())
                 continue
             if len(rows) >= MAX_ROWS:
                 return ParsedFile([], [Problem(start, None, "too_many_rows", {"limit": MAX_ROWS})])
             values = {}
             for index, value in enumerate(record[:len(header)]):
-                if header[index] in COLUMNS and header[index] not in values:
-                    values[header[index]] = value.strip()
+                column = header[index]
+                if column is not None and column not in values:
+                    values[column] = value.strip()
             extra = any(value.strip() for value in record[len(header):])
             rows.append(RawRow(line=start, values=values, extra=extra))
     except csv.Error:
@@ -185,10 +276,11 @@ def parse_csv(data: bytes | str) -> ParsedFile:
     assert header is not None
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        return ParsedFile([], [Problem(header_line, column, "missing_column") for column in missing])
+        return ParsedFile([], [Problem(header_line, column, "missing_column") for column in missing], written,
+                          encoding)
     if not rows:
-        return ParsedFile([], [Problem(None, None, "no_rows")])
-    return ParsedFile(rows, [])
+        return ParsedFile([], [Problem(None, None, "no_rows")], written, encoding)
+    return ParsedFile(rows, [], written, encoding)
 
 
 def _email_problem(email: str) -> str | None:
@@ -229,7 +321,7 @@ def check_row(values: Mapping[str, str], line: int, context: ImportContext) -> t
     elif existing is not None and not existing.is_active:
         refuse("email", "person_inactive", name=existing.display_name)
 
-    role = (values.get("role") or "").strip().lower()
+    role = canonical_role(values.get("role") or "")
     if not role:
         refuse("role", "required")
     elif role not in ROLES:
@@ -300,6 +392,8 @@ def check(data: bytes | str, load_context: Any) -> Report:
     """Parse and validate; `load_context(emails)` returns the ImportContext for the file's addresses."""
     parsed = parse_csv(data)
     if parsed.problems and not parsed.rows:
-        return Report(rows=[], problems=parsed.problems)
-    return validate(parsed, load_context(parsed.emails))
+        return Report(rows=[], problems=parsed.problems, headers=parsed.headers, encoding=parsed.encoding)
+    report = validate(parsed, load_context(parsed.emails))
+    report.headers, report.encoding = parsed.headers, parsed.encoding
+    return report
 

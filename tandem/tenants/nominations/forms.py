@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.tenants.nominations.csv_import import MAX_EMAIL, MAX_NAME, MAX_NOTE
 
 
-class NominationForm(FlaskForm):
+class NominationForm(TandemForm):
     """One nomination. The rules beyond the fields' own (domains, quota, ...) are the operation's."""
 
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter the person's name.")),
@@ -33,23 +33,24 @@ class NominationForm(FlaskForm):
     submit = SubmitField(_l("Nominate and send the invitation"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(TandemForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Choose a CSV file."))],
-                     description=_l("UTF-8, separated by commas or semicolons, at most 1000 nominations and 1 MB."),
+                     description=_l("UTF-8 or Excel's Windows CSV, separated by commas or semicolons, at most 1000 "
+                                    "nominations and 1 MB."),
                      render_kw={"accept": ".csv,text/csv"})
     submit = SubmitField(_l("Check the file"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(TandemForm):
     """The checked file's text goes back to the server, which checks it all over again."""
 
     csv_text = TextAreaField(validators=[DataRequired()])
     submit = SubmitField(_l("Nominate everyone and send the invitations"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(TandemForm):
     submit = SubmitField(_l("Withdraw"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(TandemForm):
     submit = SubmitField(_l("Send invitation"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from tandem.tenants.nominations.csv_import import Problem
+from tandem.platform.i18n import current_language
+from tandem.tenants.nominations.csv_import import Problem, header_names
 
 
 def _role_places(role: str, places: int) -> str:
@@ -31,7 +32,8 @@ def problem_text(problem: Problem) -> str:
     if code == "too_large":
         return _("The file is larger than %(limit)d KB: split it into smaller files.", limit=p["limit_kb"])
     if code == "encoding":
-        return _("The file is not saved as UTF-8. Save it again as \"CSV UTF-8\" and upload it once more.")
+        return _("The file's characters cannot be read: it is neither UTF-8 nor Windows text. Save it again as "
+                 "\"CSV UTF-8\" and upload it once more.")
     if code == "empty":
         return _("The file is empty.")
     if code == "no_rows":
@@ -41,8 +43,9 @@ def problem_text(problem: Problem) -> str:
     if code == "too_many_rows":
         return _("A file may hold at most %(limit)d nominations: split it into smaller files.", limit=p["limit"])
     if code == "missing_column":
-        return _("The header line has no column \"%(column)s\". The columns are: name, email, role, cohort, note.",
-                 column=problem.column)
+        names = header_names(current_language())
+        return _("The header line has no column \"%(column)s\". The columns are: %(columns)s.",
+                 column=names.get(problem.column or "", problem.column), columns=", ".join(names.values()))
     if code == "extra_values":
         return _("This line has more values than the header has columns (a separator inside a value needs "
                  "quotation marks).")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.cohorts.models import Cohort, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
 from tandem.platform.refusals import OperationRefused
 from tandem.tenants.models import Organisation
@@ -29,10 +29,12 @@ from tandem.tenants.operations import invite_participant, queue_invitation
 class NominationProblems(OperationRefused):
     """The nomination breaks one or more rules; each problem names its field (CSV column)."""
 
-    def __init__(self, problems: Sequence[Problem], rows: Sequence[NominationRow] = ()) -> None:
+    def __init__(self, problems: Sequence[Problem], rows: Sequence[NominationRow] = (),
+                 headers: Mapping[str, str] | None = None) -> None:
         super().__init__(_l("The nomination has problems."))
         self.problems = list(problems)
         self.rows = list(rows)  # the rows that passed their checks (a file's report shows them too)
+        self.headers = dict(headers or {})  # a file's columns as it names them
 
     @property
     def field_messages(self) -> Mapping[str, object]:
@@ -77,7 +79,7 @@ def import_file(session: Session, organisation: Organisation, data: bytes | str,
     """
     report = check_file(session, organisation, data, lock=True)
     if not report.ok:
-        raise NominationProblems(report.problems or [Problem(None, None, "no_rows")], report.rows)
+        raise NominationProblems(report.problems or [Problem(None, None, "no_rows")], report.rows, report.headers)
     participations = _create(session, organisation, report.rows, actor_user_id=actor_user_id, source="csv")
     for participation in participations if invite else ():
         queue_invitation(session, participation, actor_user_id=actor_user_id, default_language=default_language)

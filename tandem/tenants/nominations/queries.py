@@ -83,7 +83,7 @@ def import_context(session: Session, organisation: Organisation, emails: Iterabl
             foreign = frozenset(session.scalars(
                 sa.select(User.email).where(User.email.in_(emails), User.organisation_id != organisation.id)
             ))
-    return ImportContext(domains=frozenset(d.domain for d in organisation.domains), cohorts=infos,
+    return ImportContext(domains=frozenset(organisation.approved_domains), cohorts=infos,
                          quotas=quotas, held=held, people=people, participations=participations,
                          foreign_emails=foreign)
 

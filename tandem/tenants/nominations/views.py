@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
+from tandem.platform.i18n import current_language
 from tandem.platform.transaction import request_transaction
 from tandem.tenants.nominations import csv_import
 from tandem.tenants.nominations.csv_import import NominationRow, Problem
@@ -87,27 +88,30 @@ def nominate() -> str | Response | tuple[str, int]:
 @allow(Role.ORG_ADMIN)
 def csv_template() -> Response:
     cohorts = open_cohorts(db_session())
-    domains = [d.domain for d in g.organisation.domains]
+    domains = g.organisation.approved_domains
     body = csv_import.template_csv(domain=domains[0] if domains else "example.org",
-                                   cohort_slug=cohorts[0].slug if cohorts else "cohort-2027")
+                                   cohort_slug=cohorts[0].slug if cohorts else "cohort-2027",
+                                   language=current_language())
     return Response(body, mimetype="text/csv", headers={
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": "attachment; filename=nominations-template.csv",
     })
 
 
-def _problem_rows(problems: list[Problem]) -> list[dict[str, Any]]:
-    """Each problem with its line and column as written in the file (the column's CSV name)."""
-    return [{"line": p.line, "column": p.column, "text": problem_text(p)} for p in problems]
+def _problem_rows(problems: list[Problem], headers: dict[str, str]) -> list[dict[str, Any]]:
+    """Each problem with its line and column as written in the file (the column's name in its header)."""
+    return [{"line": p.line, "column": headers.get(p.column, p.column) if p.column else None,
+             "text": problem_text(p)} for p in problems]
 
 
 def _preview(rows: list[NominationRow], problems: list[Problem], text: str | None,
-             upload_form: UploadForm | None = None) -> tuple[str, int]:
+             upload_form: UploadForm | None = None, headers: dict[str, str] | None = None,
+             encoding: str | None = None) -> tuple[str, int]:
     confirm_form = ConfirmImportForm() if text is not None and not problems and rows else None
     return render_template(
-        "tenants/nominations/preview.html", rows=rows, problems=_problem_rows(problems),
+        "tenants/nominations/preview.html", rows=rows, problems=_problem_rows(problems, headers or {}),
         confirm_form=confirm_form, csv_text=text, upload_form=upload_form or UploadForm(formdata=None),
-        max_rows=csv_import.MAX_ROWS,
+        max_rows=csv_import.MAX_ROWS, encoding=encoding,
     ), (400 if problems or not rows else 200)
 
 
@@ -117,14 +121,15 @@ def upload() -> str | tuple[str, int]:
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
         return render_template("tenants/nominations/upload.html", form=form, cohorts=open_cohorts(db_session()),
-                               max_rows=csv_import.MAX_ROWS), status
+                               max_rows=csv_import.MAX_ROWS,
+                               columns=csv_import.header_names(current_language())), status
     # Read one byte more than allowed: enough to tell that the file is too large.
     data = form.file.data.stream.read(csv_import.MAX_BYTES + 1)
     report = check_file(db_session(), g.organisation, data)
     text = None
     if report.ok:
-        text, _problem = csv_import.decode(data)
-    return _preview(report.rows, report.problems, text)
+        text, _encoding, _problem = csv_import.decode(data)
+    return _preview(report.rows, report.problems, text, headers=report.headers, encoding=report.encoding)
 
 
 @allow(Role.ORG_ADMIN)
@@ -141,7 +146,7 @@ def confirm_import() -> Response | tuple[str, int]:
         outcome.say(ngettext("%(num)d person is nominated; the invitation is on its way.",
                              "%(num)d people are nominated; their invitations are on their way.", len(created)))
     if isinstance(outcome.refusal, NominationProblems):
-        return _preview(outcome.refusal.rows, outcome.refusal.problems, None)
+        return _preview(outcome.refusal.rows, outcome.refusal.problems, None, headers=outcome.refusal.headers)
     return redirect(url_for("nominations.index"))
 
 

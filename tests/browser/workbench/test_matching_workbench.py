@@ -60,7 +60,8 @@ def test_the_board_matches_a_cohort_and_a_mentee_meets_her_partner(live_server_w
     server = live_server_with_redis
     session = server.session()
     try:
-        seed_demo(session)
+        with server.app.app_context():  # the seed runs inside the app, as `tandem seed-demo` does
+            seed_demo(session)
         winter = session.scalars(sa.select(Cohort).where(Cohort.slug == "winter-2027")).one()
         cohort_id = winter.id
     finally:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tandem.platform.audit_models import AuditEvent
+from tandem.platform.clock import set_clock
 from tandem.platform.cohorts.models import Cohort, CohortQuota, CohortState, ParticipationStatus
 from tandem.platform.database import utcnow
+from tandem.platform.programme.models import EventInvitation, EventKind, EventStatus
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun
 from tandem.tenants.models import OrganisationStatus
@@ -21,6 +23,8 @@ from tests.factories import (
     make_catalogue_topic,
     make_cohort,
     make_complete_profile,
+    make_kickoff,
+    make_matching_run,
     make_org_admin,
     make_organisation,
     make_pair,
@@ -45,6 +49,21 @@ def club(db):
 @pytest.fixture()
 def board_client(client, sign_in, club):
     return sign_in(client, club["board"])
+
+
+@pytest.fixture(autouse=True)
+def _system_clock(app):
+    """Tests here may set the app's clock: it goes back to the system's after each."""
+    try:
+        yield
+    finally:
+        set_clock(app, None)
+
+
+def noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=UTC)
+
+
 
 
 def text_of(html: str) -> str:
@@ -188,9 +207,9 @@ def test_a_running_cohort_cannot_be_edited(board_client, db, club):
     cohort = make_cohort(db, CohortState.RUNNING, slug="running", name="Running")
     db.commit()
     data = {k: v for k, v in VALID.items() if k != "slug"}
-    for response in (board_client.get(f"/board/cohorts/{cohort.id}/edit"),
-                     board_client.post(f"/board/cohorts/{cohort.id}/edit", data=data)):
-        assert response.status_code == 302 and response.headers["Location"] == f"/board/cohorts/{cohort.id}"
+    assert board_client.get(f"/board/cohorts/{cohort.id}/edit").status_code == 200  # read-only (test_settings_...)
+    response = board_client.post(f"/board/cohorts/{cohort.id}/edit", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == f"/board/cohorts/{cohort.id}"
     assert cohort_by_slug(db, "running").name == "Running"
     assert audit_actions(db, "cohort.changed") == []
 
@@ -379,6 +398,14 @@ def test_the_lifecycle_from_draft_to_archive(board_client, db, club):
     assert state_of(db, cohort) == CohortState.MATCHING
     make_pair(db, mentor, mentee, status="active")
     db.commit()
+    # Since the programme calendar: starting needs a published kick-off, and closing begins without a reason
+    # from 7 days before the closing date (the clock is set there; `_system_clock` gives it back).
+    transition(board_client, cohort, "start_programme")
+    assert state_of(db, cohort) == CohortState.MATCHING
+    make_kickoff(db, cohort)
+    db.commit()
+    with club_scope(db):
+        set_clock(board_client.application, noon(cohort.closing_on - timedelta(days=7)))
     for name, state in (("start_programme", CohortState.RUNNING), ("begin_closing", CohortState.CLOSING),
                         ("publish_showcase", CohortState.SHOWCASE_PUBLISHED), ("archive", CohortState.ARCHIVED)):
         assert transition(board_client, cohort, name).status_code == 302
@@ -601,3 +628,286 @@ def test_org_admins_and_participants_see_no_cohort_pages(client, sign_in, db, cl
                  f"/board/cohorts/{cohort.id}/nominations.csv"):
         assert client.get(path).status_code == 403
     assert audit_actions(db, "personal_data.exported") == []
+
+
+# ------------------------------------------------------------- lifecycle guards and the programme's dates
+
+
+def confirm(client, cohort, name, **data):
+    """The confirmation page's submission of the step `name`."""
+    return client.post(f"/board/cohorts/{cohort.id}/transition",
+                       data={"transition": name, "step": "confirm", **data}, headers={"Accept-Language": "en"})
+
+
+def page(client, path: str) -> str:
+    response = client.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def state_events(db) -> list[AuditEvent]:
+    return audit_actions(db, "cohort.state_changed")
+
+
+@pytest.fixture()
+def matched(db, club):
+    """A cohort in matching with one published (active) pair and one unanswered invitation."""
+    cohort = make_cohort(db, CohortState.MATCHING, kickoff_on=FUTURE)
+    mentor = make_participation(db, make_user(db, club["alpha"]), cohort, role="mentor",
+                                status=ParticipationStatus.ACTIVE)
+    mentee = make_participation(db, make_user(db, club["beta"]), cohort, role="mentee",
+                                status=ParticipationStatus.ACTIVE)
+    make_participation(db, make_user(db, club["gamma"]), cohort, role="mentee", status=ParticipationStatus.INVITED)
+    make_pair(db, mentor, mentee, status="active")
+    db.commit()
+    return cohort
+
+
+def test_starting_is_refused_without_a_published_kickoff_and_allowed_with_one(board_client, db, club, matched):
+    cohort = matched
+    html = page(board_client, f"/board/cohorts/{cohort.id}")
+    button = re.search(r'<button type="submit" class="button"[^>]*>Start the programme</button>', html)
+    assert button and "disabled" in button.group(0)
+    problems = text_of(html[html.index('id="problems-start_programme"'):])
+    assert "Create and publish the kick-off in the programme" in problems
+    assert f'href="/board/cohorts/{cohort.id}/programme"' in html
+    for send in (lambda: transition(board_client, cohort, "start_programme"),
+                 lambda: confirm(board_client, cohort, "start_programme", confirmed="y")):
+        response = send()
+        assert response.status_code == 302
+        assert "Not done: Create and publish the kick-off in the programme" in page(board_client, response.location)
+    assert state_of(db, cohort) == CohortState.MATCHING
+
+    kickoff = make_kickoff(db, cohort, status=EventStatus.DRAFT)
+    db.commit()
+    confirm(board_client, cohort, "start_programme", confirmed="y")
+    assert state_of(db, cohort) == CohortState.MATCHING
+    assert "Publish the kick-off in the programme: it is still a draft" in page(board_client,
+                                                                                 f"/board/cohorts/{cohort.id}")
+
+    with club_scope(db):
+        kickoff.status, kickoff.published_at = EventStatus.PUBLISHED, utcnow()
+        db.commit()
+    html = page(board_client, f"/board/cohorts/{cohort.id}")
+    # The button leads to the confirmation page (a GET form), not to the step itself.
+    assert re.search(rf'<form class="inline-form" method="get" action="/board/cohorts/{cohort.id}">\s*'
+                     r'<input type="hidden" name="confirm" value="start_programme">', html)
+    assert confirm(board_client, cohort, "start_programme", confirmed="y").status_code == 302
+    assert state_of(db, cohort) == CohortState.RUNNING
+    assert [e.details for e in state_events(db)] == [
+        {"transition": "start_programme", "from": "matching", "to": "running"}]
+
+
+def test_the_confirmation_page_states_the_figures_and_the_step_needs_the_box_ticked(board_client, db, club,
+                                                                                    matched):
+    cohort = matched
+    make_kickoff(db, cohort)
+    db.commit()
+    html = page(board_client, f"/board/cohorts/{cohort.id}?confirm=start_programme")
+    effects = text_of(html[html.index('id="effects"'):html.index("</ul>", html.index('id="effects"'))])
+    assert "1 tandem starts, with 2 people." in effects
+    assert "No e-mail is sent now: the people were told of their partners when the pairs were published." in effects
+    assert "The kick-off is published: 0 people are invited." in effects
+    assert "1 person nominated or invited has not accepted: they can no longer join this cohort." in effects
+    assert "This step cannot be undone." in text_of(html)
+    assert 'name="confirmed"' in html and 'name="step" type="hidden" value="confirm"' in html
+
+    response = confirm(board_client, cohort, "start_programme")
+    assert response.status_code == 400
+    assert errors_of(response.get_data(as_text=True)) == {"confirmed": ["Tick the box to confirm this step."]}
+    assert "1 tandem starts" in response.get_data(as_text=True)
+    assert state_of(db, cohort) == CohortState.MATCHING and state_events(db) == []
+    assert confirm(board_client, cohort, "start_programme", confirmed="y").status_code == 302
+    assert state_of(db, cohort) == CohortState.RUNNING
+
+    # An unknown step or one not offered now shows the cohort's page, not a confirmation.
+    for name in ("jump", "archive"):
+        assert 'name="confirmed"' not in page(board_client, f"/board/cohorts/{cohort.id}?confirm={name}")
+
+
+def test_closing_nominations_with_unanswered_invitations_is_confirmed(board_client, db, club):
+    cohort = make_cohort(db, CohortState.NOMINATIONS_OPEN)
+    make_participation(db, make_user(db, club["alpha"]), cohort, role="mentor", status=ParticipationStatus.ACTIVE)
+    for organisation in (club["beta"], club["gamma"]):
+        make_participation(db, make_user(db, organisation), cohort, role="mentee",
+                           status=ParticipationStatus.INVITED)
+    make_participation(db, make_user(db, club["gamma"]), cohort, role="mentee")
+    db.commit()
+    html = page(board_client, f"/board/cohorts/{cohort.id}")
+    assert 'name="confirm" value="close_nominations"' in html
+    html = page(board_client, f"/board/cohorts/{cohort.id}?confirm=close_nominations")
+    effects = text_of(html[html.index('id="effects"'):])
+    assert ("2 invitations are unanswered: these people are matched only if they accept before a matching run, "
+            "and can no longer fill in a profile.") in effects
+    assert "1 nominated person has not been sent an invitation yet." in effects
+    assert "Accepted so far: 1 mentors and 0 mentees." in effects
+    assert confirm(board_client, cohort, "close_nominations").status_code == 400
+    assert state_of(db, cohort) == CohortState.NOMINATIONS_OPEN
+    assert confirm(board_client, cohort, "close_nominations", confirmed="y").status_code == 302
+    assert state_of(db, cohort) == CohortState.MATCHING
+
+
+def test_closing_nominations_without_unanswered_invitations_needs_no_confirmation(board_client, db, club):
+    cohort = make_cohort(db, CohortState.NOMINATIONS_OPEN)
+    make_participation(db, make_user(db, club["alpha"]), cohort, role="mentor", status=ParticipationStatus.ACTIVE)
+    make_participation(db, make_user(db, club["beta"]), cohort, role="mentee", status=ParticipationStatus.ACTIVE)
+    db.commit()
+    html = page(board_client, f"/board/cohorts/{cohort.id}")
+    assert 'name="confirm" value="close_nominations"' not in html
+    assert 'name="transition" value="close_nominations"' in html
+
+
+@pytest.mark.parametrize(("state", "name", "sentence"), [
+    (CohortState.CLOSING, "publish_showcase", "The cohort moves on to its showcase. No e-mail is sent."),
+    (CohortState.SHOWCASE_PUBLISHED, "archive", "Archiving ends the cohort for good: its pages become read-only."),
+])
+def test_the_last_steps_are_confirmed(board_client, db, club, state, name, sentence):
+    cohort = make_cohort(db, state)
+    make_kickoff(db, cohort)
+    make_kickoff(db, cohort, kind=EventKind.SYMPOSIUM, status=EventStatus.DRAFT)
+    db.commit()
+    html = page(board_client, f"/board/cohorts/{cohort.id}?confirm={name}")
+    assert sentence in text_of(html)
+    if name == "archive":
+        assert "Its programme of 2 events can no longer be changed." in text_of(html)
+    assert confirm(board_client, cohort, name).status_code == 400
+    assert state_of(db, cohort) == state
+    assert confirm(board_client, cohort, name, confirmed="y").status_code == 302
+    assert state_of(db, cohort) != state
+
+
+@pytest.fixture()
+def running(db, club):
+    cohort = make_cohort(db, CohortState.RUNNING, kickoff_on=date(2027, 3, 1))  # closing on 2027-08-30
+    mentor = make_participation(db, make_user(db, club["alpha"]), cohort, role="mentor",
+                                status=ParticipationStatus.ACTIVE)
+    mentee = make_participation(db, make_user(db, club["beta"]), cohort, role="mentee",
+                                status=ParticipationStatus.ACTIVE)
+    make_pair(db, mentor, mentee, status="active")
+    db.commit()
+    return cohort
+
+
+def test_closing_eight_days_early_needs_a_reason_which_is_audited(app, board_client, db, club, running):
+    cohort = running
+    assert cohort.closing_on == date(2027, 8, 30)
+    set_clock(app, noon(date(2027, 8, 22)))
+    try:
+        html = page(board_client, f"/board/cohorts/{cohort.id}")
+        assert "Closing begins on 2027-08-23, 7 days before the closing date: give a reason to begin earlier." in html
+        html = page(board_client, f"/board/cohorts/{cohort.id}?confirm=begin_closing")
+        assert 'name="reason"' in html
+        assert "The closing date is" in text_of(html) and "That is in 8 days." in text_of(html)
+        assert "1 tandem is active." in text_of(html)
+
+        # Without a reason: refused, beside the field, and by the lifecycle however the step is sent.
+        response = confirm(board_client, cohort, "begin_closing", confirmed="y", reason="  ")
+        assert response.status_code == 400
+        assert errors_of(response.get_data(as_text=True)) == {
+            "reason": ["Give the reason for taking this step now."]}
+        response = confirm(board_client, cohort, "begin_closing", confirmed="y", reason="x" * 501)
+        assert response.status_code == 400
+        assert errors_of(response.get_data(as_text=True)) == {"reason": ["At most 500 characters."]}
+        response = transition(board_client, cohort, "begin_closing")
+        assert response.status_code == 302
+        assert "Not done: Closing begins on 2027-08-23" in page(board_client, response.location)
+        assert state_of(db, cohort) == CohortState.RUNNING and state_events(db) == []
+
+        response = confirm(board_client, cohort, "begin_closing", confirmed="y",
+                           reason=" The sponsor <b>ends</b> the year early. ")
+        assert response.status_code == 302
+        assert state_of(db, cohort) == CohortState.CLOSING
+        (event,) = state_events(db)
+        assert event.details == {"transition": "begin_closing", "from": "running", "to": "closing",
+                                 "reason": "The sponsor <b>ends</b> the year early."}
+    finally:
+        set_clock(app, None)
+
+
+def test_closing_seven_days_early_needs_no_reason(app, board_client, db, club, running):
+    cohort = running
+    set_clock(app, noon(date(2027, 8, 23)))
+    try:
+        html = page(board_client, f"/board/cohorts/{cohort.id}?confirm=begin_closing")
+        assert 'name="reason"' not in html and "That is in 7 days." in text_of(html)
+        assert confirm(board_client, cohort, "begin_closing").status_code == 400  # the box is still needed
+        assert confirm(board_client, cohort, "begin_closing", confirmed="y").status_code == 302
+        assert state_of(db, cohort) == CohortState.CLOSING
+        (event,) = state_events(db)
+        assert "reason" not in event.details
+    finally:
+        set_clock(app, None)
+
+
+def test_an_owned_date_is_read_only_in_the_cohort_form(board_client, db, club):
+    cohort = make_cohort(db, CohortState.NOMINATIONS_OPEN, slug="owned", languages=["de"],
+                         symposium_venue="Kursaal Bern")
+    kickoff = make_kickoff(db, cohort, status=EventStatus.DRAFT)
+    symposium = make_kickoff(db, cohort, kind=EventKind.SYMPOSIUM, venue="Kursaal Bern")
+    db.commit()
+    html = page(board_client, f"/board/cohorts/{cohort.id}/edit")
+    assert 'name="kickoff_on"' not in html and 'name="symposium_on"' not in html
+    assert 'name="symposium_venue"' not in html and 'name="closing_on"' in html
+    assert f'href="/board/cohorts/{cohort.id}/programme/{kickoff.id}"' in html
+    assert f'href="/board/cohorts/{cohort.id}/programme/{symposium.id}"' in html
+    assert "Set by the kick-off event." in text_of(html)
+
+    with club_scope(db):
+        dates = {"nomination_deadline": cohort.nomination_deadline.isoformat(),
+                 "closing_on": cohort.closing_on.isoformat()}
+        kickoff_on, symposium_on = cohort.kickoff_on, cohort.symposium_on
+    data = {"name": "Renamed", "meeting_every_min_weeks": "3", "meeting_every_max_weeks": "4",
+            "languages": ["de"], **dates}
+    # The form as shown: the owned dates are not sent, and they stay.
+    assert board_client.post(f"/board/cohorts/{cohort.id}/edit", data=data).status_code == 302
+    saved = cohort_by_slug(db, "owned")
+    assert (saved.name, saved.kickoff_on, saved.symposium_on, saved.symposium_venue) == (
+        "Renamed", kickoff_on, symposium_on, "Kursaal Bern")
+
+    # A change sent anyway is refused beside its field, and nothing is saved.
+    response = board_client.post(f"/board/cohorts/{cohort.id}/edit", headers={"Accept-Language": "en"},
+                                 data={**data, "name": "Again", "kickoff_on": (kickoff_on - timedelta(days=1))
+                                       .isoformat()})
+    assert response.status_code == 400
+    assert errors_of(response.get_data(as_text=True)) == {"kickoff_on": [
+        "This date is set by the kick-off event in the programme: change it there, and the invitees are told."]}
+    response = board_client.post(f"/board/cohorts/{cohort.id}/edit", headers={"Accept-Language": "en"},
+                                 data={**data, "symposium_venue": "Elsewhere"})
+    assert response.status_code == 400
+    assert list(errors_of(response.get_data(as_text=True))) == ["symposium_venue"]
+    saved = cohort_by_slug(db, "owned")
+    assert (saved.name, saved.kickoff_on, saved.symposium_venue) == ("Renamed", kickoff_on, "Kursaal Bern")
+    assert len(audit_actions(db, "cohort.changed")) == 1
+
+
+def test_a_running_cohort_points_to_the_programme_for_its_dates(board_client, db, club, running):
+    cohort = running
+    html = page(board_client, f"/board/cohorts/{cohort.id}")
+    assert "changed through the kick-off, closing and symposium events of the programme" in text_of(html)
+    assert f'href="/board/cohorts/{cohort.id}/programme"' in html
+    response = board_client.get(f"/board/cohorts/{cohort.id}/edit", headers={"Accept-Language": "en"})
+    assert response.status_code == 200  # the settings, read-only, with the reasons
+    assert "changed through the events of its programme" in text_of(response.get_data(as_text=True))
+
+
+def test_publishing_the_pairs_invites_the_new_people_to_a_published_event(app_context, db, club):
+    from tandem.platform.workbench.publishing.operations import publish_run
+
+    cohort = make_cohort(db, CohortState.MATCHING, kickoff_on=FUTURE)
+    people = [make_user(db, club["alpha"]), make_user(db, club["beta"])]
+    mentor = make_participation(db, people[0], cohort, role="mentor", status=ParticipationStatus.ACTIVE)
+    mentee = make_participation(db, people[1], cohort, role="mentee", status=ParticipationStatus.ACTIVE)
+    event = make_kickoff(db, cohort)  # published before these two were taking part: nobody invited yet
+    run = make_matching_run(db, cohort)
+    make_pair(db, mentor, mentee, status="proposed", run=run)
+    db.commit()
+
+    def invitees() -> set[int]:
+        with club_scope(db):
+            db.expire_all()
+            return set(db.scalars(sa.select(EventInvitation.user_id).where(EventInvitation.event_id == event.id)))
+
+    assert invitees() == set()
+    assert publish_run(db, cohort, club["board"].id) == 1
+    db.commit()
+    assert invitees() == {people[0].id, people[1].id}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import tandem.models  # noqa: F401  (every table in Base.metadata)
 from tandem import create_app
 from tandem.platform.audit_models import AuditEvent
 from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
+from tandem.platform.clock import club_zone
 from tandem.platform.cohorts.models import (
     OCCUPYING_STATUSES,
     Cohort,
@@ -24,11 +26,14 @@ from tandem.platform.cohorts.models import (
     ParticipationRole,
     ParticipationStatus,
 )
-from tandem.platform.database import Base, Database
-from tandem.platform.demo.seed import SeedReport, ascii_email_part, seed_demo
+from tandem.platform.database import Base, Database, as_utc
+from tandem.platform.demo import data
+from tandem.platform.demo.seed import SeedReport, ascii_email_part, cohort_dates, seed_demo
 from tandem.platform.identity.models import User
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.participant.completeness import profile_completeness
 from tandem.platform.participant.models import Profile, ProfileTopic
+from tandem.platform.programme.models import Answer, Audience, EventInvitation, EventKind, EventStatus, ProgrammeEvent
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationStatus
@@ -288,3 +293,170 @@ def test_most_people_taking_part_have_complete_profiles(session: Session) -> Non
         active_ids = {p.id for p in session.scalars(sa.select(Participation).where(
             Participation.status == ParticipationStatus.ACTIVE))}
         assert set(profiles) <= active_ids
+
+
+# ------------------------------------------------------------------------------------------ the programme
+
+
+def _events(session: Session, slug: str) -> list[ProgrammeEvent]:
+    cohort = session.scalars(sa.select(Cohort).where(Cohort.slug == slug)).one()
+    return list(session.scalars(sa.select(ProgrammeEvent).where(ProgrammeEvent.cohort_id == cohort.id)
+                                .order_by(ProgrammeEvent.starts_at)))
+
+
+def _answers(session: Session, event: ProgrammeEvent) -> Counter[str]:
+    return Counter(session.scalars(sa.select(EventInvitation.answer).where(EventInvitation.event_id == event.id)))
+
+
+def _day(moment: datetime) -> date:
+    return as_utc(moment).astimezone(club_zone()).date()
+
+
+def _morning() -> datetime:
+    """The morning of the seed's day, in the club's time zone: the story's present."""
+    return datetime.combine(TODAY, time(8, 0), club_zone())
+
+
+def test_the_running_cohort_has_answered_past_events_a_full_workshop_and_its_symposium(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    morning = _morning()
+    with club_scope(session):
+        running = session.scalars(sa.select(Cohort).where(Cohort.slug == "cohort-2026")).one()
+        events = {e.kind: e for e in _events(session, "cohort-2026")}
+        assert set(events) >= {EventKind.KICKOFF, EventKind.TRAINING, EventKind.WORKSHOP, EventKind.SYMPOSIUM}
+        assert {e.status for e in events.values()} == {EventStatus.PUBLISHED}
+
+        kickoff = events[EventKind.KICKOFF]
+        assert as_utc(kickoff.starts_at) < morning and _day(kickoff.starts_at) == running.kickoff_on
+        answers = _answers(session, kickoff)
+        assert answers[Answer.YES] > sum(answers.values()) / 2 and answers[Answer.NO] >= 1
+        assert answers[Answer.MAYBE] == 1 and answers[Answer.WAITING] == 0
+
+        training = events[EventKind.TRAINING]
+        assert as_utc(training.starts_at) < morning and training.audience == [Audience.MENTORS]
+        answers = _answers(session, training)
+        assert answers[Answer.YES] > sum(answers.values()) / 2 and answers[Answer.NO] >= 1
+        assert answers[Answer.MAYBE] == 1
+        invited_as = set(session.scalars(sa.select(EventInvitation.invited_as)
+                                         .where(EventInvitation.event_id == training.id)))
+        assert invited_as == {Audience.MENTORS}
+
+        workshop = events[EventKind.WORKSHOP]
+        assert morning < as_utc(workshop.starts_at) < morning + timedelta(days=21)
+        answers = _answers(session, workshop)
+        assert workshop.capacity is not None and answers[Answer.YES] == workshop.capacity
+        assert answers[Answer.WAITING] == 1 and answers[Answer.NONE] > answers[Answer.YES]
+        waiting = session.scalars(sa.select(EventInvitation).where(EventInvitation.event_id == workshop.id,
+                                                                    EventInvitation.answer == Answer.WAITING)).one()
+        latest_yes = session.scalar(sa.select(sa.func.max(EventInvitation.answered_at)).where(
+            EventInvitation.event_id == workshop.id, EventInvitation.answer == Answer.YES))
+        assert waiting.answered_at > latest_yes  # said yes once the places were taken
+
+        symposium = events[EventKind.SYMPOSIUM]
+        assert as_utc(symposium.starts_at) > morning and _day(symposium.starts_at) == running.symposium_on
+        assert symposium.venue_name == running.symposium_venue == "Kursaal Bern"
+        host = session.get(Organisation, symposium.host_organisation_id)
+        assert host is not None and host.slug == "berner-verkehrsbetriebe"
+        assert set(symposium.audience) == set(Audience)
+        assert _answers(session, symposium)[Answer.NONE] > 0
+
+        # Stamped with the story's moments, none after the morning of the seed's day.
+        for event in events.values():
+            assert event.published_at is not None and as_utc(event.published_at) < morning
+            assert as_utc(event.created_at) < as_utc(event.published_at)
+            assert session.scalar(sa.select(sa.func.max(EventInvitation.answered_at))
+                                  .where(EventInvitation.event_id == event.id)) is not None
+        latest = session.scalar(sa.select(sa.func.max(EventInvitation.answered_at)))
+        assert as_utc(latest) < morning
+        # Every invitee was told, with the event as a calendar file.
+        assert session.scalar(sa.select(sa.func.count()).select_from(EventInvitation)
+                              .where(EventInvitation.mailed_sequence < 0)) == 0
+        invitation = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "programme_invitation")
+                                     .limit(1)).one()
+        assert any(a["content_type"].startswith("text/calendar") for a in invitation.attachments)
+
+
+def test_the_pilot_has_its_whole_programme_past_and_answered(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    morning = _morning()
+    with club_scope(session):
+        pilot = session.scalars(sa.select(Cohort).where(Cohort.slug == "pilot-2025")).one()
+        events = _events(session, "pilot-2025")
+        assert len(events) == 5
+        assert [e.kind for e in events] == [EventKind.KICKOFF, EventKind.TRAINING, EventKind.WORKSHOP,
+                                             EventKind.CLOSING, EventKind.SYMPOSIUM]
+        assert {e.status for e in events} == {EventStatus.PUBLISHED}
+        assert all(as_utc(e.ends_at) < morning for e in events)
+        by_kind = {e.kind: e for e in events}
+        assert _day(by_kind[EventKind.KICKOFF].starts_at) == pilot.kickoff_on
+        assert _day(by_kind[EventKind.CLOSING].starts_at) == pilot.closing_on
+        assert _day(by_kind[EventKind.SYMPOSIUM].starts_at) == pilot.symposium_on
+        for event in events:
+            answers = _answers(session, event)
+            assert answers[Answer.NONE] == 0 and answers[Answer.YES] > 0
+            assert set(event.titles) == set(pilot.languages)
+
+
+def test_the_programme_keeps_the_cohorts_dates_on_working_days(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    with club_scope(session):
+        for cohort in session.scalars(sa.select(Cohort)):
+            spec = next(s for s in data.COHORTS if s.slug == cohort.slug)
+            dates = cohort_dates(spec, TODAY)
+            assert (cohort.kickoff_on, cohort.closing_on, cohort.symposium_on) == (
+                dates["kickoff_on"], dates["closing_on"], dates["symposium_on"])
+        for event in session.scalars(sa.select(ProgrammeEvent)):
+            assert _day(event.starts_at).weekday() < 5
+        # The kick-off was published before the programme started, as the lifecycle asks.
+        started = {e.target_id: e.occurred_at for e in session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.action == "cohort.state_changed")) if e.details.get("transition") == "start_programme"}
+        for cohort_id, moment in started.items():
+            kickoff = session.scalars(sa.select(ProgrammeEvent).where(
+                ProgrammeEvent.cohort_id == cohort_id, ProgrammeEvent.kind == EventKind.KICKOFF)).one()
+            assert as_utc(kickoff.published_at) < as_utc(moment)
+        assert len(started) == 2
+
+
+def test_a_second_seed_creates_no_event_invitation_or_mail(demo_app: Flask, database: Database) -> None:
+    def rows(session: Session) -> list[int]:
+        with club_scope(session):
+            return [session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+                    for model in (ProgrammeEvent, EventInvitation, OutboxMessage)]
+
+    with database.sessionmaker() as first:
+        report = seed_demo(first, today=TODAY)
+        after_first = rows(first)
+    assert [report.programme_events, report.event_invitations, report.mails] == after_first
+    assert after_first[0] == 9 and after_first[1] > 100
+    assert "programme events" in report.describe()
+    assert demo_app.extensions["tandem.clock"].fixed is None  # the seed gave the clock back
+
+    for later in (TODAY, TODAY + timedelta(days=40)):
+        with database.sessionmaker() as again:
+            second = seed_demo(again, today=later)
+            assert rows(again) == after_first
+        assert second.programme_counts() == {"programme_events": 0, "event_invitations": 0, "mails": 0}
+        assert not second.created
+
+
+def test_a_missing_event_is_put_back_through_the_operations(session: Session) -> None:
+    seed_demo(session, today=TODAY)
+    with club_scope(session):
+        workshop = next(e for e in _events(session, "cohort-2026") if e.kind == EventKind.WORKSHOP)
+        invited = sum(_answers(session, workshop).values())
+        session.delete(workshop)  # with its invitations
+        cancelled = next(e for e in _events(session, "cohort-2026") if e.kind == EventKind.TRAINING)
+        cancelled.status = EventStatus.CANCELLED  # what someone did while trying the demo: left as it is
+        session.commit()
+
+    report = seed_demo(session, today=TODAY)
+
+    assert (report.programme_events, report.event_invitations, report.mails) == (1, invited, invited)
+    assert report.audit_events == 0
+    with club_scope(session):
+        events = _events(session, "cohort-2026")
+        assert sorted(e.kind for e in events) == sorted(
+            [EventKind.KICKOFF, EventKind.TRAINING, EventKind.WORKSHOP, EventKind.SYMPOSIUM])
+        workshop = next(e for e in events if e.kind == EventKind.WORKSHOP)
+        assert workshop.status == EventStatus.PUBLISHED and _answers(session, workshop)[Answer.WAITING] == 1
+        assert next(e for e in events if e.kind == EventKind.TRAINING).status == EventStatus.CANCELLED

@@ -502,3 +502,43 @@ def test_cancelling_tells_those_who_were_told_and_a_draft_is_just_removed(db, cl
     with club_scope(db), pytest.raises(EventRefused):
         update_event(db, stored, event_input(), None)
     db.rollback()
+
+
+def test_more_places_move_the_waiting_up_in_order_and_tell_them(db, club, app, run_jobs):
+    event = published_event(db, club, run_jobs, capacity=1)
+    answer(db, club, "mentor_a", event.id, Answer.YES)
+    advance(app, timedelta(minutes=1))
+    answer(db, club, "mentor_b", event.id, Answer.YES)
+    advance(app, timedelta(minutes=1))
+    answer(db, club, "mentee_b", event.id, Answer.YES)
+    with club_scope(db):
+        update_event(db, event, event_input(capacity=2), None)
+    db.commit()
+    run_jobs()
+    answers = {user_id: row.answer for user_id, row in invitations(db, event.id).items()}
+    assert answers == {club.people["mentor_a"].id: Answer.YES, club.people["mentor_b"].id: Answer.YES,
+                       club.people["mentee_b"].id: Answer.WAITING}
+    assert [m.recipient for m in outbox(db, "programme_place_free")] == [club.people["mentor_b"].email]
+
+    # No limit any more: everyone waiting has a place.
+    with club_scope(db):
+        update_event(db, event, event_input(capacity=None), None)
+    db.commit()
+    run_jobs()
+    assert all(row.answer == Answer.YES for row in invitations(db, event.id).values())
+    assert [m.recipient for m in outbox(db, "programme_place_free")] == \
+        [club.people["mentor_b"].email, club.people["mentee_b"].email]
+
+
+def test_fewer_places_keep_the_places_already_given(db, club, run_jobs):
+    event = published_event(db, club, run_jobs, capacity=3)
+    for name in ("mentor_a", "mentor_b"):
+        answer(db, club, name, event.id, Answer.YES)
+    with club_scope(db):
+        update_event(db, event, event_input(capacity=1), None)
+    db.commit()
+    assert sum(row.answer == Answer.YES for row in invitations(db, event.id).values()) == 2
+    assert answer(db, club, "mentee_b", event.id, Answer.YES).answer == Answer.WAITING
+    # One leaves: still full (two yes for one place), so nobody moves up.
+    assert answer(db, club, "mentor_a", event.id, Answer.NO).promoted_user_id is None
+    assert invitations(db, event.id)[club.people["mentee_b"].id].answer == Answer.WAITING

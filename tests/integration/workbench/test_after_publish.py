@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.database import utcnow
 from tandem.platform.mail.models import OutboxMessage
+from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import Pair, PairStatus
 from tandem.platform.workbench.runs.operations import start_run
@@ -29,7 +30,8 @@ from tests.factories import (
 
 @pytest.fixture()
 def running_cohort(db):
-    """Published tandems (Mia, Elsa) and (Max, Eva); Mia and Elsa's tandem ended; Tom, a mentor, is free."""
+    """Published tandems (Mia, Elsa) and (Max, Eva); Mia and Elsa's tandem ended after a rematch request; Tom, a
+    mentor, is free."""
     alpha, beta, gamma = (make_organisation(db, name=name) for name in ("Alpha Bank", "Beta Energie", "Gamma AG"))
     topics = [make_catalogue_topic(db) for _ in range(3)]
     cohort = make_cohort(db, CohortState.RUNNING)
@@ -42,6 +44,10 @@ def running_cohort(db):
     make_org_admin(db, beta)
     run = make_matching_run(db, cohort, published_at=utcnow())
     ended = make_pair(db, people["mia"], people["elsa"], status="ended", run=run, score=0.6)
+    with club_scope(db):  # ended by the board's yes to Elsa's rematch request
+        db.add(RematchRequest(organisation_id=beta.id, participation_id=people["elsa"].id, pair_id=ended.id,
+                              reason="No shared time.", status=RematchStatus.ACCEPTED, decided_at=utcnow()))
+        db.flush()
     make_pair(db, people["max"], people["eva"], status="active", run=run, score=0.7)
     board = make_board_member(db, alpha)
     db.commit()

@@ -21,6 +21,7 @@ from tandem.platform.workbench.publishing.views import publish_context
 from tests.factories import (
     make_board_member,
     make_cohort,
+    make_kickoff,
     make_matching_run,
     make_org_admin,
     make_organisation,
@@ -257,6 +258,7 @@ def test_the_programme_can_start_once_the_pairs_are_published(db, app_context, w
         apply_transition(db, world["cohort"], "start_programme", world["board"].id, today=date(2027, 1, 1))
     db.rollback()
     publish_run(db, world["cohort"], world["board"].id)
+    make_kickoff(db, world["cohort"])  # starting also needs the programme's kick-off, published
     db.commit()
     apply_transition(db, world["cohort"], "start_programme", world["board"].id, today=date(2027, 1, 1))
     db.commit()

@@ -402,8 +402,8 @@ def _finished_run(db, club, figures, pairs, weights=None, threshold=0.5):
     run = make_matching_run(db, club["cohort"], parameters={
         "weights": weights or {"topics": 0.4, "format": 0.25, "weekdays": 0.15, "career_gap": 0.2},
         "threshold": threshold, "based_on_run_id": None}, figures=figures)
-    for mentor, mentee, score in pairs:
-        make_pair(db, club[mentor], club[mentee], status="proposed", run=run, score=score)
+    for mentor, mentee, score, *status in pairs:
+        make_pair(db, club[mentor], club[mentee], status=status[0] if status else "proposed", run=run, score=score)
     return run
 
 
@@ -422,7 +422,7 @@ def figure_row(html: str, key: str) -> list[str]:
 
 def test_two_runs_side_by_side(board_client, db, club):
     first = _finished_run(db, club, FIGURES_A, [("lea", "ben", 0.42)])
-    second = _finished_run(db, club, FIGURES_B, [("lea", "ben", 0.85), ("tom", "chloe", 0.35)],
+    second = _finished_run(db, club, FIGURES_B, [("lea", "ben", 0.85), ("tom", "chloe", 0.35, "locked")],
                            weights={"topics": 1, "format": 1, "weekdays": 1, "career_gap": 1}, threshold=0.4)
     _finished_run(db, club, FIGURES_A, [])  # the latest: the default second run
     db.commit()
@@ -452,9 +452,9 @@ def test_two_runs_side_by_side(board_client, db, club):
 
 def test_the_comparison_defaults_to_the_latest_two_runs(board_client, db, club):
     _finished_run(db, club, FIGURES_A, [])
-    second = _finished_run(db, club, FIGURES_A, [])
+    second = _finished_run(db, club, FIGURES_A, [("lea", "ben", 0.42)])
     make_matching_run(db, club["cohort"], status="failed")
-    third = _finished_run(db, club, FIGURES_B, [])
+    third = _finished_run(db, club, FIGURES_B, [("lea", "ben", 0.85), ("tom", "chloe", 0.35)])
     db.commit()
     html = board_client.get(url(club, "/compare")).get_data(as_text=True)
     assert re.search(rf'id="run-a".*?<option value="{second.id}" selected', html, re.S)
@@ -487,7 +487,9 @@ def test_runs_with_no_recorded_figures_compare_without_error(board_client, db, c
     make_matching_run(db, club["cohort"], parameters={})
     db.commit()
     html = board_client.get(url(club, "/compare")).get_data(as_text=True)
-    assert figure_row(html, "pairs")[1:] == ["– not recorded", "– not recorded", "–"]
+    # The figures come from the runs' pairs (none); without a recorded threshold, none is below it.
+    assert figure_row(html, "pairs")[1:] == ["0", "0", "±0"]
+    assert figure_row(html, "below_threshold")[1:] == ["0", "– not recorded", "–"]
 
 
 # ---------------------------------------------------------------------------------------- languages, queries

@@ -139,3 +139,56 @@ def test_a_refusal_carries_its_problems():
 ])
 def test_date_order(dates, wrong):
     assert set(date_order_problems(dates)) == set(wrong)
+
+
+# ------------------------------------------------------------------- the programme calendar's guards
+
+
+def test_starting_needs_a_published_kickoff_in_the_programme():
+    facts = CohortFacts(state=CohortState.MATCHING, active_pairs=3, kickoff_event=None)
+    assert texts(problems_for("start_programme", facts, TODAY)) == [
+        "Create and publish the kick-off in the programme: the people are invited to it there."]
+    assert texts(problems_for("start_programme", replace(facts, kickoff_event="draft"), TODAY)) == [
+        "Publish the kick-off in the programme: it is still a draft, and nobody is invited yet."]
+    assert problems_for("start_programme", replace(facts, kickoff_event="published"), TODAY) == []
+    # The pairs come first: without them, the kick-off is not mentioned yet.
+    assert texts(problems_for("start_programme", replace(facts, active_pairs=0), TODAY)) == [
+        "Publish the pairs first: the cohort has no active pair yet."]
+
+
+def test_closing_begins_without_a_reason_from_seven_days_before_the_closing_date():
+    running = CohortFacts(state=CohortState.RUNNING, closing_on=date(2026, 5, 11))  # TODAY + 7 days
+    assert problems_for("begin_closing", running, TODAY) == []
+    (option,) = options_for(running, TODAY)
+    assert option.allowed and option.confirm and option.reason_needed is None
+
+    early = replace(running, closing_on=date(2026, 5, 12))  # TODAY + 8 days
+    (option,) = options_for(early, TODAY)
+    assert option.allowed and str(option.reason_needed) == (
+        "Closing begins on 2026-05-05, 7 days before the closing date: give a reason to begin earlier.")
+    assert texts(problems_for("begin_closing", early, TODAY)) == [str(option.reason_needed)]
+    assert texts(problems_for("begin_closing", early, TODAY, reason="   ")) == [str(option.reason_needed)]
+    assert problems_for("begin_closing", early, TODAY, reason="The sponsor ends the programme early.") == []
+    assert texts(problems_for("begin_closing", early, TODAY, reason="x" * 501)) == [
+        "The reason may have at most 500 characters."]
+    assert problems_for("begin_closing", early, TODAY, reason="x" * 500) == []
+
+
+def test_closing_without_a_closing_date_needs_a_reason():
+    facts = CohortFacts(state=CohortState.RUNNING, closing_on=None)
+    assert texts(problems_for("begin_closing", facts, TODAY)) == [
+        "The cohort has no closing date: give a reason to begin closing."]
+    assert problems_for("begin_closing", facts, TODAY, reason="No date was ever set.") == []
+
+
+@pytest.mark.parametrize(("facts", "confirmed"), [
+    (READY_DRAFT, {"open_nominations": False}),
+    (CohortFacts(state=CohortState.NOMINATIONS_OPEN), {"close_nominations": False}),
+    (CohortFacts(state=CohortState.NOMINATIONS_OPEN, unanswered_invitations=2), {"close_nominations": True}),
+    (CohortFacts(state=CohortState.MATCHING), {"start_programme": True, "reopen_nominations": False}),
+    (CohortFacts(state=CohortState.RUNNING), {"begin_closing": True}),
+    (CohortFacts(state=CohortState.CLOSING), {"publish_showcase": True}),
+    (CohortFacts(state=CohortState.SHOWCASE_PUBLISHED), {"archive": True}),
+])
+def test_the_steps_that_cannot_be_undone_are_confirmed_first(facts, confirmed):
+    assert {o.name: o.confirm for o in options_for(facts, TODAY)} == confirmed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -72,3 +73,35 @@ def test_gunicorns_access_and_error_logs_are_masked():
     assert '"GET /calendar/[masked].ics HTTP/1.1" 200 /calendar/[masked].ics' in written
     assert "https://tandem.example/sign-in/link/[masked]" in written
     assert "Error handling request /sign-in/link/[masked]" in written
+
+
+@pytest.mark.parametrize(("line", "masked"), [
+    # Percent-encoded, in a query parameter or a webmail redirector's referer (once or twice encoded).
+    (f"/sign-in?next=%2Fcalendar%2F{TOKEN}.ics", "/sign-in?next=%2Fcalendar%2F[masked].ics"),
+    (f'"https://mail.example/r?url=https%3A%2F%2Ft.example%2Fsign-in%2Flink%2F{TOKEN}&d=1"',
+     '"https://mail.example/r?url=https%3A%2F%2Ft.example%2Fsign-in%2Flink%2F[masked]&d=1"'),
+    (f"u=%252Fsign-in%252Flink%252F{TOKEN}%2526x", "u=%252Fsign-in%252Flink%252F[masked]%2526x"),
+    ("r=%2Fme%2Fcalendar%2Frenew", "r=%2Fme%2Fcalendar%2Frenew"),
+    # The SSO callback's query: the provider's one-time code and the flow's state.
+    (f"GET /o/alpenbank/sso/callback?code={TOKEN}&state={TOKEN}&iss=https://idp HTTP/1.1",
+     "GET /o/alpenbank/sso/callback?[masked] HTTP/1.1"),
+    (f"next=%2Fo%2Fa%2Fsso%2Fcallback%3Fcode%3D{TOKEN}", "next=%2Fo%2Fa%2Fsso%2Fcallback%3F[masked]"),
+    ("GET /o/alpenbank/sso/callback HTTP/1.1", "GET /o/alpenbank/sso/callback HTTP/1.1"),
+])
+def test_encoded_secrets_and_the_sso_callbacks_query_are_masked(line, masked):
+    assert mask_secret_paths(line) == masked
+    assert mask_secret_paths(masked) == masked, "masking twice (a logger's and a handler's filter) changes nothing"
+
+
+def test_an_exceptions_text_is_masked_too():
+    try:
+        raise RuntimeError(f"no such link /sign-in/link/{TOKEN}")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "Exception on %s [%s]",
+                                   (f"/sign-in/link/{TOKEN}", "GET"), sys.exc_info())
+    SecretPathFilter().filter(record)
+    SecretPathFilter().filter(record)
+    written = logging.Formatter().format(record)
+    assert TOKEN not in written
+    assert "Exception on /sign-in/link/[masked] [GET]" in written
+    assert "RuntimeError: no such link /sign-in/link/[masked]" in written

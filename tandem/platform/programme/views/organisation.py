@@ -6,11 +6,11 @@ organisation's people; an event of a cohort none of its people take part in does
 from __future__ import annotations
 
 from flask import abort, g, render_template
-from flask_babel import lazy_gettext as _l
 
 from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme.models import Answer, Audience
 from tandem.platform.programme.queries import event_answers, organisation_event, organisation_events
 from tandem.platform.programme.views.personal import event_words, is_past

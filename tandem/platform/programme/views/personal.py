@@ -14,7 +14,6 @@ from babel.dates import get_timezone_name
 from flask import Response, abort, current_app, redirect, render_template, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -23,6 +22,7 @@ from tandem.platform.clock import club_zone, now
 from tandem.platform.database import as_utc, db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme import feeds, queries
 from tandem.platform.programme.calendar_files import calendar_file
 from tandem.platform.programme.forms import KIND_LABELS, AnswerForm, ConfirmForm

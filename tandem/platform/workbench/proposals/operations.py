@@ -16,14 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.cohorts.matching_input import MatchingInput, load_matching_input
-from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationStatus
+from tandem.platform.cohorts.models import Cohort, Participation, ParticipationStatus
 from tandem.platform.database import matched_rows, utcnow
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
 from tandem.platform.matching import Candidate, MatchingError, ProposedPair, evaluate_pair
 from tandem.platform.refusals import OperationRefused
@@ -31,6 +31,7 @@ from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 from tandem.platform.workbench.runs.queries import (
     MATCHING_STATES,
+    PUBLISHED_PAIRING_STATES,
     active_run,
     cohort_weights,
     current_run,
@@ -39,8 +40,6 @@ from tandem.platform.workbench.runs.queries import (
 from tandem.platform.workbench.wording import poor_criteria, rule_sentence
 
 EDITABLE_STATUSES = (PairStatus.PROPOSED, PairStatus.LOCKED)
-# Once published, new tandems (after an accepted rematch request) can be formed in these states.
-PUBLISHED_PAIRING_STATES = (CohortState.MATCHING, CohortState.RUNNING)
 
 
 class WorkbenchRefused(OperationRefused):

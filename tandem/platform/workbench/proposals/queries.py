@@ -20,10 +20,16 @@ from tandem.platform.cohorts.models import Cohort, Participation, ParticipationR
 from tandem.platform.identity.models import User
 from tandem.platform.matching import explanation_topic_ids
 from tandem.platform.matching.vocabulary import MENTEE, MENTOR
+from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench import wording
 from tandem.platform.workbench.models import MatchingRun, Pair, PairStatus
-from tandem.platform.workbench.runs.queries import current_run, published_run
+from tandem.platform.workbench.runs.queries import (
+    PROGRAMME_OVER_STATES,
+    PUBLISHED_PAIRING_STATES,
+    current_run,
+    published_run,
+)
 from tandem.tenants.models import Organisation
 
 SORTS = ("score", "-score", "mentor", "mentee", "organisation")
@@ -55,6 +61,7 @@ class PairRow:
     by_hand: bool
     lines: list[wording.ExplainedCriterion]
     below_threshold: bool
+    completed: bool = False  # ran to the end of the programme
 
     @property
     def locked(self) -> bool:
@@ -113,6 +120,7 @@ class Workbench:
     mentors: list[MentorLoad] = field(default_factory=list)
     figures: LiveFigures | None = None
     run_figures: dict[str, Any] = field(default_factory=dict)
+    over: bool = False  # published, and the programme is over: the tandems as they were
 
     @property
     def unmatched_mentees(self) -> list[UnmatchedRow]:
@@ -128,7 +136,11 @@ class Workbench:
 
 
 def load_workbench(session: Session, cohort: Cohort, language: str) -> Workbench:
-    """Everything the page shows for the cohort's current (or published) run: at most seven queries."""
+    """Everything the page shows for the cohort's current (or published) run: at most seven queries.
+
+    Once published: the run's tandems, active or ended with the programme; a tandem ended after an accepted
+    rematch request is not listed, its two people are without a partner unless paired anew.
+    """
     with club_scope(session):
         run = published_run(session, cohort.id)
         published = run is not None
@@ -136,36 +148,43 @@ def load_workbench(session: Session, cohort: Cohort, language: str) -> Workbench
         if run is None:
             return Workbench(cohort=cohort, run=None, published=False)
         people = _people(session, cohort.id)
-        pairs = session.execute(
+        rematched = sa.exists().where(RematchRequest.pair_id == Pair.id,
+                                      RematchRequest.status == RematchStatus.ACCEPTED)
+        every = session.execute(
             sa.select(Pair.id, Pair.mentor_participation_id, Pair.mentee_participation_id, Pair.score, Pair.status,
-                      Pair.by_hand, Pair.explanation)
-            .where(Pair.matching_run_id == run.id, Pair.status != PairStatus.ENDED)
+                      Pair.by_hand, Pair.explanation,
+                      sa.and_(Pair.status == PairStatus.ENDED, rematched).label("rematched"))
+            .where(Pair.matching_run_id == run.id)
             .order_by(Pair.id)
         ).all()
+        pairs = [pair for pair in every if not pair.rematched and (published or pair.status != PairStatus.ENDED)]
         topic_ids = set().union(*(explanation_topic_ids(pair.explanation) for pair in pairs))
         labels = wording.topic_labels(session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids))), language)
         undone = _undone(session, run.id)
-        ended = set() if not published else {pid for pair in session.execute(
-            sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
-            .where(Pair.matching_run_id == run.id, Pair.status == PairStatus.ENDED)) for pid in pair}
+        ended = set() if not published else {pid for pair in every if pair.rematched
+                                             for pid in (pair.mentor_participation_id, pair.mentee_participation_id)}
 
     threshold = cohort.matching_threshold
+    over = published and cohort.state in PROGRAMME_OVER_STATES
     rows = []
     for pair in pairs:
         mentor, mentee = people[pair.mentor_participation_id], people[pair.mentee_participation_id]
         rows.append(PairRow(
             id=pair.id, mentor=mentor, mentee=mentee, score=pair.score, status=pair.status, by_hand=pair.by_hand,
             lines=wording.explain(pair.explanation, labels, mentor=mentor.name, mentee=mentee.name),
-            below_threshold=pair.score is not None and pair.score < threshold))
+            below_threshold=pair.score is not None and pair.score < threshold,
+            completed=pair.status == PairStatus.ENDED or (over and pair.status == PairStatus.ACTIVE)))
 
     load = Counter(pair.mentor_participation_id for pair in pairs)
     paired_mentees = {pair.mentee_participation_id for pair in pairs}
     active = [p for p in people.values() if p.taking_part]
     mentors = [MentorLoad(person=p, load=load[p.participation_id]) for p in active if p.role == MENTOR]
     mentors.sort(key=lambda m: (m.person.name.casefold(), m.person.participation_id))
-    unmatched = _unmatched(run, active, load, paired_mentees, undone, ended, people)
+    final = published and cohort.state not in PUBLISHED_PAIRING_STATES
+    unmatched = _unmatched(run, active, load, paired_mentees, undone, ended, people, final=final)
     return Workbench(cohort=cohort, run=run, published=published, pairs=rows, unmatched=unmatched, mentors=mentors,
-                     figures=_figures(rows, active, unmatched, threshold), run_figures=dict(run.figures or {}))
+                     figures=_figures(rows, active, unmatched, threshold), run_figures=dict(run.figures or {}),
+                     over=over)
 
 
 def _people(session: Session, cohort_id: int) -> dict[int, Person]:
@@ -196,7 +215,10 @@ def _undone(session: Session, run_id: int) -> set[int]:
 
 
 def _unmatched(run: MatchingRun, active: list[Person], load: Counter[int], paired_mentees: set[int],
-               undone: set[int], ended: set[int], people: dict[int, Person]) -> list[UnmatchedRow]:
+               undone: set[int], ended: set[int], people: dict[int, Person], *,
+               final: bool = False) -> list[UnmatchedRow]:
+    """Who has no partner, and why. `final`: nobody can be paired any more (the words say what was, not what
+    to do)."""
     stored = {entry.get("id"): entry for entry in (run.unmatched or []) if isinstance(entry, dict)}
     organisations = {p.organisation_id: p.organisation for p in people.values()}
     names = {p.participation_id: p.name for p in people.values()}
@@ -209,13 +231,13 @@ def _unmatched(run: MatchingRun, active: list[Person], load: Counter[int], paire
         entry = stored.get(person.participation_id)
         params: dict[str, Any]
         if person.participation_id in ended:
-            code, params = wording.PAIR_ENDED, {}
+            code, params = (wording.PAIR_ENDED_FINAL if final else wording.PAIR_ENDED), {}
         elif person.participation_id in undone:
             code, params = wording.UNPAIRED, {}
         elif entry is not None:
             code, params = str(entry.get("code", "")), dict(entry.get("params") or {})
         else:
-            code, params = wording.NOT_IN_RUN, {}
+            code, params = (wording.NOT_IN_RUN_FINAL if final else wording.NOT_IN_RUN), {}
         rows.append(UnmatchedRow(person=person, code=code, reason=wording.unmatched_sentence(
             code, person.role, params, name=person.name, organisations=organisations, people=names)))
     rows.sort(key=lambda row: (row.person.role != MENTEE, row.person.name.casefold(), row.person.participation_id))

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -21,6 +20,7 @@ from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.transaction import request_transaction
 from tandem.platform.workbench import wording
 from tandem.platform.workbench.proposals.forms import ActionForm, HandForm, SwapForm
@@ -196,15 +196,25 @@ def _hundred(value: float) -> int:
 
 
 def _hand_choices(form: HandForm, view: Workbench) -> None:
+    """The mentors with room and the mentees without a mentor. Once one side is chosen (a link from the list
+    of the unmatched, or a form sent back), the other offers only people of other organisations: a tandem spans
+    two organisations (a pair of one organisation sent anyway is refused by the engine's rule)."""
+    mentors = {m.person.participation_id: m.person for m in view.mentors_with_room}
+    mentees = {row.person.participation_id: row.person for row in view.unmatched_mentees}
+    chosen_mentor = mentors.get(form.mentor.data) if isinstance(form.mentor.data, int) else None
+    chosen_mentee = mentees.get(form.mentee.data) if isinstance(form.mentee.data, int) else None
     form.mentor.choices = [(0, _("Choose a mentor…"))] + [
         (m.person.participation_id, _("%(name)s (%(organisation)s), %(load)d of %(capacity)d taken",
                                       name=m.person.name, organisation=m.person.organisation, load=m.load,
                                       capacity=m.person.capacity))
-        for m in view.mentors_with_room]
+        for m in view.mentors_with_room
+        if chosen_mentor is not None or chosen_mentee is None
+        or m.person.organisation_id != chosen_mentee.organisation_id]
     form.mentee.choices = [(0, _("Choose a mentee…"))] + [
         (row.person.participation_id, _("%(name)s (%(organisation)s)", name=row.person.name,
                                         organisation=row.person.organisation))
-        for row in view.unmatched_mentees]
+        for row in view.unmatched_mentees
+        if chosen_mentor is None or row.person.organisation_id != chosen_mentor.organisation_id]
 
 
 @allow(Role.BOARD)

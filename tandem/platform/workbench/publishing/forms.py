@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 
-class PublishForm(FlaskForm):
+
+class PublishForm(TandemForm):
     """Publishing: the run the board looked at, and a tick that it has checked the pairs."""
 
     run_id = HiddenField(validators=[DataRequired()])

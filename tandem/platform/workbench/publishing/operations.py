@@ -3,8 +3,10 @@
 Publishing takes the current run (the one the board works on) of a cohort in its matching step: its proposed
 and locked pairs become active, the run is stamped as published, and each person gets one mail with their
 partner (in their own language); each admin of an organisation with people in those pairs gets one mail
-listing them. Everything happens in the caller's transaction (mail through the outbox), with conditional
-UPDATEs, so that two board members publishing at once publish once: the second is refused.
+listing them. Each person left without a partner gets one mail saying what happens next, and each admin of
+their organisation one mail listing them. Everything happens in the caller's transaction (mail through the
+outbox), with conditional UPDATEs, so that two board members publishing at once publish once: the second is
+refused.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -23,11 +24,14 @@ from sqlalchemy.orm import Session, aliased
 from tandem.platform import audit
 from tandem.platform.cohorts.models import Cohort, Participation, ParticipationStatus
 from tandem.platform.database import matched_rows, utcnow
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
+from tandem.platform.mail.language import mail_language
+from tandem.platform.programme.operations import refresh_cohort_invitations
 from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import ACTIVE_RUN_STATUSES, MatchingRun, MatchingRunStatus, Pair, PairStatus
-from tandem.platform.workbench.publishing.queries import AdminLine, people_in_pairs
+from tandem.platform.workbench.publishing.queries import AdminLine, PersonInPair, people_in_pairs, unmatched_people
 from tandem.platform.workbench.runs.queries import MATCHING_STATES, active_run, current_run, published_run
 from tandem.tenants.models import OrganisationAdmin
 
@@ -168,10 +172,14 @@ def publish_run(session: Session, cohort: Cohort, actor_user_id: int | None, *,
         if activated < 1:
             raise PublishRefused(_l("The current proposals hold no pair: pair people first."))
         mails = queue_pair_notifications(session, pair_ids)
+        unmatched_mails = queue_unmatched_notifications(session, cohort)
         audit.record(session, "matching.published", actor_user_id=actor_user_id, organisation_id=None,
                      target_type="matching_run", target_id=run_id,
-                     details={"cohort_id": cohort.id, "pairs": activated, "mails": mails})
+                     details={"cohort_id": cohort.id, "pairs": activated, "mails": mails,
+                              "unmatched_mails": unmatched_mails})
         session.flush()
+        # The programme's published events invite whoever their audience now names (mailed by its job).
+        refresh_cohort_invitations(session, cohort.id)
     return activated
 
 
@@ -187,7 +195,6 @@ def queue_pair_notifications(session: Session, pair_ids: Sequence[int], *, later
 
     if not pair_ids:
         return 0
-    default_language = current_app.config["TANDEM"].default_language
     with club_scope(session):
         pairs = session.execute(
             sa.select(Pair.id, Pair.cohort_id, Pair.mentor_participation_id, Pair.mentee_participation_id)
@@ -216,7 +223,7 @@ def queue_pair_notifications(session: Session, pair_ids: Sequence[int], *, later
                 if not person.is_active:
                     continue
                 queue_mail(session, template="pair_published_participant", recipient=person.email,
-                           language=person.preferred_language or default_language, kind="pair_published",
+                           language=mail_language(person), kind="pair_published",
                            organisation_id=person.organisation_id, recipient_user_id=person.user_id,
                            person=person, partner=partner, cohort=cohort, later=later,
                            home_url=_home_url())
@@ -228,11 +235,48 @@ def queue_pair_notifications(session: Session, pair_ids: Sequence[int], *, later
             items.sort(key=lambda line: (line.person.display_name.casefold(), line.person.participation_id))
             for admin in by_organisation.get(organisation_id, []):
                 queue_mail(session, template="pair_published_admin", recipient=admin.email,
-                           language=admin.preferred_language or default_language, kind="pair_published_admin",
+                           language=mail_language(admin), kind="pair_published_admin",
                            organisation_id=organisation_id, recipient_user_id=admin.id, admin=admin,
                            organisation_name=items[0].person.organisation_name, cohort=cohorts[cohort_id],
                            lines=items, later=later)
                 sent += 1
+    return sent
+
+
+def queue_unmatched_notifications(session: Session, cohort: Cohort) -> int:
+    """Queue the mails at publication for the people taking part without a partner: one to each (what happens
+    next), and one to each admin of their organisation listing them (once per organisation and cohort). Each in
+    its recipient's language; two reads. Returns how many mails were queued. The caller commits."""
+    from tandem.platform.mail.outbox import queue_mail
+
+    sent = 0
+    with club_scope(session):
+        people = unmatched_people(session, cohort.id)
+        if not people:
+            return 0
+        by_organisation: dict[int, list[PersonInPair]] = defaultdict(list)
+        for person in people:
+            by_organisation[person.organisation_id].append(person)
+            if not person.is_active:
+                continue
+            queue_mail(session, template="unmatched_participant", recipient=person.email,
+                       language=mail_language(person), kind="unmatched_published",
+                       organisation_id=person.organisation_id, recipient_user_id=person.user_id, person=person,
+                       cohort=cohort, home_url=_home_url())
+            sent += 1
+        admins = session.execute(
+            sa.select(User, OrganisationAdmin.organisation_id)
+            .join(OrganisationAdmin, OrganisationAdmin.user_id == User.id)
+            .where(OrganisationAdmin.organisation_id.in_(list(by_organisation)), User.is_active.is_(True))
+            .order_by(User.id)
+        ).all()
+        for admin, organisation_id in admins:
+            listed = by_organisation[organisation_id]
+            queue_mail(session, template="unmatched_admin", recipient=admin.email,
+                       language=mail_language(admin), kind="unmatched_published_admin",
+                       organisation_id=organisation_id, recipient_user_id=admin.id, admin=admin,
+                       organisation_name=listed[0].organisation_name, cohort=cohort, people=listed)
+            sent += 1
     return sent
 
 

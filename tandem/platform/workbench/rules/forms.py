@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tandem.platform.cohorts.forms import WholeNumberField
 from tandem.platform.cohorts.models import ParticipationRole
+from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.matching.vocabulary import CRITERIA
 from tandem.platform.workbench.rules.operations import ALL_ZERO, MAX_WEIGHT
 from tandem.platform.workbench.rules.queries import Person
@@ -42,7 +42,7 @@ def _weight_field(name: str) -> IntegerField:
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(TandemForm):
     """The four weights (0-10 each; only their proportions count) and the threshold in percent."""
 
     topics = _weight_field("topics")
@@ -85,17 +85,17 @@ class SettingsForm(FlaskForm):
         return values
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(TandemForm):
     """A button that changes something (remove a separation): only the CSRF token is checked."""
 
 
-class ResetForm(FlaskForm):
+class ResetForm(TandemForm):
     """Back to the engine's defaults: only the CSRF token is checked."""
 
     reset = SubmitField(_l("Back to the defaults"))
 
 
-class SeparationForm(FlaskForm):
+class SeparationForm(TandemForm):
     participation_a = SelectField(_l("Person"), coerce=int, validate_choice=False,
                                   validators=[DataRequired(message=_l("Choose a person."))])
     participation_b = SelectField(_l("Never paired with"), coerce=int, validate_choice=False,
@@ -118,7 +118,7 @@ class SeparationForm(FlaskForm):
         field.data = (field.data or "").strip() or None
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(TandemForm):
     """One mentor's capacity: how many mentees they may take."""
 
     participation = IntegerField(validators=[InputRequired()])

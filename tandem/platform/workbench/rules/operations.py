@@ -8,7 +8,6 @@ explicitly); callers commit.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from tandem.platform.cohorts.models import (
     Participation,
     ParticipationRole,
 )
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
 from tandem.platform.matching import DEFAULT_THRESHOLD, MatchingError, Weights
 from tandem.platform.matching.vocabulary import CRITERIA

@@ -10,10 +10,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, defer
 
-from tandem.platform.cohorts.models import OCCUPYING_STATUSES, Cohort, Participation, ParticipationRole
+from tandem.platform.cohorts.models import (
+    OCCUPYING_STATUSES,
+    Cohort,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+)
 from tandem.platform.identity.models import User
 from tandem.platform.matching import MatchingError, Weights
 from tandem.platform.matching.vocabulary import CRITERIA
+from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, MatchingSeparation, Pair, PairStatus
 from tandem.tenants.models import Organisation
@@ -111,11 +118,12 @@ def weight_shares(parameters: dict[str, Any] | None) -> dict[str, float] | None:
 @dataclass(frozen=True)
 class RunSummary:
     run: MatchingRun
-    figures: dict[str, Any]
+    figures: dict[str, Any]  # computed from the run's pairs as they are now (the engine's names)
     shares: dict[str, float] | None
     threshold: float | None
     buckets: list[int]  # pairs per score bucket
     scored_pairs: int
+    changed: bool  # changed by hand after it finished: its stored figures (on its page) differ
 
 
 @dataclass(frozen=True)
@@ -140,32 +148,84 @@ def bucket_of(score: float) -> int:
     return min(BUCKETS - 1, max(0, int(score * BUCKETS)))
 
 
+@dataclass(frozen=True)
+class _PairNow:
+    mentor_id: int
+    mentee_id: int
+    score: float | None
+    status: str
+    by_hand: bool
+
+
+def _figures_now(pairs: list[_PairNow], mentors: dict[int, int], mentees: set[int],
+                 threshold: float) -> dict[str, Any]:
+    """The engine's figures (see matching.Figures) for pairs as they are now, with the people taking part now
+    (`mentors`: id -> capacity)."""
+    places = sum(mentors.values())
+    possible = min(len(mentees), places)
+    scores = [pair.score for pair in pairs if pair.score is not None]
+    matched_mentors = {pair.mentor_id for pair in pairs} & set(mentors)
+    matched_mentees = {pair.mentee_id for pair in pairs} & mentees
+    people = len(mentors) + len(mentees)
+    return {
+        "mentors": len(mentors), "mentees": len(mentees), "mentor_places": places, "possible_pairs": possible,
+        "pairs": len(pairs),
+        "locked_pairs": sum(1 for pair in pairs if pair.status == PairStatus.LOCKED),
+        "share_matched": round(len(pairs) / possible, 4) if possible else 1.0,
+        "share_people_matched": round((len(matched_mentors) + len(matched_mentees)) / people, 4) if people else 1.0,
+        "unmatched_mentors": len(mentors) - len(matched_mentors),
+        "unmatched_mentees": len(mentees) - len(matched_mentees),
+        "lowest_score": min(scores) if scores else None,
+        "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
+        "total_score": round(sum(scores), 4),
+        "threshold": threshold,
+        "below_threshold": sum(1 for score in scores if score < threshold),
+    }
+
+
 def compare_runs(session: Session, first: MatchingRun, second: MatchingRun) -> Comparison:
-    """Two runs side by side: their stored figures and parameters, the pairs they share, the distribution of
-    their pairs' scores (pairs not ended). One query, whatever the number of pairs."""
+    """Two runs side by side, every figure from one source: each run's pairs as they are now (after the
+    board's changes by hand; a tandem ended after a rematch request is left out), with the people taking part
+    now. The figures the engine stored when a run finished are on the run's page; here they would sit beside
+    pairs that no longer exist. Also the runs' parameters, the pairs they share and the distribution of their
+    scores. Two queries, whatever the number of pairs."""
+    rematched = sa.exists().where(RematchRequest.pair_id == Pair.id, RematchRequest.status == RematchStatus.ACCEPTED)
     with club_scope(session):
-        pairs = session.execute(
-            sa.select(Pair.matching_run_id, Pair.mentor_participation_id, Pair.mentee_participation_id, Pair.score)
-            .where(Pair.matching_run_id.in_({first.id, second.id}), Pair.status != PairStatus.ENDED)
+        rows = session.execute(
+            sa.select(Pair.matching_run_id, Pair.mentor_participation_id, Pair.mentee_participation_id, Pair.score,
+                      Pair.status, Pair.by_hand)
+            .where(Pair.matching_run_id.in_({first.id, second.id}),
+                   sa.or_(Pair.status != PairStatus.ENDED, ~rematched))
         ).all()
-    by_run: dict[int, set[tuple[int, int]]] = {first.id: set(), second.id: set()}
-    buckets: dict[int, Counter[int]] = {first.id: Counter(), second.id: Counter()}
-    for run_id, mentor_id, mentee_id, score in pairs:
+        taking_part = session.execute(
+            sa.select(Participation.id, Participation.role, Participation.mentor_capacity)
+            .where(Participation.cohort_id == first.cohort_id, Participation.status == ParticipationStatus.ACTIVE)
+        ).all()
+    mentors = {pid: capacity for pid, role, capacity in taking_part if role == ParticipationRole.MENTOR}
+    mentees = {pid for pid, role, _capacity in taking_part if role == ParticipationRole.MENTEE}
+    by_run: dict[int, list[_PairNow]] = {first.id: [], second.id: []}
+    for run_id, mentor_id, mentee_id, score, status, by_hand in rows:
         if run_id is None:  # never: the query asked for the two runs' pairs
             continue
-        by_run[run_id].add((mentor_id, mentee_id))
-        if score is not None:
-            buckets[run_id][bucket_of(score)] += 1
+        by_run[run_id].append(_PairNow(mentor_id, mentee_id, score, status, by_hand))
 
     def summary(run: MatchingRun) -> RunSummary:
         parameters = run.parameters or {}
         threshold = parameters.get("threshold")
-        counted = [buckets[run.id][index] for index in range(BUCKETS)]
-        return RunSummary(run=run, figures=dict(run.figures or {}),
-                          shares=weight_shares(parameters),
-                          threshold=float(threshold) if isinstance(threshold, int | float) else None,
-                          buckets=counted, scored_pairs=sum(counted))
+        threshold = float(threshold) if isinstance(threshold, int | float) else None
+        pairs = by_run[run.id]
+        counted = Counter(bucket_of(pair.score) for pair in pairs if pair.score is not None)
+        buckets = [counted[index] for index in range(BUCKETS)]
+        stored = run.figures or {}
+        changed = any(pair.by_hand for pair in pairs) or (
+            isinstance(stored.get("pairs"), int) and stored["pairs"] != len(pairs))
+        figures = _figures_now(pairs, mentors, mentees, threshold if threshold is not None else 0.0)
+        if threshold is None:
+            figures["below_threshold"] = None
+        return RunSummary(run=run, figures=figures, shares=weight_shares(parameters), threshold=threshold,
+                          buckets=buckets, scored_pairs=len(pairs), changed=changed)
 
     a, b = summary(first), summary(second)
-    return Comparison(first=a, second=b, shared_pairs=len(by_run[first.id] & by_run[second.id]),
-                      largest_bucket=max([*a.buckets, *b.buckets, 1]))
+    shared = ({(p.mentor_id, p.mentee_id) for p in by_run[first.id]}
+              & {(p.mentor_id, p.mentee_id) for p in by_run[second.id]})
+    return Comparison(first=a, second=b, shared_pairs=len(shared), largest_bucket=max([*a.buckets, *b.buckets, 1]))

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -17,6 +16,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.matching.vocabulary import CRITERIA
 from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.transaction import Outcome, request_transaction

@@ -7,20 +7,22 @@ running run per cohort. Each retry starts a new attempt: a worker writes to its 
 is the current one, so a worker thought dead that wakes up later changes nothing.
 
 The run the board works on (the workbench) is the cohort's latest successful run: a failed run leaves it as
-it was. A new run keeps the locked pairs of the run it is based on.
+it was. A new run keeps the locked pairs of the run it is based on, and the pairs the board set there by hand
+(paired by hand or swapped), like locks: the board's work by hand is not undone without a word.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tandem.platform.cohorts.matching_input import load_matching_input
+from tandem.platform.cohorts.matching_input import MatchingInput, load_matching_input
 from tandem.platform.database import matched_rows, utcnow
-from tandem.platform.matching import MatchingError, Weights, match
+from tandem.platform.matching import MatchingError, Rules, Weights, match
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 
@@ -48,6 +50,7 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
         cohort_id, parameters = run.cohort_id, dict(run.parameters)
         try:
             given = load_matching_input(session, cohort_id, locked_from_run_id=parameters.get("based_on_run_id"))
+            rules = _keeping_hand_work(session, given, parameters.get("based_on_run_id"))
             session.commit()  # end the read: progress commits below must not hold it open
 
             def report(percent: int) -> None:
@@ -57,7 +60,7 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
                                     progress=min(percent, 99), heartbeat_at=utcnow())
                     session.commit()
 
-            result = match(given.mentors, given.mentees, given.rules, Weights(**parameters["weights"]),
+            result = match(given.mentors, given.mentees, rules, Weights(**parameters["weights"]),
                            threshold=parameters["threshold"], progress=report)
             finished = _update_attempt(
                 session, run_id, attempt, (MatchingRunStatus.RUNNING,), status=MatchingRunStatus.SUCCEEDED,
@@ -93,13 +96,31 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
             return "failed"
 
 
+def _keeping_hand_work(session: Session, given: MatchingInput, run_id: int | None) -> Rules:
+    """The rules of the run: the base run's locked pairs (as `load_matching_input` reads them) and the pairs
+    the board set there by hand (paired by hand or swapped), kept like locks, with both people taking part."""
+    if run_id is None:
+        return given.rules
+    taking_part = {c.id for c in (*given.mentors, *given.mentees)}
+    locked = list(given.rules.locked)
+    for mentor_id, mentee_id in session.execute(
+        sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
+        .where(Pair.matching_run_id == run_id, Pair.status == PairStatus.PROPOSED, Pair.by_hand.is_(True))
+        .order_by(Pair.id)
+    ):
+        if mentor_id in taking_part and mentee_id in taking_part and (mentor_id, mentee_id) not in locked:
+            locked.append((mentor_id, mentee_id))
+    return replace(given.rules, locked=tuple(locked))
+
+
 def _locked_by_hand(session: Session, run_id: int | None) -> set[tuple[int, int]]:
-    """The locked pairs of the base run that the board made by hand: a new run keeps them, and says so."""
+    """The pairs of the base run that the board set by hand: a new run keeps them locked, and says so."""
     if run_id is None:
         return set()
     return {(a, b) for a, b in session.execute(
         sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
-        .where(Pair.matching_run_id == run_id, Pair.status == PairStatus.LOCKED, Pair.by_hand.is_(True)))}
+        .where(Pair.matching_run_id == run_id, Pair.status.in_((PairStatus.LOCKED, PairStatus.PROPOSED)),
+               Pair.by_hand.is_(True)))}
 
 
 def _update_attempt(session: Session, run_id: int, attempt: int, statuses: tuple[str, ...], **values: Any) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from tandem.platform.forms import TandemForm
 
 
-class RunForm(FlaskForm):
+class RunForm(TandemForm):
     """A button: starting or retrying a run needs nothing but the CSRF token."""

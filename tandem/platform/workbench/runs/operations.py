@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import matched_rows, utcnow
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import ACTIVE_RUN_STATUSES, MatchingRun, MatchingRunStatus

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -21,9 +22,12 @@ from tandem.platform.workbench.runs.forms import RunForm
 from tandem.platform.workbench.runs.operations import retry_run, start_run
 from tandem.platform.workbench.runs.queries import (
     MATCHING_STATES,
+    KeptPair,
     active_run,
     current_run,
     is_stale,
+    keepable_pairs,
+    kept_by,
     published_run,
     run_state,
     runs_of,
@@ -42,12 +46,28 @@ def _run(cohort: Cohort, run_id: int) -> MatchingRun:
     return run
 
 
+def kept_pair_label(pair: KeptPair) -> str:
+    """"Mentor and Mentee (set by hand)" or "(locked)"."""
+    if pair.by_hand:
+        return _("%(mentor)s and %(mentee)s (set by hand)", mentor=pair.mentor, mentee=pair.mentee)
+    return _("%(mentor)s and %(mentee)s (locked)", mentor=pair.mentor, mentee=pair.mentee)
+
+
+def kept_sentence(number: int, kept: list[KeptPair]) -> str:
+    """What a run just started keeps of the run it is based on (the flash after starting it)."""
+    if not kept:
+        return _("Run %(number)s is started: it proposes every pair anew.", number=number)
+    return ngettext("Run %(number)s is started. It keeps %(num)d pair as it is: %(pairs)s.",
+                    "Run %(number)s is started. It keeps %(num)d pairs as they are: %(pairs)s.", len(kept),
+                    number=number, pairs="; ".join(kept_pair_label(pair) for pair in kept))
+
+
 def start_problem(session: Session, cohort: Cohort) -> str | None:
     """Why a run cannot be started now (None: it can)."""
+    if published_run(session, cohort.id) is not None:  # first: in any later step, this is the reason
+        return _("The pairs are published: a new run would not change them.")
     if cohort.state not in MATCHING_STATES:
         return _("Matching starts when nominations close: the cohort must be in its matching step.")
-    if published_run(session, cohort.id) is not None:
-        return _("The pairs are published: the programme runs with them.")
     if active_run(session, cohort.id) is not None:
         return _("A run is queued or running: wait until it has finished.")
     return None
@@ -77,6 +97,9 @@ def start() -> Response:
         abort(400)
     with request_transaction() as outcome:  # the job is enqueued on commit (in-process without Redis: it has run)
         run = start_run(session, cohort, current_user.id)
+        based_on = run.parameters.get("based_on_run_id")
+        outcome.say(kept_sentence(run.number, keepable_pairs(session, based_on) if based_on else []),
+                    "info")
     if not outcome.committed:
         return redirect(url_for("workbench.workbench", cohort_id=cohort.id))
     return redirect(url_for("workbench.run", cohort_id=cohort.id, run_id=run.id))
@@ -92,7 +115,8 @@ def show(run_id: int) -> str:
     base_run = session.get(MatchingRun, based_on) if isinstance(based_on, int) else None
     return render_template("workbench/run.html", cohort=cohort, run=run, state=state, base_run=base_run,
                            is_current=(current_run(session, cohort.id) or run).id == run.id,
-                           run_form=RunForm())
+                           run_form=RunForm(),
+                           kept=[kept_pair_label(pair) for pair in kept_by(session, run)] if base_run else [])
 
 
 @allow(Role.BOARD)
