@@ -19,6 +19,7 @@ from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.programme.models import Answer, EventInvitation, EventStatus, ProgrammeEvent
 from tandem.platform.tenancy import club_scope
 from tests.factories import make_board_member, make_cohort, make_organisation, make_participation, make_user
+from tests.fixtures.jobs import run_queued_jobs
 
 EN = {"Accept-Language": "en"}
 
@@ -71,6 +72,12 @@ def events_of(db, cohort) -> list[ProgrammeEvent]:
         db.expire_all()
         return list(db.scalars(sa.select(ProgrammeEvent).where(ProgrammeEvent.cohort_id == cohort.id)
                                .order_by(ProgrammeEvent.starts_at)))
+
+
+def mails_after_jobs(app, db, kind: str | None = None) -> list[OutboxMessage]:
+    """The outbox once the queued jobs have run (with Redis, the programme's mails are made by a job)."""
+    run_queued_jobs(app)
+    return mails(db, kind)
 
 
 def mails(db, kind: str | None = None) -> list[OutboxMessage]:
@@ -196,13 +203,13 @@ def test_publish_change_and_cancel_tell_the_invitees(board_client, db, club):
     page = board_client.get(base, headers=EN).get_data(as_text=True)
     assert "Publishing invites 4 people now (Mentors, Mentees)." in page
     assert "each invitee gets one e-mail with a calendar file" in page.lower()
-    assert mails(db) == []
+    assert mails_after_jobs(board_client.application, db) == []
 
     response = board_client.post(f"{base}/publish", headers=EN, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "The event is published: 4 people are invited" in html
-    invitations = mails(db, "programme_invitation")
+    invitations = mails_after_jobs(board_client.application, db, "programme_invitation")
     assert sorted(m.recipient for m in invitations) == sorted(p.email for p in club["people"])
     assert all(m.attachments and m.attachments[0]["filename"] == "event.ics" for m in invitations)
     assert "Places taken" in html and "0 of 2" in html and "Lea Keller" in html
@@ -211,7 +218,7 @@ def test_publish_change_and_cancel_tell_the_invitees(board_client, db, club):
     response = board_client.post(f"{base}/edit", headers=EN, follow_redirects=True,
                                  data=form_data(starts_at="2027-04-15T18:30", ends_at="2027-04-15T20:30", capacity="2"))
     assert "Every invitee is told of the change by e-mail" in response.get_data(as_text=True)
-    assert len(mails(db, "programme_updated")) == 4
+    assert len(mails_after_jobs(board_client.application, db, "programme_updated")) == 4
     (event,) = events_of(db, cohort)
     assert event.sequence == 1 and event.starts_at.replace(tzinfo=UTC) == datetime(2027, 4, 15, 16, 30, tzinfo=UTC)
 
@@ -219,14 +226,14 @@ def test_publish_change_and_cancel_tell_the_invitees(board_client, db, club):
     response = board_client.post(f"{base}/edit", headers=EN, follow_redirects=True,
                                  data=form_data(starts_at="2027-04-15T18:30", ends_at="2027-04-15T20:30", capacity="3"))
     assert "invitees are not mailed" in response.get_data(as_text=True)
-    assert len(mails(db, "programme_updated")) == 4
+    assert len(mails_after_jobs(board_client.application, db, "programme_updated")) == 4
 
     page = board_client.get(base, headers=EN).get_data(as_text=True)
     assert "Cancel the event" in page and "every invitee is told by e-mail" in page.lower()
     response = board_client.post(f"{base}/cancel", headers=EN, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "The event is cancelled. Every invitee is told by e-mail." in html
-    assert len(mails(db, "programme_cancelled")) == 4
+    assert len(mails_after_jobs(board_client.application, db, "programme_cancelled")) == 4
     (event,) = events_of(db, cohort)
     assert event.status == EventStatus.CANCELLED
 

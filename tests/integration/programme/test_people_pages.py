@@ -17,6 +17,7 @@ from tandem.platform.identity.models import User
 from tandem.platform.programme.models import Answer, Audience, ProgrammeEvent
 from tandem.platform.programme.operations import cancel_event, create_event, publish_event
 from tandem.platform.tenancy import club_scope
+from tests.fixtures.jobs import run_queued_jobs
 from tests.fixtures.signing_in import run_sign_in_jobs
 from tests.integration.programme import NOW, build_club, event_input, invitations, outbox, zurich
 
@@ -218,6 +219,7 @@ def test_answers_close_when_the_event_starts_or_is_cancelled(app, db, client, si
 
 def test_the_mails_link_leads_through_sign_in_back_to_the_event(app, db, client, club):
     event = published(app, db, club)
+    run_queued_jobs(app)  # with Redis, the invitations are mailed by a queued job
     mentor = club.people["mentor_a"]
     [invitation] = [m for m in outbox(db, "programme_invitation") if m.recipient == mentor.email]
     assert f"http://localhost/me/events/{event.id}" in invitation.body_text

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tandem.platform.cohorts.models import Participation, ParticipationStatus
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench.models import MatchingRun, PairStatus
+from tandem.platform.workbench.models import MatchingRun, MatchingSeparation, PairStatus
 from tests.fixtures.workbench import add_person, pairs_of, proposals, setup_cohort
 
 EN = {"Accept-Language": "en"}
@@ -84,3 +84,29 @@ def test_a_rerun_drops_a_pair_made_by_hand_with_someone_who_left_and_says_nothin
     assert all(mentee != setup["mentees"][0].id for _mentor, mentee in kept)
     said = text_of(client.get(response.headers["Location"], headers=EN).get_data(as_text=True))
     assert "It keeps 1 pair as it is: Mentor A and Mentee B (set by hand)." in said, said
+
+
+def test_a_pair_set_by_hand_that_a_later_rule_forbids_is_proposed_anew_not_kept(client, db, sign_in, run_jobs):
+    setup = setup_cohort(db, size=2)
+    cohort = setup["cohort"]
+    run, pairs = proposals(db, setup)
+    sign_in(client, setup["board"])
+    assert client.post(url(cohort, "/swap"), data={"pair_ids": [pairs[0].id, pairs[1].id]},
+                       headers=EN).status_code == 302
+    # Since the swap, the board keeps Mentor A and Mentee B apart.
+    first, second = sorted((setup["mentors"][0].id, setup["mentees"][1].id))
+    with club_scope(db):
+        db.add(MatchingSeparation(cohort_id=cohort.id, participation_a_id=first, participation_b_id=second))
+        db.flush()
+    db.commit()
+    response = client.post(url(cohort, "/runs"), headers=EN)
+    new_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    run_jobs()
+    with club_scope(db):
+        db.expire_all()
+        assert db.get(MatchingRun, new_id).status == "succeeded"
+    kept = {(p.mentor_participation_id, p.mentee_participation_id): p for p in pairs_of(db, new_id)}
+    assert (setup["mentors"][0].id, setup["mentees"][1].id) not in kept
+    assert kept[(setup["mentors"][1].id, setup["mentees"][0].id)].status == PairStatus.LOCKED
+    said = text_of(client.get(response.headers["Location"], headers=EN).get_data(as_text=True))
+    assert "It keeps 1 pair as it is: Mentor B and Mentee A (set by hand)." in said, said

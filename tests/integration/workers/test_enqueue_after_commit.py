@@ -3,14 +3,27 @@ and an in-process job does not close the session of the request or command that 
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
+from tandem import create_app
 from tandem.platform.database import db_session
 from tandem.platform.tenancy import club_scope
 from tandem.workers.job import club_job
 from tandem.workers.queues import enqueue_after_commit
+from tests.fixtures.services import config_for_tests
 
 RAN: list[int] = []
+
+
+@pytest.fixture()
+def in_process_app(database_url):
+    """Jobs run in-process (the embedded default), whatever REDIS_URL the suite runs with: these tests are
+    about the moment jobs start, which in-process mode makes visible."""
+    app = create_app(config_for_tests(database_url, REDIS_URL=""))
+    with app.app_context():
+        yield app
+    app.extensions["tandem.db"].dispose()
 
 
 @club_job
@@ -19,7 +32,7 @@ def note(value: int) -> int:
     return value
 
 
-def test_a_released_savepoint_does_not_enqueue_the_transactions_jobs(app, app_context):
+def test_a_released_savepoint_does_not_enqueue_the_transactions_jobs(in_process_app):
     RAN.clear()
     session = db_session()
     with club_scope(session):
@@ -37,7 +50,7 @@ def test_a_released_savepoint_does_not_enqueue_the_transactions_jobs(app, app_co
     assert RAN == [1, 2]
 
 
-def test_an_in_process_job_leaves_the_callers_session_open(app, app_context):
+def test_an_in_process_job_leaves_the_callers_session_open(in_process_app):
     RAN.clear()
     session = db_session()
     with club_scope(session):

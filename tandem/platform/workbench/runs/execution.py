@@ -14,6 +14,7 @@ it was. A new run keeps the locked pairs of the run it is based on, and the pair
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform.cohorts.matching_input import MatchingInput, load_matching_input
 from tandem.platform.database import matched_rows, utcnow
-from tandem.platform.matching import MatchingError, Rules, Weights, match
+from tandem.platform.matching import MatchingError, Rules, Weights, evaluate_pair, match
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 
@@ -50,7 +51,8 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
         cohort_id, parameters = run.cohort_id, dict(run.parameters)
         try:
             given = load_matching_input(session, cohort_id, locked_from_run_id=parameters.get("based_on_run_id"))
-            rules = _keeping_hand_work(session, given, parameters.get("based_on_run_id"))
+            rules = _keeping_hand_work(session, given, parameters.get("based_on_run_id"),
+                                       Weights(**parameters["weights"]))
             session.commit()  # end the read: progress commits below must not hold it open
 
             def report(percent: int) -> None:
@@ -96,20 +98,39 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
             return "failed"
 
 
-def _keeping_hand_work(session: Session, given: MatchingInput, run_id: int | None) -> Rules:
+def kept_locks(session: Session, cohort_id: int, run_id: int | None, weights: Weights) -> set[tuple[int, int]]:
+    """(mentor id, mentee id) of the pairs a run based on `run_id` would keep now (as the run reads them)."""
+    given = load_matching_input(session, cohort_id, locked_from_run_id=run_id)
+    return set(_keeping_hand_work(session, given, run_id, weights).locked)
+
+
+def _keeping_hand_work(session: Session, given: MatchingInput, run_id: int | None, weights: Weights) -> Rules:
     """The rules of the run: the base run's locked pairs (as `load_matching_input` reads them) and the pairs
-    the board set there by hand (paired by hand or swapped), kept like locks, with both people taking part."""
+    the board set there by hand (paired by hand or swapped), kept like locks, with both people taking part.
+
+    A pair set by hand that a rule made since forbids (people kept apart, organisations excluded), or beyond
+    its mentor's places, is not kept: the engine proposes its people again under the rules as they are now."""
     if run_id is None:
         return given.rules
-    taking_part = {c.id for c in (*given.mentors, *given.mentees)}
+    mentors = {c.id: c for c in given.mentors}
+    mentees = {c.id: c for c in given.mentees}
     locked = list(given.rules.locked)
+    load = Counter(mentor_id for mentor_id, _mentee_id in locked)
     for mentor_id, mentee_id in session.execute(
         sa.select(Pair.mentor_participation_id, Pair.mentee_participation_id)
         .where(Pair.matching_run_id == run_id, Pair.status == PairStatus.PROPOSED, Pair.by_hand.is_(True))
         .order_by(Pair.id)
     ):
-        if mentor_id in taking_part and mentee_id in taking_part and (mentor_id, mentee_id) not in locked:
-            locked.append((mentor_id, mentee_id))
+        mentor, mentee = mentors.get(mentor_id), mentees.get(mentee_id)
+        if (mentor is None or mentee is None or load[mentor_id] >= mentor.capacity
+                or any(locked_mentee == mentee_id for _mentor_id, locked_mentee in locked)):
+            continue
+        try:
+            evaluate_pair(mentor, mentee, given.rules, weights)
+        except MatchingError:
+            continue
+        locked.append((mentor_id, mentee_id))
+        load[mentor_id] += 1
     return replace(given.rules, locked=tuple(locked))
 
 

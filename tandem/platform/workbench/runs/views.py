@@ -16,8 +16,10 @@ from tandem.platform.access import Role, allow
 from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
+from tandem.platform.matching import Weights
 from tandem.platform.transaction import request_transaction
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus
+from tandem.platform.workbench.runs.execution import kept_locks
 from tandem.platform.workbench.runs.forms import RunForm
 from tandem.platform.workbench.runs.operations import retry_run, start_run
 from tandem.platform.workbench.runs.queries import (
@@ -98,8 +100,13 @@ def start() -> Response:
     with request_transaction() as outcome:  # the job is enqueued on commit (in-process without Redis: it has run)
         run = start_run(session, cohort, current_user.id)
         based_on = run.parameters.get("based_on_run_id")
-        outcome.say(kept_sentence(run.number, keepable_pairs(session, based_on) if based_on else []),
-                    "info")
+        kept = []
+        if based_on:
+            kept = keepable_pairs(session, based_on)
+            if kept:  # as the run will read them: a pair set by hand that a rule made since forbids is not kept
+                keeps = kept_locks(session, cohort.id, based_on, Weights(**run.parameters["weights"]))
+                kept = [pair for pair in kept if (pair.mentor_id, pair.mentee_id) in keeps]
+        outcome.say(kept_sentence(run.number, kept), "info")
     if not outcome.committed:
         return redirect(url_for("workbench.workbench", cohort_id=cohort.id))
     return redirect(url_for("workbench.run", cohort_id=cohort.id, run_id=run.id))
