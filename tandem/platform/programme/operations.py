@@ -18,12 +18,10 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
-from tandem.platform.board.models import BoardMember
 from tandem.platform.clock import club_zone, now
-from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationRole, ParticipationStatus
+from tandem.platform.cohorts.models import Cohort, CohortState
 from tandem.platform.database import as_utc, matched_rows
 from tandem.platform.i18n import lazy_gettext as _l
-from tandem.platform.identity.models import User
 from tandem.platform.programme.jobs import send_event_mails
 from tandem.platform.programme.mailing import queue_place_free
 from tandem.platform.programme.models import (
@@ -39,9 +37,9 @@ from tandem.platform.programme.models import (
     EventStatus,
     ProgrammeEvent,
 )
+from tandem.platform.programme.queries import audience_people
 from tandem.platform.refusals import FieldProblem, FieldProblems, OperationRefused
 from tandem.platform.tenancy import club_scope
-from tandem.tenants.models import OrganisationAdmin
 from tandem.workers.queues import enqueue_after_commit
 
 # How far before the kick-off and after the last date of a cohort its events may lie.
@@ -338,35 +336,13 @@ def create_dated_events(session: Session, cohort: Cohort, actor_user_id: int | N
 # ------------------------------------------------------------------------------------------ invitations
 
 
-def _audience_people(session: Session, event: ProgrammeEvent) -> dict[int, tuple[int, str]]:
-    """user id -> (organisation id, invited as) for the event's audience (club scope)."""
-    people: dict[int, tuple[int, str]] = {}
-    roles = {Audience.MENTORS: ParticipationRole.MENTOR, Audience.MENTEES: ParticipationRole.MENTEE}
-    wanted = [roles[Audience(a)] for a in event.audience if a in roles]
-    active = sa.select(Participation.user_id, Participation.organisation_id, Participation.role).where(
-        Participation.cohort_id == event.cohort_id, Participation.status == ParticipationStatus.ACTIVE)
-    for user_id, organisation_id, role in session.execute(active.where(Participation.role.in_(wanted))
-                                                          if wanted else active.where(sa.false())):
-        people[user_id] = (organisation_id, Audience.MENTORS if role == ParticipationRole.MENTOR
-                           else Audience.MENTEES)
-    if Audience.ORG_ADMINS in event.audience:
-        organisations = active.with_only_columns(Participation.organisation_id).distinct()
-        for user_id, organisation_id in session.execute(
-                sa.select(OrganisationAdmin.user_id, OrganisationAdmin.organisation_id)
-                .where(OrganisationAdmin.organisation_id.in_(organisations))):
-            people.setdefault(user_id, (organisation_id, Audience.ORG_ADMINS))
-    if Audience.BOARD in event.audience:
-        for user_id, organisation_id in session.execute(
-                sa.select(User.id, User.organisation_id).join(BoardMember, BoardMember.user_id == User.id)):
-            people.setdefault(user_id, (organisation_id, Audience.BOARD))
-    return people
 
 
 def sync_invitations(session: Session, event: ProgrammeEvent) -> int:
     """Invite whoever the audience now names and who is not invited yet; people no longer in it who were
     never mailed are dropped (those already told stay invited). Returns the number of invitees."""
     with club_scope(session):
-        wanted = _audience_people(session, event)
+        wanted = audience_people(session, event)
         existing = {row.user_id: row for row in session.scalars(
             sa.select(EventInvitation).where(EventInvitation.event_id == event.id))}
         for user_id, (organisation_id, invited_as) in wanted.items():
@@ -415,16 +391,13 @@ def answer_invitation(session: Session, invitation: EventInvitation, wanted: str
         session.execute(sa.select(ProgrammeEvent.id).where(ProgrammeEvent.id == event.id).with_for_update())
         before = invitation.answer
         result_answer = wanted
-        if wanted == Answer.YES and before not in (Answer.YES,) and event.capacity is not None:
-            taken = session.scalar(sa.select(sa.func.count(EventInvitation.id)).where(
-                EventInvitation.event_id == event.id, EventInvitation.answer == Answer.YES))
-            if (taken or 0) >= event.capacity:
-                result_answer = Answer.WAITING if before != Answer.WAITING else Answer.WAITING
+        if wanted == Answer.YES and before != Answer.YES and event.capacity is not None \
+                and _places_taken(session, event) >= event.capacity:
+            result_answer = Answer.WAITING
         if result_answer == before:
-            return AnswerResult(answer=before)
+            return AnswerResult(answer=before)  # a waiting yes said again keeps its place in the list
         invitation.answer = result_answer
-        if result_answer != Answer.WAITING or before != Answer.WAITING:
-            invitation.answered_at = now()
+        invitation.answered_at = now()
         session.flush()
         promoted = None
         if before == Answer.YES and result_answer != Answer.YES:
@@ -435,12 +408,16 @@ def answer_invitation(session: Session, invitation: EventInvitation, wanted: str
     return AnswerResult(answer=result_answer, promoted_user_id=promoted)
 
 
+def _places_taken(session: Session, event: ProgrammeEvent) -> int:
+    return session.scalar(sa.select(sa.func.count(EventInvitation.id)).where(
+        EventInvitation.event_id == event.id, EventInvitation.answer == Answer.YES)) or 0
+
+
 def _fill_free_places(session: Session, event: ProgrammeEvent) -> list[int]:
     """While the event has a free place (one freed, more places, no limit any more), the first on the
     waiting list takes it. Returns who moved up, in order."""
     promoted: list[int] = []
-    while event.capacity is None or (session.scalar(sa.select(sa.func.count(EventInvitation.id)).where(
-            EventInvitation.event_id == event.id, EventInvitation.answer == Answer.YES)) or 0) < event.capacity:
+    while event.capacity is None or _places_taken(session, event) < event.capacity:
         user_id = _move_up(session, event)
         if user_id is None:
             break

@@ -127,13 +127,18 @@ def my_invitation(session: Session, user_id: int, event_id: int) -> EventInvitat
                    ProgrammeEvent.status != EventStatus.DRAFT)).first()
 
 
+def _cohorts_of(organisation_id: int) -> sa.Select[int]:
+    """The cohorts in which the organisation's people take part (actively), as a subquery."""
+    return (sa.select(Participation.cohort_id)
+            .where(Participation.organisation_id == organisation_id,
+                   Participation.status == ParticipationStatus.ACTIVE).distinct())
+
+
 def organisation_events(session: Session, organisation_id: int) -> list[tuple[ProgrammeEvent, Counter[str]]]:
     """The published events of the cohorts the organisation's people take part in, with how its invited
     people answered (two statements)."""
     with club_scope(session):
-        cohorts = (sa.select(Participation.cohort_id)
-                   .where(Participation.organisation_id == organisation_id,
-                          Participation.status == ParticipationStatus.ACTIVE).distinct())
+        cohorts = _cohorts_of(organisation_id)
         events = session.scalars(
             sa.select(ProgrammeEvent).options(joinedload(ProgrammeEvent.cohort))
             .join(Cohort, Cohort.id == ProgrammeEvent.cohort_id)
@@ -150,32 +155,45 @@ def organisation_events(session: Session, organisation_id: int) -> list[tuple[Pr
 
 
 def organisation_event(session: Session, organisation_id: int, event_id: int) -> ProgrammeEvent | None:
-    """One of those events, or None when it is not one of them (another cohort's: it does not exist here)."""
-    for event, _counts in organisation_events(session, organisation_id):
-        if event.id == event_id:
-            return event
-    return None
+    """One of those events, or None when it is not one of them (another cohort's: it does not exist here).
+    One statement."""
+    with club_scope(session):
+        return session.scalars(
+            sa.select(ProgrammeEvent).options(joinedload(ProgrammeEvent.cohort))
+            .where(ProgrammeEvent.id == event_id, ProgrammeEvent.status != EventStatus.DRAFT,
+                   ProgrammeEvent.cohort_id.in_(_cohorts_of(organisation_id)))).first()
+
+
+def audience_people(session: Session, event: ProgrammeEvent) -> dict[int, tuple[int, str]]:
+    """user id -> (organisation id, invited as) for the people the event's audience names now: the cohort's
+    active mentors and mentees as chosen, the admins of their organisations, the board (call in club scope).
+    Three statements at most."""
+    people: dict[int, tuple[int, str]] = {}
+    roles = {Audience.MENTORS: ParticipationRole.MENTOR, Audience.MENTEES: ParticipationRole.MENTEE}
+    wanted = [roles[Audience(a)] for a in event.audience if a in roles]
+    active = sa.select(Participation.user_id, Participation.organisation_id, Participation.role).where(
+        Participation.cohort_id == event.cohort_id, Participation.status == ParticipationStatus.ACTIVE)
+    for user_id, organisation_id, role in session.execute(active.where(Participation.role.in_(wanted))
+                                                          if wanted else active.where(sa.false())):
+        people[user_id] = (organisation_id, Audience.MENTORS if role == ParticipationRole.MENTOR
+                           else Audience.MENTEES)
+    if Audience.ORG_ADMINS in event.audience:
+        organisations = active.with_only_columns(Participation.organisation_id).distinct()
+        for user_id, organisation_id in session.execute(
+                sa.select(OrganisationAdmin.user_id, OrganisationAdmin.organisation_id)
+                .where(OrganisationAdmin.organisation_id.in_(organisations))):
+            people.setdefault(user_id, (organisation_id, Audience.ORG_ADMINS))
+    if Audience.BOARD in event.audience:
+        for user_id, organisation_id in session.execute(
+                sa.select(User.id, User.organisation_id).join(BoardMember, BoardMember.user_id == User.id)):
+            people.setdefault(user_id, (organisation_id, Audience.BOARD))
+    return people
 
 
 def audience_size(session: Session, event: ProgrammeEvent) -> int:
-    """How many people publishing the event would invite now: the same people as the operations' audience
-    (active mentors and mentees of the cohort as chosen, the admins of their organisations, the board), each
-    counted once. At most three statements."""
-    people: set[int] = set()
-    roles = {Audience.MENTORS: ParticipationRole.MENTOR, Audience.MENTEES: ParticipationRole.MENTEE}
-    wanted = [roles[Audience(a)] for a in event.audience if a in roles]
+    """How many people publishing the event would invite now (the same rule as the invitations)."""
     with club_scope(session):
-        active = sa.select(Participation.user_id).where(Participation.cohort_id == event.cohort_id,
-                                                        Participation.status == ParticipationStatus.ACTIVE)
-        if wanted:
-            people.update(session.scalars(active.where(Participation.role.in_(wanted))))
-        if Audience.ORG_ADMINS in event.audience:
-            organisations = active.with_only_columns(Participation.organisation_id).distinct()
-            people.update(session.scalars(sa.select(OrganisationAdmin.user_id)
-                                          .where(OrganisationAdmin.organisation_id.in_(organisations))))
-        if Audience.BOARD in event.audience:
-            people.update(session.scalars(sa.select(BoardMember.user_id)))
-    return len(people)
+        return len(audience_people(session, event))
 
 
 def host_choices(session: Session, keep: int | None = None) -> list[tuple[int, str]]:
