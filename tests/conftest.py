@@ -16,6 +16,7 @@ from tandem import create_app
 from tandem.platform.database import Database
 from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import clear_scope
+from tests.fixtures.jobs import run_queued_jobs
 from tests.fixtures.services import (
     config_for_tests,
     configured_database_url,
@@ -142,22 +143,9 @@ def count_queries(app: Flask, db: sa.orm.Session) -> Callable[[], object]:
 
 @pytest.fixture()
 def run_jobs(app: Flask) -> Callable[[], int]:
-    """Run what is queued. In-process mode ran it already at commit; with Redis, a burst worker in this
-    process (sharing the test's connection) works the queues. Returns how many jobs ran."""
-
-    def _run() -> int:
-        queues = app.extensions["tandem.jobs"]
-        if not queues.is_async:
-            return 0
-        from tandem.workers.running import InProcessAppWorker
-
-        before = sum(queues.queue(name).count for name in ("high", "default", "low"))
-        worker = InProcessAppWorker([queues.queue(n) for n in ("high", "default", "low")],
-                                    connection=queues.connection, app=app)
-        worker.work(burst=True)
-        return before
-
-    return _run
+    """Run what is queued. In-process mode ran it already at commit; with Redis, the jobs are taken off the
+    queues and run in this app (tests/fixtures/jobs.py). Returns how many jobs ran."""
+    return lambda: run_queued_jobs(app)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -9,12 +9,10 @@ import time
 import uuid
 from datetime import UTC, timedelta
 
-import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
 from tandem.platform.audit_models import AuditEvent
-from tandem.platform.clock import set_clock
 from tandem.platform.database import Base
 from tandem.platform.identity.models import User
 from tandem.platform.programme.feeds import active_feed, feed_calendar, feed_owner, open_feed, revoke_feed
@@ -30,21 +28,7 @@ from tandem.platform.programme.models import (
 from tandem.platform.programme.operations import cancel_event, create_event, publish_event
 from tandem.platform.tenancy import club_scope, tenant_scope
 from tandem.tenants.models import Organisation, OrganisationStatus
-from tests.integration.programme import NOW, build_club, event_input, zurich
-
-
-@pytest.fixture()
-def clock(app):
-    set_clock(app, NOW)
-    try:
-        yield NOW
-    finally:
-        set_clock(app, None)
-
-
-@pytest.fixture()
-def club(db, app_context, clock):
-    return build_club(db)
+from tests.fixtures.programme import NOW, event_input, zurich
 
 
 def opened(db, person: User) -> str:

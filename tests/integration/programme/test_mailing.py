@@ -26,18 +26,9 @@ from tandem.platform.programme.operations import (
 )
 from tandem.platform.tenancy import club_scope, tenant_scope
 from tandem.workers.schedule import PERIODIC_JOBS
-from tests.integration.programme import NOW, ZURICH, build_club, event_input, invitations, outbox, zurich
+from tests.fixtures.programme import ZURICH, build_club, event_input, invitations, outbox, zurich
 
 INVITEES = ("mentor_a", "mentee_b", "mentor_b")  # en, fr, de
-
-
-@pytest.fixture()
-def clock(app):
-    set_clock(app, NOW)
-    try:
-        yield NOW
-    finally:
-        set_clock(app, None)
 
 
 @pytest.fixture()

@@ -36,23 +36,9 @@ from tandem.platform.programme.operations import (
 from tandem.platform.refusals import FieldProblems
 from tandem.platform.tenancy import club_scope, tenant_scope
 from tandem.workers.queues import PENDING_KEY
-from tests.integration.programme import NOW, build_club, event_input, invitations, outbox, zurich
+from tests.fixtures.programme import event_input, invitations, outbox, zurich
 
 ALL_AUDIENCES = (Audience.MENTORS, Audience.MENTEES, Audience.ORG_ADMINS, Audience.BOARD)
-
-
-@pytest.fixture()
-def clock(app):
-    set_clock(app, NOW)
-    try:
-        yield NOW
-    finally:
-        set_clock(app, None)
-
-
-@pytest.fixture()
-def club(db, app_context, clock):
-    return build_club(db)
 
 
 def new_event(db, club, **changes) -> ProgrammeEvent:

@@ -18,21 +18,12 @@ from tandem.platform.programme.models import Answer, Audience, ProgrammeEvent
 from tandem.platform.programme.operations import cancel_event, create_event, publish_event
 from tandem.platform.tenancy import club_scope
 from tests.fixtures.jobs import run_queued_jobs
+from tests.fixtures.programme import NOW, build_club, event_input, invitations, outbox, zurich
 from tests.fixtures.signing_in import run_sign_in_jobs
-from tests.integration.programme import NOW, build_club, event_input, invitations, outbox, zurich
 
 EN = {"Accept-Language": "en"}
 LINK = re.compile(r"http://[^\s]+/sign-in/link/([A-Za-z0-9_\-]+)")
 FEED = re.compile(r"http://localhost/calendar/([A-Za-z0-9_\-]+)\.ics")
-
-
-@pytest.fixture()
-def clock(app):
-    set_clock(app, NOW)
-    try:
-        yield NOW
-    finally:
-        set_clock(app, None)
 
 
 @pytest.fixture()
