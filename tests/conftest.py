@@ -22,6 +22,7 @@ from tests.fixtures.services import (
     configured_database_url,
     fresh_database,
     redis_url_for_tests,
+    require_redis,
     sign_in_client,
 )
 
@@ -153,3 +154,16 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"tandem database: {configured_database_url() or 'SQLite (temporary file)'}",
         f"tandem redis: {os.environ.get('REDIS_URL') or 'in-process jobs; Redis tests use ' + redis_url_for_tests()}",
     ]
+
+
+@pytest.fixture()
+def redis_url() -> Iterator[str]:
+    """The real Redis of the tests (a failure in CI, a skip elsewhere when it cannot be reached), emptied before
+    and after the test."""
+    import redis
+
+    url = require_redis()
+    connection = redis.Redis.from_url(url)
+    connection.flushdb()
+    yield url
+    connection.flushdb()

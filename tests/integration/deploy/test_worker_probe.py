@@ -12,22 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 
-from tests.fixtures.services import config_for_tests, fresh_database, require_redis
+from tests.fixtures.services import config_for_tests, fresh_database
 
 ROOT = Path(__file__).resolve().parents[3]
 PROBE = ROOT / "deploy" / "worker-alive.py"
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture()
-def redis_url():
-    url = require_redis()
-    connection = redis.Redis.from_url(url)
-    connection.flushdb()
-    yield url
-    connection.flushdb()
 
 
 def probe(redis_url: str) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,6 @@ import statistics
 import time
 
 import pytest
-import redis
 import sqlalchemy as sa
 
 from tandem import create_app
@@ -19,7 +18,7 @@ from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import use_club_scope
 from tests.factories import make_organisation, make_user
-from tests.fixtures.services import config_for_tests, fresh_database, require_redis
+from tests.fixtures.services import config_for_tests, fresh_database
 
 pytestmark = pytest.mark.redis
 
@@ -29,15 +28,6 @@ WARM_UP = 5
 # change the known address took about twice as long (the link, its mail rendered and written, the audit).
 MAX_RATIO = 1.3
 NOISE_SECONDS = 0.003
-
-
-@pytest.fixture()
-def redis_url():
-    url = require_redis()
-    connection = redis.Redis.from_url(url)
-    connection.flushdb()
-    yield url
-    connection.flushdb()
 
 
 def test_known_and_unknown_addresses_take_the_same_time(redis_url, capsys):

@@ -28,7 +28,6 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
-import redis
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
@@ -38,7 +37,8 @@ from tandem.platform.mail.jobs import flush_outbox, send_outbox_message
 from tandem.platform.mail.models import OutboxMessage, OutboxStatus
 from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import use_club_scope
-from tests.fixtures.services import config_for_tests, fresh_database, require_redis
+from tests.fixtures.processes import descendants
+from tests.fixtures.services import config_for_tests, fresh_database
 from tests.fixtures.smtp import _free_port
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -87,34 +87,13 @@ class CountingServer:
             return [message_id for message_id, _ in self.accepted]
 
 
-def _descendants(pid: int) -> list[int]:
-    """Processes started by `pid` (read from /proc); RQ's work horse has a process group of its own."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            if any(line.split()[1:2] == [str(pid)] for line in status.splitlines() if line.startswith("PPid:")):
-                children.append(int(entry.name))
-    return [grandchild for child in children for grandchild in _descendants(child)] + children
 
 
 def _kill_worker(pid: int) -> None:
     """SIGKILL the worker and its work horse at once: a pod or machine lost, an OOM kill."""
-    for process in [*_descendants(pid), pid]:
+    for process in [*descendants(pid), pid]:
         with contextlib.suppress(ProcessLookupError):
             os.kill(process, signal.SIGKILL)
-
-
-@pytest.fixture()
-def redis_url():
-    url = require_redis()
-    connection = redis.Redis.from_url(url)
-    connection.flushdb()
-    yield url
-    connection.flushdb()
 
 
 @pytest.fixture()

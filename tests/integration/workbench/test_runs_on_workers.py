@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import redis
 import sqlalchemy as sa
 
 from tandem import create_app
@@ -32,20 +31,12 @@ from tests.factories import (
     make_participation,
     make_user,
 )
-from tests.fixtures.services import config_for_tests, fresh_database, require_redis
+from tests.fixtures.processes import descendants
+from tests.fixtures.services import config_for_tests, fresh_database
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.redis
 ENGLISH = {"Accept-Language": "en"}
-
-
-@pytest.fixture()
-def redis_url():
-    url = require_redis()
-    connection = redis.Redis.from_url(url)
-    connection.flushdb()
-    yield url
-    connection.flushdb()
 
 
 @contextmanager
@@ -78,19 +69,6 @@ def matching_app(redis_url: str) -> Iterator[tuple[object, dict[str, object], di
             app.extensions["tandem.db"].engine.dispose()
 
 
-def descendants(pid: int) -> list[int]:
-    """Processes started by `pid`, children first (read from /proc)."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            parent = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), None)
-            if parent == str(pid):
-                children.append(int(entry.name))
-    return [grandchild for child in children for grandchild in descendants(child)] + children
 
 
 def worker_command(redis_url: str, *, burst: bool) -> list[str]:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import redis
 import sqlalchemy as sa
 
 from tandem import create_app
@@ -18,19 +17,10 @@ from tandem.platform.mail.models import OutboxMessage, OutboxStatus
 from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import use_club_scope
 from tests.factories import make_cohort, make_org_admin, make_organisation, make_participation, make_user
-from tests.fixtures.services import config_for_tests, fresh_database, require_redis
+from tests.fixtures.services import config_for_tests, fresh_database
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture()
-def redis_url():
-    url = require_redis()
-    connection = redis.Redis.from_url(url)
-    connection.flushdb()
-    yield url
-    connection.flushdb()
 
 
 def test_an_invitation_request_is_sent_by_a_real_rq_worker(redis_url, smtp_server, sign_in):
