@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import Flask, current_app
 
@@ -24,8 +26,15 @@ def register_commands(app: Flask) -> None:
         from tandem.platform.database import db_session
         from tandem.platform.demo.seed import seed_demo
 
-        report = seed_demo(db_session())
-        click.echo(report.describe() if hasattr(report, "describe") else str(report))
+        # The seed runs hundreds of in-process jobs (the demo's mail): their log lines would bury the summary.
+        app_log = logging.getLogger("tandem")
+        level = app_log.level
+        app_log.setLevel(logging.WARNING)
+        try:
+            report = seed_demo(db_session())
+        finally:
+            app_log.setLevel(level)
+        click.echo(report.describe())
 
     @app.cli.command("add-board-member")
     @click.argument("email")
