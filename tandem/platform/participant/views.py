@@ -43,8 +43,9 @@ from tandem.platform.participant.operations import (
 from tandem.platform.participant.partner import partners_of
 from tandem.platform.participant.queries import ProfilePage, my_participations, profile_page
 from tandem.platform.participant.why import why_you_two
+from tandem.platform.programme.forms import MY_ANSWER_LABELS
 from tandem.platform.programme.queries import my_events
-from tandem.platform.programme.views.personal import MY_ANSWER_LABELS, event_words
+from tandem.platform.programme.wording import event_words
 from tandem.platform.rematch.queries import REMATCH_STATES, latest_requests, rematch_open_until, window_weeks
 from tandem.platform.transaction import request_transaction
 

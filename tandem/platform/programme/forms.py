@@ -24,24 +24,24 @@ from tandem.platform.programme.models import (
     MAX_VENUE,
     Answer,
     Audience,
-    EventKind,
     EventStatus,
 )
 from tandem.platform.programme.operations import EventInput
+from tandem.platform.programme.wording import KIND_LABELS
 
-KIND_LABELS = {
-    EventKind.KICKOFF: _l("Kick-off"),
-    EventKind.TRAINING: _l("Training for the mentors"),
-    EventKind.WORKSHOP: _l("Workshop"),
-    EventKind.CLOSING: _l("Closing"),
-    EventKind.SYMPOSIUM: _l("Symposium"),
-    EventKind.OTHER: _l("Other"),
-}
 AUDIENCE_LABELS = {
     Audience.MENTORS: _l("Mentors"),
     Audience.MENTEES: _l("Mentees"),
     Audience.ORG_ADMINS: _l("Admins of the cohort's organisations"),
     Audience.BOARD: _l("The club board"),
+}
+# What the person answered, in their words.
+MY_ANSWER_LABELS = {
+    Answer.NONE: _l("Not answered yet"),
+    Answer.YES: _l("Yes, I will come"),
+    Answer.NO: _l("No, I cannot come"),
+    Answer.MAYBE: _l("Maybe"),
+    Answer.WAITING: _l("On the waiting list"),
 }
 ANSWER_LABELS = {"yes": _l("Yes, I will come"), "maybe": _l("Maybe"), "no": _l("No, I cannot come")}
 LANGUAGE_NAMES = {"de": _l("German"), "fr": _l("French"), "it": _l("Italian"), "en": _l("English")}

@@ -38,6 +38,7 @@ from tandem.platform.programme.models import (
     ProgrammeEvent,
 )
 from tandem.platform.programme.queries import audience_people
+from tandem.platform.programme.wording import has_started
 from tandem.platform.refusals import FieldProblem, FieldProblems, OperationRefused
 from tandem.platform.tenancy import club_scope
 from tandem.workers.queues import enqueue_after_commit
@@ -384,7 +385,7 @@ def answer_invitation(session: Session, invitation: EventInvitation, wanted: str
     event = invitation.event
     if event.status != EventStatus.PUBLISHED:
         raise EventRefused(_l("This event is not open for answers."))
-    if as_utc(event.starts_at) <= now():
+    if has_started(event):
         raise EventRefused(_l("This event has started: answers are closed."))
     with club_scope(session):
         # One answer at a time per event: on PostgreSQL the event row is locked until commit.

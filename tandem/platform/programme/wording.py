@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_name
 from flask import current_app
 
-from tandem.platform.clock import club_zone
+from tandem.platform.clock import club_zone, now
 from tandem.platform.database import as_utc
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme.calendar_files import CalendarEntry, location_of
-from tandem.platform.programme.models import EventStatus, ProgrammeEvent
+from tandem.platform.programme.models import EventKind, EventStatus, ProgrammeEvent
+
+KIND_LABELS = {
+    EventKind.KICKOFF: _l("Kick-off"),
+    EventKind.TRAINING: _l("Training for the mentors"),
+    EventKind.WORKSHOP: _l("Workshop"),
+    EventKind.CLOSING: _l("Closing"),
+    EventKind.SYMPOSIUM: _l("Symposium"),
+    EventKind.OTHER: _l("Other"),
+}
 
 
 def in_language(texts: dict[str, str], language: str, preferred: list[str] | None = None) -> str:
@@ -67,3 +77,24 @@ def calendar_entry(event: ProgrammeEvent, language: str) -> CalendarEntry:
                          ends_at=as_utc(event.ends_at), location=where_text(event), url=url,
                          cancelled=event.status == EventStatus.CANCELLED,
                          updated_at=as_utc(event.updated_at))
+
+def has_started(event: ProgrammeEvent) -> bool:
+    return as_utc(event.starts_at) <= now()
+
+
+def is_past(event: ProgrammeEvent) -> bool:
+    return as_utc(event.ends_at) <= now()
+
+
+def open_for_answers(event: ProgrammeEvent) -> bool:
+    return event.status == EventStatus.PUBLISHED and not has_started(event)
+
+
+def event_words(event: ProgrammeEvent, language: str) -> dict[str, str]:
+    """The event's title, description, time (with the club's time zone named) and place, in `language`."""
+    zone = club_zone()
+    return {"title": title_of(event, language), "description": description_of(event, language),
+            "when": when_text(event, language),
+            "zone": f"{get_timezone_name(local(event.starts_at), width='long', locale=language)} ({zone.key})",
+            "where": where_text(event), "kind": str(KIND_LABELS.get(EventKind(event.kind), event.kind)),
+            "iso": as_utc(event.starts_at).isoformat()}

@@ -13,7 +13,7 @@ from tandem.platform.i18n import current_language
 from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme.models import Answer, Audience
 from tandem.platform.programme.queries import event_answers, organisation_event, organisation_events
-from tandem.platform.programme.views.personal import event_words, is_past
+from tandem.platform.programme.wording import event_words, is_past
 
 # How people answered, as an admin reads it (in this order).
 ANSWER_LABELS = {

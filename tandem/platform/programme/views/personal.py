@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.dates import get_timezone_name
 from flask import Response, abort, current_app, redirect, render_template, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
@@ -19,59 +18,26 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tandem.platform.access import Role, allow
 from tandem.platform.clock import club_zone, now
-from tandem.platform.database import as_utc, db_session
+from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
-from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme import feeds, queries
 from tandem.platform.programme.calendar_files import calendar_file
-from tandem.platform.programme.forms import KIND_LABELS, AnswerForm, ConfirmForm
-from tandem.platform.programme.models import Answer, EventInvitation, EventKind, EventStatus, ProgrammeEvent
+from tandem.platform.programme.forms import MY_ANSWER_LABELS, AnswerForm, ConfirmForm
+from tandem.platform.programme.models import Answer, EventInvitation
 from tandem.platform.programme.operations import answer_invitation
 from tandem.platform.programme.wording import (
     calendar_entry,
-    description_of,
-    local,
-    title_of,
-    when_text,
-    where_text,
+    event_words,
+    has_started,
+    is_past,
+    open_for_answers,
 )
 from tandem.platform.transaction import request_transaction
 
 # The new feed token, kept in the signed session cookie from the POST that made it to the page that shows it
 # once (popped there): never stored in clear in the database, never in a URL we redirect to, never logged.
 FEED_TOKEN_KEY = "programme_new_feed"
-
-# What the person answered, in their words.
-MY_ANSWER_LABELS = {
-    Answer.NONE: _l("Not answered yet"),
-    Answer.YES: _l("Yes, I will come"),
-    Answer.NO: _l("No, I cannot come"),
-    Answer.MAYBE: _l("Maybe"),
-    Answer.WAITING: _l("On the waiting list"),
-}
-
-
-def event_words(event: ProgrammeEvent, language: str) -> dict[str, str]:
-    """The event's title, description, time (with the club's time zone named) and place, in `language`."""
-    zone = club_zone()
-    return {"title": title_of(event, language), "description": description_of(event, language),
-            "when": when_text(event, language),
-            "zone": f"{get_timezone_name(local(event.starts_at), width='long', locale=language)} ({zone.key})",
-            "where": where_text(event), "kind": str(KIND_LABELS.get(EventKind(event.kind), event.kind)),
-            "iso": as_utc(event.starts_at).isoformat()}
-
-
-def has_started(event: ProgrammeEvent) -> bool:
-    return as_utc(event.starts_at) <= now()
-
-
-def is_past(event: ProgrammeEvent) -> bool:
-    return as_utc(event.ends_at) <= now()
-
-
-def open_for_answers(event: ProgrammeEvent) -> bool:
-    return event.status == EventStatus.PUBLISHED and not has_started(event)
 
 
 def _invitation(event_id: int) -> EventInvitation:
