@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tandem.platform.mail.html import html_body
 from tandem.platform.mail.jobs import send_outbox_message
 from tandem.platform.mail.models import OutboxMessage
+from tandem.platform.mail.smtp import one_line
 from tandem.workers.queues import enqueue_after_commit
 
 
@@ -24,11 +25,6 @@ class MailAttachment:
     filename: str
     content_type: str
     content: str
-
-
-def _header_text(value: str) -> str:
-    """A subject line without control characters (a name with a line break must not cut a header)."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())[:300]
 
 
 def _subject_line(template: str, **context: Any) -> str:
@@ -67,7 +63,7 @@ def queue_mail(
         first = _subject_line(template, club_name=settings.club_name, base_url=settings.base_url, **context)
         if not first.startswith("Subject:") or not rendered.lstrip().startswith(first):
             raise ValueError(f"mail/{template}.txt must start with a line that renders 'Subject: ...'")
-        subject = _header_text(first[len("Subject:"):])
+        subject = one_line(first[len("Subject:"):])[:300]
         body = rendered.lstrip()[len(first):]
         body_text = body.strip() + "\n"
         body_html = html_body(body_text, subject=subject, language=language, club_name=settings.club_name)
