@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from tandem.platform.database import as_utc
@@ -20,3 +23,16 @@ def safe_cell(value: object) -> str:
         return as_utc(value).isoformat(timespec="seconds")
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> tuple[str, int]:
+    """A CSV file for spreadsheet programs: the byte order mark, the header, every cell made safe, CRLF line
+    ends. Returns the text and the number of data rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        count += 1
+    return BOM + out.getvalue(), count

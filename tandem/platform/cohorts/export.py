@@ -3,14 +3,12 @@ participation. Pure: rows in, text out."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
 from tandem.platform.cohorts.queries import Nominee
-from tandem.platform.spreadsheet import BOM, safe_cell
+from tandem.platform.spreadsheet import csv_text
 
 
 def header() -> list[str]:
@@ -20,14 +18,8 @@ def header() -> list[str]:
 
 def nominations_csv(nominees: Iterable[Nominee]) -> tuple[str, int]:
     """The CSV text (with the BOM) and the number of data rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header())
-    count = 0
-    for nominee in nominees:
-        p = nominee.participation
-        writer.writerow([safe_cell(v) for v in (
-            nominee.organisation.name, nominee.person.display_name, nominee.person.email, p.role, p.status,
-            p.invited_at, p.answered_at, p.consent_version, nominee.completeness.percent)])
-        count += 1
-    return BOM + out.getvalue(), count
+    return csv_text(header(), (
+        (nominee.organisation.name, nominee.person.display_name, nominee.person.email,
+         nominee.participation.role, nominee.participation.status, nominee.participation.invited_at,
+         nominee.participation.answered_at, nominee.participation.consent_version, nominee.completeness.percent)
+        for nominee in nominees))

@@ -27,6 +27,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from tandem.platform.spreadsheet import BOM
+
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 1000
 MAX_NAME = 200
@@ -36,7 +38,6 @@ MAX_NOTE = 500
 COLUMNS = ("name", "email", "role", "cohort", "note")
 REQUIRED_COLUMNS = ("name", "email", "role", "cohort")
 ROLES = ("mentor", "mentee")
-BOM = "\ufeff"
 
 # The columns' names in each site language, as the template writes them (the site's own words for them).
 # They are data, not translations looked up at run time: a file written with German headers is read the

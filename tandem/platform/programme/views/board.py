@@ -7,8 +7,6 @@ The URL's cohort is loaded once by the blueprint (`url_cohort()`); an event is l
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date, format_time
@@ -58,7 +56,7 @@ from tandem.platform.programme.queries import (
     organisation_name,
 )
 from tandem.platform.refusals import OperationRefused
-from tandem.platform.spreadsheet import BOM, safe_cell
+from tandem.platform.spreadsheet import csv_text
 from tandem.platform.tenancy import club_scope
 from tandem.platform.transaction import request_transaction
 
@@ -342,21 +340,15 @@ def cancel(event_id: int) -> Response:
 
 def _answers_csv(answers: EventAnswers) -> tuple[str, int]:
     """The invitees as CSV text for spreadsheet programs (with the byte order mark) and the number of rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Organisation"), _("Name"), _("E-mail"), _("Invited as"), _("Answer"),
-                     _("Answered at (%(zone)s)", zone=club_zone().key)])
-    for row in answers.invitees:
-        invitation = row.invitation
-        answered = invitation.answered_at
-        invited_as = AUDIENCE_LABELS.get(Audience(invitation.invited_as)) if invitation.invited_as in tuple(
-            Audience) else invitation.invited_as
-        answer = ANSWER_COUNT_LABELS.get(Answer(invitation.answer)) if invitation.answer in tuple(
-            Answer) else invitation.answer
-        writer.writerow([safe_cell(value) for value in (
-            row.organisation, row.name, row.email, invited_as, answer,
-            wording.local(answered).strftime("%Y-%m-%d %H:%M") if answered else None)])
-    return BOM + out.getvalue(), len(answers.invitees)
+    return csv_text(
+        [_("Organisation"), _("Name"), _("E-mail"), _("Invited as"), _("Answer"),
+         _("Answered at (%(zone)s)", zone=club_zone().key)],
+        ((row.organisation, row.name, row.email,
+          AUDIENCE_LABELS[Audience(row.invitation.invited_as)],
+          ANSWER_COUNT_LABELS[Answer(row.invitation.answer)],
+          wording.local(row.invitation.answered_at).strftime("%Y-%m-%d %H:%M")
+          if row.invitation.answered_at else None)
+         for row in answers.invitees))
 
 
 @allow(Role.BOARD)
