@@ -40,6 +40,8 @@ def sql_in(column: str, values: tuple[str, ...]) -> str:
 
 
 def utcnow() -> datetime:
+    """The system's time, in UTC, for the moments the code records (created, sent, signed in). Decisions that
+    depend on the date (windows, deadlines, reminders) read the app's clock (tandem/platform/clock.py)."""
     return datetime.now(UTC)
 
 

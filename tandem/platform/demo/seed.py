@@ -52,6 +52,7 @@ from tandem.platform.board.operations import (
     set_organisation_status,
     update_organisation,
 )
+from tandem.platform.clock import today as clock_today
 from tandem.platform.cohorts.lifecycle import apply_transition
 from tandem.platform.cohorts.matching_input import load_matching_input
 from tandem.platform.cohorts.models import Cohort, CohortQuota, CohortState, Participation, ParticipationStatus
@@ -267,7 +268,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> SeedReport:
     """
     if not has_app_context():
         raise RuntimeError("seed_demo runs inside the app: use `tandem seed-demo`")
-    return _seed(session, today or date.today())
+    return _seed(session, today or clock_today())
 
 
 def _seed(session: Session, today: date) -> SeedReport:

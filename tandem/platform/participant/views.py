@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
+from tandem.platform.clock import today as clock_today
 from tandem.platform.cohorts.models import Participation, ParticipationStatus
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
@@ -79,7 +78,7 @@ def home() -> str:
             "why": why_you_two(partner),
             "request": latest if latest is not None and latest.pair_id == partner.pair_id else None,
             "rematch_until": until,
-            "can_ask": (until is not None and date.today() <= until
+            "can_ask": (until is not None and clock_today() <= until
                         and row.participation.cohort.state in REMATCH_STATES),
         }
     events = my_events(session, current_user.id, limit=3)  # one statement, however many events

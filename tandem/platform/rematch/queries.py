@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy.orm import Session, aliased
 
 from tandem.platform.board.models import BoardMember
+from tandem.platform.clock import today as clock_today
 from tandem.platform.cohorts.models import Cohort, CohortState, Participation
 from tandem.platform.database import as_utc
 from tandem.platform.identity.models import User
@@ -45,7 +46,7 @@ def rematch_open_until(activated_at: datetime | None, kickoff_on: date | None, w
 def window_is_open(activated_at: datetime | None, kickoff_on: date | None, weeks: int,
                    today: date | None = None) -> bool:
     until = rematch_open_until(activated_at, kickoff_on, weeks)
-    return until is not None and (today or date.today()) <= until
+    return until is not None and (today or clock_today()) <= until
 
 
 # ----------------------------------------------------------------------------------------- participant side

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
+from tandem.platform.clock import today as clock_today
 from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
@@ -94,7 +93,7 @@ def ask(participation_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("participant.home"))
     weeks = window_weeks()
     until = rematch_open_until(partner.activated_at, item.cohort.kickoff_on, weeks)
-    is_open = until is not None and date.today() <= until and item.cohort.state in REMATCH_STATES
+    is_open = until is not None and clock_today() <= until and item.cohort.state in REMATCH_STATES
     latest = latest_requests(session, [item.id]).get(item.id)
     pending = latest if latest is not None and latest.pair_id == partner.pair_id and latest.status == "open" else None
     form = RematchForm()
