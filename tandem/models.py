@@ -17,6 +17,19 @@ from tandem.platform.cohorts.models import (
 from tandem.platform.database import Base
 from tandem.platform.identity.models import Identity, SignInLink, User, UserSession
 from tandem.platform.mail.models import OutboxMessage, OutboxStatus
+from tandem.platform.pairs.models import (
+    BoardMessage,
+    HelpRequest,
+    MeetingNote,
+    NudgeDelivery,
+    NudgePreference,
+    PairAgreement,
+    PairCheckIn,
+    PairClosure,
+    PairGoal,
+    PairMeeting,
+    PairNudge,
+)
 from tandem.platform.participant.models import Profile, ProfileReminder, ProfileTopic
 from tandem.platform.programme.models import CalendarFeed, EventInvitation, ProgrammeEvent
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
@@ -35,6 +48,9 @@ __all__ = [
     "Identity", "SignInLink", "User", "UserSession",
     # mail
     "OutboxMessage", "OutboxStatus",
+    # pairs
+    "BoardMessage", "HelpRequest", "MeetingNote", "NudgeDelivery", "NudgePreference", "PairAgreement",
+    "PairCheckIn", "PairClosure", "PairGoal", "PairMeeting", "PairNudge",
     # participant
     "Profile", "ProfileReminder", "ProfileTopic",
     # programme

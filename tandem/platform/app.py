@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.board.blueprint import board
     from tandem.platform.cohorts.blueprint import cohorts
     from tandem.platform.identity.blueprint import identity, sso
+    from tandem.platform.pairs.blueprint import pairs
     from tandem.platform.participant.blueprint import participant
     from tandem.platform.programme.blueprint import programme
     from tandem.platform.public.blueprint import public
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     app.register_blueprint(workbench)
     app.register_blueprint(rematch)
     app.register_blueprint(programme)
+    app.register_blueprint(pairs)
     app.register_blueprint(participant)
     app.register_blueprint(tenants)
     app.register_blueprint(nominations)

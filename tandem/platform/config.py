@@ -75,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EVENT_REMINDER_HOURS", "48",
             "This many hours before a programme event, one reminder goes to those who said yes or have not "
             "answered."),
+    Setting("PAIR_SECOND_REMINDER_DAYS", "14",
+            "A pair whose next meeting is due is reminded once on the due date, and a second time this many days "
+            "after it if still no meeting was held or planned."),
+    Setting("PAIR_FLAG_DAYS", "28",
+            "A pair this many days past its due date without a meeting is flagged to the board and, as a flag "
+            "only, to both people's organisation admins. Must be more than PAIR_SECOND_REMINDER_DAYS."),
     Setting("OUTBOX_CLAIM_LEASE_SECONDS", "120",
             "A worker sending a message holds it for this many seconds. If the worker dies, the message is sent "
             "again once the hold has run out (by the sweep, every minute), with the same Message-ID. A send that "
@@ -116,6 +122,8 @@ class Config:
     club_time_zone: str = "Europe/Zurich"
     event_reminder_hours: int = 48
     outbox_claim_lease_seconds: int = 120
+    pair_second_reminder_days: int = 14
+    pair_flag_days: int = 28
     trusted_proxies: int = 0
     log_format: str = "text"
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -204,6 +212,10 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
             raise ConfigError(f"{name} must be a positive whole number, not {raw!r}.")
         return value
 
+    if positive_int("PAIR_FLAG_DAYS") <= positive_int("PAIR_SECOND_REMINDER_DAYS"):
+        raise ConfigError("PAIR_FLAG_DAYS must be more than PAIR_SECOND_REMINDER_DAYS: a pair is reminded twice "
+                          "before it is flagged.")
+
     club_time_zone = get("CLUB_TIME_ZONE") or "Europe/Zurich"
     try:
         ZoneInfo(club_time_zone)
@@ -241,6 +253,8 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
         club_time_zone=club_time_zone,
         event_reminder_hours=positive_int("EVENT_REMINDER_HOURS"),
         outbox_claim_lease_seconds=positive_int("OUTBOX_CLAIM_LEASE_SECONDS"),
+        pair_second_reminder_days=positive_int("PAIR_SECOND_REMINDER_DAYS"),
+        pair_flag_days=positive_int("PAIR_FLAG_DAYS"),
         trusted_proxies=int(raw_proxies),
         log_format=log_format,
         extra=extra,

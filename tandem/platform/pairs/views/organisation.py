@@ -1,0 +1,8 @@
+"""(being built: placeholders replaced by the area's views)"""
+
+from flask import abort
+
+
+
+def pairs(**_kwargs):  # type: ignore[no-untyped-def]
+    abort(501)
