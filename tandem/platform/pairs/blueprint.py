@@ -15,7 +15,10 @@ from flask import Blueprint
 
 from tandem.platform.cohorts.loading import load_url_cohort
 from tandem.platform.pairs.loading import load_url_pair
-from tandem.platform.pairs.views import board, meetings, organisation, personal, settings
+from tandem.platform.pairs.health import views as health
+from tandem.platform.pairs.meetings import views as meetings
+from tandem.platform.pairs.nudges import views as nudges
+from tandem.platform.pairs.space import views as space
 from tandem.tenants.resolution import resolve_organisation
 from tandem.tenants.views import add_org_slug
 
@@ -25,16 +28,16 @@ load_url_pair(pairs)
 pairs.url_value_preprocessor(resolve_organisation)
 pairs.url_defaults(add_org_slug)
 
-# The partners' pages (views/personal.py): the pair, its agreement and goals, help, closing.
+# The partners' pages (views/space.py): the pair, its agreement and goals, help, closing.
 ME = "/me/pairs/<int:pair_id>"
-pairs.add_url_rule(ME, "pair", personal.pair)
-pairs.add_url_rule(f"{ME}/agreement", "agreement", personal.agreement, methods=["GET", "POST"])
-pairs.add_url_rule(f"{ME}/agreement/confirm", "confirm_agreement", personal.confirm_agreement, methods=["POST"])
-pairs.add_url_rule(f"{ME}/goals/<int:goal_id>", "goal_status", personal.goal_status, methods=["POST"])
-pairs.add_url_rule(f"{ME}/help", "help", personal.help_request, methods=["GET", "POST"])
-pairs.add_url_rule(f"{ME}/complete", "complete", personal.complete, methods=["POST"])
+pairs.add_url_rule(ME, "pair", space.pair)
+pairs.add_url_rule(f"{ME}/agreement", "agreement", space.agreement, methods=["GET", "POST"])
+pairs.add_url_rule(f"{ME}/agreement/confirm", "confirm_agreement", space.confirm_agreement, methods=["POST"])
+pairs.add_url_rule(f"{ME}/goals/<int:goal_id>", "goal_status", space.goal_status, methods=["POST"])
+pairs.add_url_rule(f"{ME}/help", "help", space.help_request, methods=["GET", "POST"])
+pairs.add_url_rule(f"{ME}/complete", "complete", space.complete, methods=["POST"])
 
-# Meetings (views/meetings.py): plan, log, not held, cancel, the private note, the check-in, the calendar file.
+# Meetings (meetings/views.py): plan, log, not held, cancel, the private note, the check-in, the calendar file.
 pairs.add_url_rule(f"{ME}/meetings/new", "plan_meeting", meetings.plan, methods=["GET", "POST"])
 pairs.add_url_rule(f"{ME}/meetings/log", "log_meeting", meetings.log_unplanned, methods=["GET", "POST"])
 MEETING = f"{ME}/meetings/<int:meeting_id>"
@@ -47,17 +50,17 @@ pairs.add_url_rule(f"{MEETING}/note", "note", meetings.note, methods=["POST"])
 pairs.add_url_rule(f"{MEETING}/check-in", "check_in", meetings.check_in, methods=["POST"])
 pairs.add_url_rule(f"{MEETING}/meeting.ics", "meeting_file", meetings.meeting_file)
 
-# A person's nudge setting (views/settings.py).
-pairs.add_url_rule("/me/settings/nudges", "nudge_settings", settings.nudges, methods=["GET", "POST"])
+# A person's nudge setting (nudges/views.py).
+pairs.add_url_rule("/me/settings/nudges", "nudge_settings", nudges.settings, methods=["GET", "POST"])
 
-# The board (views/board.py).
+# The board (health/views.py).
 BOARD = "/board/cohorts/<int:cohort_id>/pairs"
-pairs.add_url_rule(BOARD, "health", board.health)
-pairs.add_url_rule(f"{BOARD}/<int:pair_id>", "board_pair", board.pair)
-pairs.add_url_rule(f"{BOARD}/<int:pair_id>/message", "message", board.message, methods=["POST"])
-pairs.add_url_rule(f"{BOARD}/<int:pair_id>/end", "end", board.end, methods=["POST"])
-pairs.add_url_rule(f"{BOARD}/<int:pair_id>/help/<int:help_id>/resolve", "resolve_help", board.resolve_help,
+pairs.add_url_rule(BOARD, "health", health.health)
+pairs.add_url_rule(f"{BOARD}/<int:pair_id>", "board_pair", health.pair)
+pairs.add_url_rule(f"{BOARD}/<int:pair_id>/message", "message", health.message, methods=["POST"])
+pairs.add_url_rule(f"{BOARD}/<int:pair_id>/end", "end", health.end, methods=["POST"])
+pairs.add_url_rule(f"{BOARD}/<int:pair_id>/help/<int:help_id>/resolve", "resolve_help", health.resolve_help,
                    methods=["POST"])
 
-# Organisation admins (views/organisation.py).
-pairs.add_url_rule("/o/<org_slug>/pairs", "organisation_pairs", organisation.pairs)
+# Organisation admins (health/views.py).
+pairs.add_url_rule("/o/<org_slug>/pairs", "organisation_pairs", health.organisation_pairs)

@@ -4,5 +4,5 @@ from flask import abort
 
 
 
-def pairs(**_kwargs):  # type: ignore[no-untyped-def]
+def settings(**_kwargs):  # type: ignore[no-untyped-def]
     abort(501)

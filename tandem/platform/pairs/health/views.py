@@ -22,3 +22,7 @@ def end(**_kwargs):  # type: ignore[no-untyped-def]
 
 def resolve_help(**_kwargs):  # type: ignore[no-untyped-def]
     abort(501)
+
+
+def organisation_pairs(**_kwargs):  # type: ignore[no-untyped-def]
+    abort(501)

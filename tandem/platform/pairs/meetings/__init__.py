@@ -1,0 +1,1 @@
+"""Meetings: planned (with a calendar entry mailed to the partner), logged, not held, cancelled; private notes; check-ins."""

@@ -1,8 +1,0 @@
-"""(being built: placeholders replaced by the area's views)"""
-
-from flask import abort
-
-
-
-def nudges(**_kwargs):  # type: ignore[no-untyped-def]
-    abort(501)
