@@ -19,6 +19,10 @@ the programme's `sync_invitations`, and most of them answer. It signs in as a bo
 admin and participants, requests their pages (`/board/`, the cohort's matching workbench, the cohort's
 programme and its kick-off with every invitee, `/o/<slug>/` and its programme, `/me/` with the partner, an
 invitee's `/me/events`) and her private calendar feed (`/calendar/<token>.ics`, public, without a session),
+and the pairs' pages: a second, running cohort grows alongside with as many people, all in active pairs, each
+pair with meetings held and planned, check-ins, goals and an agreement, every tenth with a request for help;
+measured are the board's pair health of that cohort and its page of one pair, the admin's `/o/<slug>/pairs`
+and a partner's own `/me/pairs/<id>`,
 and counts the SQL statements each request issues (transaction control such as BEGIN and SAVEPOINT is not
 counted, as in the test suite's `count_queries`) and the median wall time over several requests.
 
@@ -58,6 +62,16 @@ from tandem.platform.cohorts.models import (
 from tandem.platform.database import Database
 from tandem.platform.identity.models import User
 from tandem.platform.migrate import upgrade
+from tandem.platform.pairs.models import (
+    GoalStatus,
+    HelpRequest,
+    MeetingFormat,
+    MeetingStatus,
+    PairAgreement,
+    PairCheckIn,
+    PairGoal,
+    PairMeeting,
+)
 from tandem.platform.programme.feeds import open_feed
 from tandem.platform.programme.models import Answer, EventInvitation, EventKind, EventStatus, ProgrammeEvent
 from tandem.platform.programme.operations import create_dated_events, publish_event, sync_invitations
@@ -144,6 +158,10 @@ class Club:
     event_ids: list[int] = field(default_factory=list)  # the programme's published events
     kickoff_id: int | None = None
     feed_token: str | None = None
+    pairs_cohort_id: int = 0  # a running cohort whose people are all in active pairs
+    pairs_people: int = 0
+    pair_id: int | None = None  # the first pair of the running cohort: the board's and its mentee's page
+    pair_mentee_id: int | None = None
 
 
 def build_club(app: Flask, fixed_organisations: int | None) -> Club:
@@ -155,6 +173,10 @@ def build_club(app: Flask, fixed_organisations: int | None) -> Club:
         board = make_board_member(session, organisations[1], display_name="Board Member")
         admin = make_org_admin(session, organisations[0], display_name="Org Admin")
         cohort = make_cohort(session, state=CohortState.MATCHING, name="Bench cohort")
+        today = datetime.now(UTC).date()
+        running = make_cohort(session, state=CohortState.RUNNING, name="Bench running cohort",
+                              nomination_deadline=today - timedelta(days=130), kickoff_on=today - timedelta(days=100),
+                              closing_on=today + timedelta(days=80), symposium_on=today + timedelta(days=100))
         run = MatchingRun(cohort_id=cohort.id, number=1, status=MatchingRunStatus.SUCCEEDED, progress=100,
                           parameters={"weights": {"topics": 0.4, "format": 0.25, "weekdays": 0.15, "career_gap": 0.2},
                                       "threshold": 0.5, "based_on_run_id": None}, figures={}, unmatched=[])
@@ -168,9 +190,74 @@ def build_club(app: Flask, fixed_organisations: int | None) -> Club:
             org_admin_id=admin.id,
             org_slug=organisations[0].slug,
             fixed_organisations=fixed_organisations,
+            pairs_cohort_id=running.id,
         )
         database.session.remove()
     return club
+
+
+def grow_pairs(session: Any, club: Club, size: int) -> None:
+    """Grow the running cohort to `size` people, all in active pairs (a mentee with the next person, a
+    mentor), each pair with two meetings held (both checked in on), one planned, two goals and a confirmed
+    agreement; every tenth pair's mentor has asked the board for help. Club scope; rows in bulk."""
+    start = club.pairs_people
+    if size <= start:
+        return
+    now = datetime.now(UTC)
+    others = club.organisations[1:]
+    with club_scope(session):
+        users = []
+        for n in range(start, size):
+            organisation_id, slug = club.organisations[0] if n % ADMIN_SHARE == 0 else others[n % len(others)]
+            users.append(User(organisation_id=organisation_id, email=f"partner{n}@{slug}.example",
+                              display_name=f"Partner {n:04d}", preferred_language="en"))
+        session.add_all(users)
+        session.flush()
+        participations = [
+            Participation(organisation_id=user.organisation_id, user_id=user.id, cohort_id=club.pairs_cohort_id,
+                          role=ParticipationRole.MENTEE if n % 2 == 0 else ParticipationRole.MENTOR,
+                          status=ParticipationStatus.ACTIVE, nominated_at=now - timedelta(days=160))
+            for n, user in enumerate(users, start=start)
+        ]
+        session.add_all(participations)
+        session.flush()
+        pairs = [Pair(cohort_id=club.pairs_cohort_id, mentee_participation_id=mentee.id,
+                      mentor_participation_id=mentor.id, status=PairStatus.ACTIVE, by_hand=True,
+                      activated_at=now - timedelta(days=110))
+                 for mentee, mentor in zip(participations[::2], participations[1::2], strict=False)]
+        session.add_all(pairs)
+        session.flush()
+        meetings = []
+        for index, pair in enumerate(pairs):
+            for days, status in ((-70, MeetingStatus.HELD), (-40, MeetingStatus.HELD), (10, MeetingStatus.PLANNED)):
+                meetings.append(PairMeeting(
+                    pair_id=pair.id, uid=f"{uuid.uuid4()}@bench.example", status=status,
+                    starts_at=now + timedelta(days=days), duration_minutes=60,
+                    format=MeetingFormat.ONLINE if index % 2 else MeetingFormat.IN_PERSON, place="Bern",
+                    summary="What we did." if status == MeetingStatus.HELD else None,
+                    planned_by_participation_id=pair.mentor_participation_id))
+            session.add_all([
+                PairGoal(pair_id=pair.id, position=1, text="A goal", status=GoalStatus.DONE),
+                PairGoal(pair_id=pair.id, position=2, text="Another goal", status=GoalStatus.PROGRESSING),
+                PairAgreement(pair_id=pair.id, text="Our agreement", mentor_confirmed_at=now - timedelta(days=69),
+                              mentee_confirmed_at=now - timedelta(days=69)),
+            ])
+            if index % 10 == 0:
+                session.add(HelpRequest(pair_id=pair.id, participation_id=pair.mentor_participation_id,
+                                        message="Please help."))
+        session.add_all(meetings)
+        session.flush()
+        by_id = {pair.id: pair for pair in pairs}
+        session.add_all(
+            PairCheckIn(meeting_id=meeting.id, pair_id=meeting.pair_id, participation_id=who,
+                        usefulness=2 + (meeting.id + who) % 3, comment="Fine.")
+            for meeting in meetings if meeting.status == MeetingStatus.HELD
+            for who in (by_id[meeting.pair_id].mentor_participation_id, by_id[meeting.pair_id].mentee_participation_id))
+        session.commit()
+        if club.pair_id is None and pairs:
+            club.pair_id = pairs[0].id
+            club.pair_mentee_id = users[0].id
+    club.pairs_people = size
 
 
 def grow_cohort(app: Flask, club: Club, size: int) -> None:
@@ -224,6 +311,7 @@ def grow_cohort(app: Flask, club: Club, size: int) -> None:
                                        and p.status == ParticipationStatus.ACTIVE)
         if club.event_ids:
             invite_newcomers(session, club)
+        grow_pairs(session, club, size)
         database.session.remove()
     club.participants = size
 
@@ -388,7 +476,9 @@ def _run(app: Flask, url: str, sizes: tuple[int, ...], repeat: int, show_stateme
     grow_cohort(app, club, sizes[0])
     build_programme(app, club)
     assert club.participant_id is not None and club.invitee_id is not None
+    assert club.pair_id is not None and club.pair_mentee_id is not None
     programme = f"/board/cohorts/{club.cohort_id}/programme"
+    pair_health = f"/board/cohorts/{club.pairs_cohort_id}/pairs"
     # (label, path, who signs in: None for a public page)
     pages: list[tuple[str, str, int | None]] = [
         ("/board/", "/board/", club.board_member_id),
@@ -400,6 +490,10 @@ def _run(app: Flask, url: str, sizes: tuple[int, ...], repeat: int, show_stateme
         ("/me/", "/me/", club.participant_id),
         ("/me/events", "/me/events", club.invitee_id),
         ("/calendar/<token>.ics", f"/calendar/{club.feed_token}.ics", None),
+        ("/board/cohorts/<id>/pairs", pair_health, club.board_member_id),
+        ("/board/cohorts/<id>/pairs/<pair_id>", f"{pair_health}/{club.pair_id}", club.board_member_id),
+        ("/o/<slug>/pairs", f"/o/{club.org_slug}/pairs", club.org_admin_id),
+        ("/me/pairs/<pair_id>", f"/me/pairs/{club.pair_id}", club.pair_mentee_id),
     ]
     clients = {label: signed_in_client(app, user_id) for label, _path, user_id in pages}
     print(f"database: {sa.make_url(url).get_backend_name()}; {repeat} timed requests per page and size", flush=True)

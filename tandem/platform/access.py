@@ -124,8 +124,21 @@ def _check_request_access() -> None:
     abort(403)
 
 
+# What a request leaves in `g`: who is signed in (ours and Flask-Login's), the URL's objects, the locale.
+# A real request has an application context of its own; a test that keeps one open across requests would
+# otherwise give the next request the previous one's person and objects.
+REQUEST_KEYS = ("principal", "_login_user", "organisation", "url_cohort", "url_cohort_id", "url_pair",
+                "url_pair_id", "url_membership", "_flask_babel")
+
+
+def _forget_the_request(_error: BaseException | None) -> None:
+    for key in REQUEST_KEYS:
+        g.pop(key, None)
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_check_request_access)
+    app.teardown_request(_forget_the_request)
 
     @app.context_processor
     def _principal() -> dict[str, Any]:

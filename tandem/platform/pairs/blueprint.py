@@ -14,8 +14,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 from tandem.platform.cohorts.loading import load_url_cohort
-from tandem.platform.pairs.loading import load_url_pair
 from tandem.platform.pairs.health import views as health
+from tandem.platform.pairs.loading import load_url_pair
 from tandem.platform.pairs.meetings import views as meetings
 from tandem.platform.pairs.nudges import views as nudges
 from tandem.platform.pairs.space import views as space
