@@ -4,9 +4,9 @@ pairs_meetings.py, pairs_nudges.py and pairs_health.py).
 `arrange` gives the table's participant a second participation, an active mentor in a running cohort of
 their own, paired with a mentee of beta: the pair (`pair_id`), one of its goals (`goal_id`), a meeting
 planned for the past (`meeting_id`, so that it can be logged, marked as not held or checked in on) and an
-open request for help (`help_id`). The board's routes take the table's cohort (`cohort_id`), of which this pair is not: the board's
-pages of one pair answer the board 404 here (a pair is found only under its own cohort), and their
-behaviour for the board is tested in tests/integration/pairs.
+open request for help (`help_id`). The board's routes take the table's cohort (`cohort_id`), of which
+this pair is not: the board's pages of one pair answer the board 404 here (a pair is found only under its
+own cohort), and their behaviour for the board is tested in tests/integration/pairs.
 """
 
 from __future__ import annotations
