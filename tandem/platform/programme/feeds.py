@@ -1,5 +1,6 @@
 """Each person's private calendar feed: a URL with a random token (stored hashed), independent of sessions,
-revocable and renewable, that lists every event they are invited to (and, later, their pair's meetings).
+revocable and renewable, that lists every event they are invited to and the meetings of their tandem pairs
+(`pairs/meetings/calendar.py`).
 
 `open_feed` and `revoke_feed` change data (flush, never commit); `feed_owner` and `feed_calendar` read.
 """
@@ -17,6 +18,7 @@ from tandem.platform import audit
 from tandem.platform.clock import club_zone, now
 from tandem.platform.identity.models import User
 from tandem.platform.mail.language import mail_language
+from tandem.platform.pairs.meetings.calendar import feed_entries
 from tandem.platform.programme.calendar_files import calendar_file
 from tandem.platform.programme.models import CalendarFeed, EventInvitation, EventStatus, ProgrammeEvent
 from tandem.platform.programme.wording import calendar_entry
@@ -75,8 +77,8 @@ def feed_owner(session: Session, token: str) -> User | None:
 
 
 def feed_calendar(session: Session, user: User) -> bytes:
-    """The person's calendar: every published or cancelled event they are invited to, in their language.
-    Three statements whatever the number of events."""
+    """The person's calendar: every published or cancelled event they are invited to, and their pairs'
+    meetings, in their language. Four statements whatever the number of events and meetings."""
     language = mail_language(user)  # the language of everything written to the person outside a request
     with club_scope(session):
         events = session.scalars(
@@ -85,5 +87,6 @@ def feed_calendar(session: Session, user: User) -> bytes:
             .where(EventInvitation.user_id == user.id, ProgrammeEvent.status != EventStatus.DRAFT)
             .order_by(ProgrammeEvent.starts_at)).all()
         name = current_app.config["TANDEM"].club_name
-        return calendar_file([calendar_entry(event, language) for event in events], zone=club_zone(),
-                             stamp=now(), name=name)
+        entries = [calendar_entry(event, language) for event in events]
+        entries += feed_entries(session, user.id, language)
+        return calendar_file(entries, zone=club_zone(), stamp=now(), name=name)

@@ -1,1 +1,2 @@
-"""Meetings: planned (with a calendar entry mailed to the partner), logged, not held, cancelled; private notes; check-ins."""
+"""Meetings: planned (with a calendar entry mailed to the partner), logged, not held, cancelled; private
+notes; check-ins."""
