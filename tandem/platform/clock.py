@@ -23,7 +23,9 @@ class Clock:
     fixed: datetime | None = None
 
     def now(self) -> datetime:
-        return self.fixed if self.fixed is not None else datetime.now(UTC)
+        # Always in UTC, whatever zone the moment was fixed in: SQLite keeps a moment's wall time and drops its
+        # zone, so a moment stored in another zone would come back hours off.
+        return self.fixed.astimezone(UTC) if self.fixed is not None else datetime.now(UTC)
 
 
 def init_app(app: Flask) -> None:

@@ -1,12 +1,12 @@
 """Redirect targets taken from requests: only paths of this site, never another host. Ids in routes: only
-numbers a database column holds."""
+numbers a database column holds. Absolute addresses for mail, built from BASE_URL."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter, Map
 
 
@@ -36,6 +36,15 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", INT64_MAX)
         super().__init__(url_map, *args, **kwargs)
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """The absolute address of a route, built from BASE_URL: the same in a request, a job, a mail and the CLI
+    (Flask's `url_for(_external=True)` needs a request or SERVER_NAME)."""
+    base = urlsplit(current_app.config["TANDEM"].base_url)
+    adapter = current_app.url_map.bind(base.netloc or "localhost", script_name=base.path.rstrip("/") or "/",
+                                       url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def init_app(app: Flask) -> None:
