@@ -8,6 +8,8 @@ from typing import Any
 from rq.cron import CronScheduler
 
 from tandem.platform.mail.jobs import flush_outbox
+from tandem.platform.pairs.meetings.jobs import sweep_meeting_mails
+from tandem.platform.pairs.nudges.jobs import nudge_pairs
 from tandem.platform.participant.jobs import remind_incomplete_profiles
 from tandem.platform.programme.jobs import remind_upcoming_events, sweep_event_mails
 
@@ -28,6 +30,9 @@ PERIODIC_JOBS = (
     # Programme events: the reminder before each event, and the mails of events whose job was lost.
     PeriodicJob(remind_upcoming_events, "low", 900),
     PeriodicJob(sweep_event_mails, "low", 300),
+    PeriodicJob(sweep_meeting_mails, "low", 300),  # pair meetings whose partner was not told (a lost job)
+    # The pairs' rhythm: each step (reminder, second reminder, flag) once per pair; nudge mails at most one a week.
+    PeriodicJob(nudge_pairs, "low", 3600),
 )
 
 

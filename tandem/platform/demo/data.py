@@ -562,3 +562,127 @@ AIMS: dict[tuple[str, str], str] = {
     ("en", MENTOR): "I want to show how my generation works and communicates.",
     ("en", MENTEE): "I want to understand what is changing in the world of work, and try it out.",
 }
+
+
+# ----------------------------------------------------------------------------------------- the pairs' lives
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    """A meeting of a pair, `day` days after the cohort's kick-off, at noon in the club's zone. Planned a week
+    before by `planned_by` (mentor or mentee), then logged the day after by the same person with `summary` and
+    `topics` (catalogue keys); `check_ins` are the mentor's and the mentee's answers (1-4; None: not
+    answered). `held=False`: still planned (a day after today's story is impossible: such days are skipped)."""
+
+    day: int
+    summary: str = ""
+    topics: tuple[str, ...] = ()
+    check_ins: tuple[int | None, int | None] = (None, None)
+    format: str = "online"
+    planned_by: str = MENTOR
+    held: bool = True
+
+
+@dataclass(frozen=True)
+class PairLife:
+    """What a pair of the running cohort did since its kick-off."""
+
+    mentor: str
+    agreement: bool = True  # the pair wrote its agreement and goals after its first meeting; both confirmed
+    goals_done: int = 0  # the first goals are done, the next one progressing
+    meetings: tuple[MeetingSpec, ...] = ()
+    help: str | None = None  # the mentor's confidential message to the board, `HELP_DAY` days after kick-off
+
+
+HELP_DAY = 78
+AGREEMENT = {
+    "de": "Was wir besprechen, bleibt unter uns. Wir treffen uns alle drei bis vier Wochen, abwechselnd online "
+          "und vor Ort, und erreichen uns per Chat. Wer absagen muss, schlägt gleich einen neuen Termin vor.",
+    "fr": "Ce dont nous parlons reste entre nous. Nous nous voyons toutes les trois à quatre semaines, en ligne ou "
+          "sur place, et nous joignons par messagerie. Qui doit annuler propose tout de suite une autre date.",
+    "en": "What we talk about stays between us. We meet every three to four weeks, online or in person, and "
+          "reach each other by chat. Whoever has to cancel proposes a new date straight away.",
+}
+PAIR_LIVES: tuple[PairLife, ...] = (
+    # The README's pair: a whole history, the next meeting planned.
+    PairLife("finn.petersen", goals_done=1, meetings=(
+        MeetingSpec(9, "Kennenlernen; wie Ursula heute LinkedIn nutzt und was sie sich wünscht.",
+                    ("social-media",), (4, 3), format="in_person"),
+        MeetingSpec(33, "Ein eigener LinkedIn-Beitrag: Entwurf, Bild, Zeitpunkt; Finn zeigt seine Routine.",
+                    ("social-media", "digital-tools"), (4, 4)),
+        MeetingSpec(60, "Feedback-Kultur im Team: wie Jüngere Rückmeldung geben möchten; ein Versuch im Meeting.",
+                    ("feedback-culture",), (3, 4), format="in_person", planned_by=MENTEE),
+        MeetingSpec(84, "KI-Werkzeuge im Alltag: Zusammenfassungen, Entwürfe, was man besser lässt.",
+                    ("digital-tools",), (4, None)),
+        MeetingSpec(101, held=False, planned_by=MENTEE),
+    )),
+    PairLife("lara.meier", goals_done=2, meetings=(
+        MeetingSpec(7, "First meeting: expectations, how we work, what Christine wants to learn.",
+                    ("new-work",), (4, 4), format="in_person"),
+        MeetingSpec(31, "Collaboration tools: how Lara's team runs a week without meetings.",
+                    ("digital-tools", "new-work"), (3, 4)),
+        MeetingSpec(55, "Reverse job-shadowing: Christine spent a morning in Lara's team.",
+                    ("new-work",), (4, 3), format="in_person"),
+        MeetingSpec(80, "Hybrid meetings that work: a checklist for Christine's leadership team.",
+                    ("new-work", "feedback-culture"), (4, 4)),
+    )),
+    # Silent: two meetings, then nothing: flagged to the board and both admins.
+    PairLife("elif.yilmaz", meetings=(
+        MeetingSpec(8, "Premier échange, attentes de chacun.", ("social-media",), (3, 3)),
+        MeetingSpec(30, "Instagram pour la communication interne : premiers essais.", ("social-media",), (3, 2)),
+    )),
+    # Overdue: its next meeting was due a few days ago and nothing is planned.
+    PairLife("luca.bianchi", goals_done=1, meetings=(
+        MeetingSpec(10, "Kick-off à deux : objectifs et rythme.", ("new-work",), (4, 3)),
+        MeetingSpec(35, "Outils numériques : Teams, Miro et un tableau Kanban.", ("digital-tools",), (3, 3)),
+        MeetingSpec(57, "Diversité dans le recrutement : ce que voient les jeunes candidats.",
+                    ("diversity-inclusion",), (4, 4), format="in_person"),
+    )),
+    # The mentor asks the board for help; low check-ins.
+    PairLife("aylin.demir", meetings=(
+        MeetingSpec(12, "Erstes Treffen, etwas schleppend; Termine sind schwer zu finden.", ("new-work",), (2, 3)),
+        MeetingSpec(47, "Social Media: Urs sieht wenig Nutzen, wir haben es trotzdem versucht.",
+                    ("social-media",), (1, 2)),
+        MeetingSpec(76, "Kurzes Treffen, 30 Minuten, vieles abgesagt.", ("social-media",), (1, None)),
+    ), help="Urs sagt Treffen oft kurzfristig ab und wirkt wenig interessiert. Ich weiss nicht, wie ich das "
+            "ansprechen soll, ohne unhöflich zu sein. Könnte jemand vom Vorstand mit uns reden?"),
+    PairLife("samuel.aebischer", meetings=(
+        MeetingSpec(14, "Présentations, attentes, premiers sujets.", ("new-work",), (3, 4)),
+        MeetingSpec(40, "Podcasts et formats audio pour la direction.", ("social-media",), (4, 4)),
+        MeetingSpec(66, "Culture du feedback : un essai de feedback à 360°.", ("feedback-culture",), (3, 3)),
+    )),
+    PairLife("chloe.favre", goals_done=1, meetings=(
+        MeetingSpec(9, "Kennenlernen auf Französisch und Deutsch.", ("new-work",), (4, 4), format="in_person"),
+        MeetingSpec(37, "Wie Chloé Aufgaben mit Notion organisiert.", ("digital-tools",), (4, 3)),
+        MeetingSpec(63, "Generationen im Team: Erwartungen an Führung.",
+                    ("diversity-inclusion", "feedback-culture"), (4, 4)),
+        MeetingSpec(86, "Eine erste Videobotschaft an die Belegschaft, gemeinsam geschnitten.",
+                    ("social-media",), (None, None)),
+    )),
+    PairLife("lea.schaefer", meetings=(
+        MeetingSpec(15, "Ziele und Vereinbarung.", ("new-work",), (3, 3)),
+        MeetingSpec(42, "Digitale Weiterbildung: was junge Leute wirklich nutzen.", ("digital-tools",), (3, 4)),
+        MeetingSpec(70, "Purpose und Arbeitgeberwahl.", ("new-work",), (4, 3)),
+    )),
+    PairLife("david.okafor", agreement=False, meetings=(
+        MeetingSpec(20, "First meeting, late: we found a date only now.", ("new-work",), (3, 3)),
+        MeetingSpec(46, "Diversity in leadership: David's view as a young engineer.", ("diversity-inclusion",), (4, 4)),
+        MeetingSpec(72, "Slack versus e-mail: an experiment for Birgit's team.", ("digital-tools",), (3, 4)),
+    )),
+    PairLife("mia.vogt", goals_done=1, meetings=(
+        MeetingSpec(11, "Premier rendez-vous, accord sur le rythme.", ("new-work",), (4, 4)),
+        MeetingSpec(36, "TikTok et la communication d'entreprise : démonstration.", ("social-media",), (4, 3)),
+        MeetingSpec(61, "Travail hybride : règles d'équipe.", ("new-work",), (3, 4)),
+        MeetingSpec(85, "Bilan de mi-parcours et suite.", ("feedback-culture",), (4, None)),
+    )),
+)
+# The goals a pair writes with its agreement, in the mentee's language.
+GOALS = {
+    "de": ("Social Media für die eigene Kommunikation nutzen", "Verstehen, wie Jüngere Feedback geben und nehmen",
+           "Digitale Werkzeuge im Führungsalltag ausprobieren"),
+    "fr": ("Utiliser les réseaux sociaux pour sa propre communication",
+           "Comprendre comment les jeunes donnent et reçoivent du feedback",
+           "Essayer des outils numériques au quotidien"),
+    "en": ("Use social media for my own communication", "Understand how younger colleagues give and take feedback",
+           "Try digital tools in everyday leadership"),
+}
+PAIR_LIVES_BY_COHORT: dict[str, tuple[PairLife, ...]] = {RUNNING.slug: PAIR_LIVES}

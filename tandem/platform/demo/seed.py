@@ -59,6 +59,7 @@ from tandem.platform.cohorts.models import Cohort, CohortQuota, CohortState, Par
 from tandem.platform.cohorts.operations import QUOTA_EDITABLE_STATES, create_cohort, save_quotas
 from tandem.platform.demo import data
 from tandem.platform.demo.data import CohortSpec, Nomination, PersonSpec, ascii_email_part, email_of
+from tandem.platform.demo.pair_lives import PairLives
 from tandem.platform.identity.models import User
 from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.matching import MatchingError, evaluate_pair
@@ -451,6 +452,8 @@ class _Club:
             else:
                 self._restore_pairs(cohort, spec, history, taking_part)
                 self._programme(cohort, spec, strict=False)
+            PairLives(self.session, self.users, self.topic_ids, self.today, self._then).live(
+                cohort, data.PAIR_LIVES_BY_COHORT.get(spec.slug, ()))
         except OperationRefused as refusal:
             raise DemoDataError(f"demo data of {spec.slug}: {refusal.reason}") from refusal
 

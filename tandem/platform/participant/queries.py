@@ -84,3 +84,21 @@ def profile_page(session: Session, participation: Participation, language: str) 
                     key=lambda topic: topic.label(language).casefold())
     return ProfilePage(profile=profile, topics=topics, chosen=chosen,
                        completeness=profile_completeness(profile, list(chosen.values())))
+
+
+def ended_pairs(session: Session, participation_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The ended (published, then completed or ended early) pairs of each of the person's participations, newest
+    first: their pages stay theirs to read. One statement. `participation_ids` must be the person's own."""
+    from tandem.platform.workbench.models import Pair, PairStatus
+
+    ids = list(participation_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[int]] = defaultdict(list)
+    for pair_id, mentor_id, mentee_id in session.execute(
+            sa.select(Pair.id, Pair.mentor_participation_id, Pair.mentee_participation_id)
+            .where(Pair.status == PairStatus.ENDED, Pair.activated_at.is_not(None),
+                   sa.or_(Pair.mentor_participation_id.in_(ids), Pair.mentee_participation_id.in_(ids)))
+            .order_by(Pair.id.desc())):
+        found[mentor_id if mentor_id in ids else mentee_id].append(pair_id)
+    return dict(found)

@@ -40,7 +40,7 @@ from tandem.platform.participant.operations import (
     save_profile,
 )
 from tandem.platform.participant.partner import partners_of
-from tandem.platform.participant.queries import ProfilePage, my_participations, profile_page
+from tandem.platform.participant.queries import ProfilePage, ended_pairs, my_participations, profile_page
 from tandem.platform.participant.why import why_you_two
 from tandem.platform.programme.forms import MY_ANSWER_LABELS
 from tandem.platform.programme.queries import my_events
@@ -83,6 +83,7 @@ def home() -> str:
         }
     events = my_events(session, current_user.id, limit=3)  # one statement, however many events
     return render_template("participant/home.html", rows=rows, part_label=part_label, tandems=tandems,
+                           ended=ended_pairs(session, ids),
                            labels=LABELS, events=events, event_words=event_words,
                            event_answer_labels=MY_ANSWER_LABELS)
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
@@ -31,6 +30,7 @@ from tandem.platform.pairs.models import (
 )
 from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.tenancy import club_scope
+from tandem.platform.urls import absolute_url
 from tandem.platform.workbench.models import Pair, PairStatus
 from tandem.tenants.models import OrganisationAdmin
 
@@ -59,7 +59,7 @@ def _people(session: Session, cohort: Cohort, pair: Pair) -> PairPeople:
 
 
 def _pair_url(pair_id: int) -> str:
-    return f"{current_app.config['TANDEM'].base_url.rstrip('/')}/me/pairs/{pair_id}"
+    return absolute_url("pairs.pair", pair_id=pair_id)
 
 
 def send_board_message(session: Session, cohort: Cohort, pair: Pair, body: str | None,
@@ -152,7 +152,7 @@ def end_pair_early(session: Session, cohort: Cohort, pair: Pair, reason: str | N
 
 def _tell_of_the_end(session: Session, cohort: Cohort, people: PairPeople) -> None:
     """One mail to each partner and to each admin of their organisations (once each, even if someone is both)."""
-    home_url = f"{current_app.config['TANDEM'].base_url.rstrip('/')}/me/"
+    home_url = absolute_url("participant.home")
     told: set[int] = set()
     partners: tuple[tuple[Person, Person], ...] = ((people.mentor, people.mentee), (people.mentee, people.mentor))
     for person, partner in partners:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_time, get_timezone_name
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, aliased
@@ -25,6 +24,7 @@ from tandem.platform.identity.models import User
 from tandem.platform.pairs.models import MeetingFormat, MeetingStatus, PairMeeting
 from tandem.platform.programme.calendar_files import CalendarEntry
 from tandem.platform.tenancy import club_scope
+from tandem.platform.urls import absolute_url
 from tandem.platform.workbench.models import Pair, PairStatus
 
 STATUS_LABELS = {
@@ -82,8 +82,7 @@ def meeting_words(meeting: PairMeeting, language: str) -> MeetingWords:
 
 
 def meeting_url(meeting: PairMeeting) -> str:
-    base = current_app.config["TANDEM"].base_url.rstrip("/")
-    return f"{base}/me/pairs/{meeting.pair_id}/meetings/{meeting.id}"
+    return absolute_url("pairs.meeting", pair_id=meeting.pair_id, meeting_id=meeting.id)
 
 
 def meeting_title(partner_name: str | None, language: str) -> str:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from tandem.platform import audit
@@ -40,6 +39,7 @@ from tandem.platform.pairs.space.queries import agreement_of, closure_of, goals_
 from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.rematch.queries import board_recipients
 from tandem.platform.tenancy import club_scope
+from tandem.platform.urls import absolute_url
 from tandem.platform.workbench.models import Pair, PairStatus
 
 
@@ -236,9 +236,7 @@ def request_help(session: Session, membership: Membership, message: str, actor: 
 def _tell_the_board(session: Session, pair: Pair, requester_user_id: int) -> None:
     from tandem.platform.mail.outbox import queue_mail
 
-    # the board's page of the pair (pairs.board_pair), built without a request: the demo and the CLI call this too
-    base = current_app.config["TANDEM"].base_url.rstrip("/")
-    url = f"{base}/board/cohorts/{pair.cohort_id}/pairs/{pair.id}"
+    url = absolute_url("pairs.board_pair", cohort_id=pair.cohort_id, pair_id=pair.id)
     people = pair_people(session, pair)
     with club_scope(session):
         cohort = session.get(Cohort, pair.cohort_id)
