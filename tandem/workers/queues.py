@@ -11,7 +11,8 @@ keeps them on the session and a session event hands them to RQ at commit (and dr
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,13 @@ from tandem.platform.tenancy import TenantAwareSession
 logger = logging.getLogger(__name__)
 QUEUE_NAMES = ("high", "default", "low")
 PENDING_KEY = "tandem.pending_jobs"
+FAILURE_TTL = 7 * 24 * 3600  # a failed job is kept a week (RQ's failed registry)
+
+
+def _check_args(args: tuple[Any, ...]) -> None:
+    for arg in args:
+        if not isinstance(arg, (int, str, float, bool, type(None))):
+            raise TypeError(f"jobs take ids and plain values, not {type(arg).__name__}")
 
 
 @dataclass(frozen=True)
@@ -61,12 +69,35 @@ class JobQueues:
     def enqueue(self, func: Callable[..., Any], *args: Any, queue: str = "default",
                 job_id: str | None = None, request_id: str | None = None) -> Job:
         """`request_id` (default: the current request's or job's) travels in the job's meta to its log line."""
-        for arg in args:
-            if not isinstance(arg, (int, str, float, bool, type(None))):
-                raise TypeError(f"jobs take ids and plain values, not {type(arg).__name__}")
+        _check_args(args)
         request_id = accepted_request_id(request_id) or current_request_id()
         meta = {META_KEY: request_id} if request_id else None
-        return self.queue(queue).enqueue(func, *args, job_id=job_id, failure_ttl=7 * 24 * 3600, meta=meta)
+        return self.queue(queue).enqueue(func, *args, job_id=job_id, failure_ttl=FAILURE_TTL, meta=meta)
+
+    def enqueue_many(self, items: Sequence[PendingJob]) -> None:
+        """Enqueue several jobs: with Redis in one round trip per queue (a job that mails thousands enqueues
+        thousands of sends at its commit); in-process one after the other, as `enqueue` runs them. Of jobs
+        with the same `job_id` the first is kept."""
+        if not self.is_async:
+            for item in items:
+                self.enqueue(item.func, *item.args, queue=item.queue, job_id=item.job_id, request_id=item.request_id)
+            return
+        by_queue: dict[str, list[Any]] = defaultdict(list)
+        seen: set[str] = set()
+        for item in items:
+            if item.queue not in QUEUE_NAMES:
+                raise ValueError(f"unknown queue {item.queue!r}")
+            _check_args(item.args)
+            if item.job_id is not None:
+                if item.job_id in seen:
+                    continue
+                seen.add(item.job_id)
+            request_id = accepted_request_id(item.request_id) or current_request_id()
+            by_queue[item.queue].append(Queue.prepare_data(
+                item.func, args=item.args, job_id=item.job_id, failure_ttl=FAILURE_TTL,
+                meta={META_KEY: request_id} if request_id else None))
+        for name, datas in by_queue.items():
+            self.queue(name).enqueue_many(datas)
 
 
 def get_queues(app: Flask | None = None) -> JobQueues:
@@ -86,16 +117,14 @@ def _enqueue_pending(session: Session) -> None:
     pending: list[PendingJob] = session.info.pop(PENDING_KEY, [])
     if not pending:
         return
-    queues = get_queues()
-    for item in pending:
-        try:
-            queues.enqueue(item.func, *item.args, queue=item.queue, job_id=item.job_id,
-                           request_id=item.request_id)
-        except redis.RedisError:
-            # The change is committed; failing the request now would only hide that. The work is
-            # recoverable from the database: pending mail is swept by `flush_outbox`, and other jobs
-            # record their state in their own rows (a queued run can be retried).
-            logger.exception("could not enqueue %s%r after commit", item.func.__name__, item.args)
+    try:
+        get_queues().enqueue_many(pending)
+    except redis.RedisError:
+        # The change is committed; failing the request now would only hide that. The work is
+        # recoverable from the database: pending mail is swept by `flush_outbox`, and other jobs
+        # record their state in their own rows (a queued run can be retried).
+        logger.exception("could not enqueue after commit: %s",
+                         ", ".join(f"{item.func.__name__}{item.args!r}" for item in pending[:20]))
 
 
 @event.listens_for(TenantAwareSession, "after_rollback")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import make_msgid
+from functools import lru_cache
 from typing import Any
 
-from flask import current_app, render_template, render_template_string
+from flask import current_app, render_template
 from flask_babel import force_locale
+from jinja2 import Environment, Template
 from sqlalchemy.orm import Session
 
 from tandem.platform.mail.html import html_body
@@ -27,15 +29,23 @@ class MailAttachment:
     content: str
 
 
+@lru_cache(maxsize=256)
+def _subject_template(environment: Environment, source: str) -> Template:
+    # Mail text is not HTML: rendered without escaping, as render_template renders the .txt template.
+    return environment.from_string("{% autoescape false %}" + source + "{% endautoescape %}")
+
+
 def _subject_line(template: str, **context: Any) -> str:
     """The template's first line rendered alone: the subject line, whole even when a name in it holds a line
-    break (the rendered mail cannot be cut at its first line break: the name's would cut the subject)."""
+    break (the rendered mail cannot be cut at its first line break: the name's would cut the subject). The
+    line is compiled once per template source (a job mailing thousands renders it thousands of times)."""
     environment = current_app.jinja_env
     assert environment.loader is not None
     source = environment.loader.get_source(environment, f"mail/{template}.txt")[0]
     first_line = source.lstrip().partition("\n")[0]
-    # Mail text is not HTML: rendered without escaping, as render_template renders the .txt template.
-    return render_template_string("{% autoescape false %}" + first_line + "{% endautoescape %}", **context)
+    values = dict(context)
+    current_app.update_template_context(values)
+    return _subject_template(environment, first_line).render(values)
 
 
 def queue_mail(

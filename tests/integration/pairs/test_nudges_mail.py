@@ -142,7 +142,7 @@ def test_a_pair_found_weeks_overdue_is_flagged_once_to_the_board_and_both_admins
     assert "Anna Keller" in beta and "Greta Hof" in beta
     assert "http://localhost/o/" in beta and "/pairs" in beta
     alpha = received[people["admin_alpha"].email]
-    assert alpha["Subject"] == "Tandem Anna Keller and Bernard Favre has not met for 8 weeks"
+    assert alpha["Subject"] == "The tandem of Anna Keller and Bernard Favre has not met for 8 weeks"
     assert "Greta Hof" not in body_of(alpha)
     assert run_at(mail_app, run_jobs, zurich(2027, 4, 26, 9))["mails"] == 0
     assert run_at(mail_app, run_jobs, zurich(2027, 5, 20, 9))["steps"] == 0  # the flag stays flagged: once

@@ -15,7 +15,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-WIDTH_PER_BAR = 48
+WIDTH_PER_BAR = 64  # room for a label such as "Dec 2026" at 11 px
 BAR_WIDTH = 30
 PLOT_HEIGHT = 160
 TOP = 24      # room for the figure above the highest bar

@@ -9,9 +9,10 @@
    first makes the insert fail on the unique key: the batch is rolled back and done again.
 2. Mails. Each person with deliveries not yet mailed gets one mail listing them all (a digest when there
    are several), if the weekly cap and their setting allow it now (`policy.may_mail`); otherwise they wait
-   for the next run. A person's deliveries are claimed by one conditional UPDATE (`mailed_at IS NULL`, all
-   of them or none: a savepoint) in the same transaction as their outbox message; a transaction holds up to
-   `PEOPLE_PER_COMMIT` people (a commit per person costs more than the whole job on SQLite). A run twice, two
+   for the next run. The deliveries of up to `PEOPLE_PER_COMMIT` people are claimed by one conditional
+   UPDATE (`mailed_at IS NULL`, returning the rows it claimed) in the same transaction as their outbox
+   messages (a person is mailed only if all their rows were claimed here; the others are given back); a
+   commit per person costs more than the whole job on SQLite. A run twice, two
    runs at once, or a worker killed half-way mail nobody twice and lose nobody: a claim and its mail commit
    together or not at all, and the next run takes up whoever was left. A delivery whose
    pair no longer has that step due (it met, planned a meeting, ended, reached a further step, or its cohort
@@ -29,10 +30,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +42,7 @@ from tandem.platform.cohorts.models import Cohort, CohortState
 from tandem.platform.database import matched_rows
 from tandem.platform.identity.models import User
 from tandem.platform.mail.language import mail_language
+from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.mail.outbox import queue_mail
 from tandem.platform.pairs.facts import pair_facts, rhythm_of
 from tandem.platform.pairs.models import NudgeDelivery, NudgeStep, PairNudge
@@ -50,6 +50,7 @@ from tandem.platform.pairs.nudges import queries
 from tandem.platform.pairs.nudges.policy import may_mail, weeks_between
 from tandem.platform.pairs.rhythm import PairFacts, Rhythm, due_on, started_on, step_due
 from tandem.platform.tenancy import club_scope
+from tandem.platform.urls import absolute_url
 from tandem.platform.workbench.models import Pair, PairStatus
 
 log = logging.getLogger(__name__)
@@ -121,14 +122,6 @@ class _Context:
     steps: dict[int, CurrentStep] = field(default_factory=dict)
     people: dict[int, queries.PairPeople] = field(default_factory=dict)
     board: set[int] = field(default_factory=set)
-
-
-def absolute_url(endpoint: str, **values: object) -> str:
-    """The absolute URL of a route, from BASE_URL: in a job as in a request."""
-    base = urlsplit(current_app.config["TANDEM"].base_url)
-    adapter = current_app.url_map.bind(base.netloc or "localhost", script_name=base.path.rstrip("/") or "/",
-                                       url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, dict(values), force_external=True)
 
 
 def nudge_pairs(session: Session, moment: datetime) -> NudgeRun:
@@ -240,7 +233,7 @@ def deliver(session: Session, moment: datetime, today: date, run: NudgeRun) -> N
         last = queries.last_mailed(session, user_ids)
         digest = queries.digest_user_ids(session, user_ids)
         session.commit()
-        in_transaction = 0
+        due: list[tuple[User, list[queries.Pending]]] = []
         for user_id in user_ids:
             items = live[user_id]
             person = users.get(user_id)
@@ -251,13 +244,41 @@ def deliver(session: Session, moment: datetime, today: date, run: NudgeRun) -> N
             if not may_mail(last.get(user_id), user_id in digest, moment, club_zone()):
                 run.waiting += len(items)
                 continue
-            if _mail(session, context, person, items, weekly_digest=user_id in digest):
-                run.mails += 1
-                in_transaction += 1
-            if in_transaction >= PEOPLE_PER_COMMIT:
-                session.commit()
-                in_transaction = 0
+            due.append((person, items))
         session.commit()
+        for group in chunks(due, PEOPLE_PER_COMMIT):
+            run.mails += _mail_group(session, context, group, digest)
+            session.commit()
+
+
+def _mail_group(session: Session, context: _Context, group: Sequence[tuple[User, list[queries.Pending]]],
+                digest: set[int]) -> int:
+    """Claim the group's deliveries with one conditional UPDATE and queue a mail to each person whose
+    deliveries were all claimed, in the caller's transaction. A person some of whose deliveries another run
+    claimed first gets nothing from this run: their rows claimed here are given back (that run mails them,
+    and the weekly cap then holds the rest). Returns how many mails were queued."""
+    wanted = [item.delivery_id for _, items in group for item in items]
+    claimed = set(session.scalars(
+        sa.update(NudgeDelivery).where(NudgeDelivery.id.in_(wanted), NudgeDelivery.mailed_at.is_(None))
+        .values(mailed_at=context.moment).returning(NudgeDelivery.id)
+        .execution_options(synchronize_session=False)).all())
+    given_back: list[int] = []
+    links: list[dict[str, int]] = []
+    mails = 0
+    for person, items in group:
+        ids = {item.delivery_id for item in items}
+        if not ids <= claimed:
+            given_back += sorted(ids & claimed)
+            continue
+        message = _mail(session, context, person, items, weekly_digest=person.id in digest)
+        mails += 1
+        links += [{"id": delivery_id, "outbox_message_id": message.id} for delivery_id in sorted(ids)]
+    if given_back:
+        session.execute(sa.update(NudgeDelivery).where(NudgeDelivery.id.in_(given_back))
+                        .values(mailed_at=None).execution_options(synchronize_session=False))
+    if links:
+        session.execute(sa.update(NudgeDelivery), links)  # by primary key: one statement, many rows
+    return mails
 
 
 def _read_context(session: Session, moment: datetime, today: date, pair_ids: set[int]) -> _Context:
@@ -285,10 +306,6 @@ def _mark_done(session: Session, delivery_ids: Iterable[int], moment: datetime, 
         if commit:
             session.commit()
     return done
-
-
-class _ClaimedElsewhere(Exception):
-    """Another run claimed (some of) a person's deliveries first."""
 
 
 def _item(context: _Context, person: User, pending: queries.Pending) -> NudgeItem:
@@ -326,27 +343,14 @@ def subject_of(items: Sequence[NudgeItem]) -> str:
         return ngettext("Your tandem with %(name)s: it has been %(num)d week",
                         "Your tandem with %(name)s: it has been %(num)d weeks", first.weeks_overdue,
                         name=first.partner_name)
-    return ngettext("Tandem %(mentor)s and %(mentee)s has not met for %(num)d week",
-                    "Tandem %(mentor)s and %(mentee)s has not met for %(num)d weeks", first.weeks_quiet,
+    return ngettext("The tandem of %(mentor)s and %(mentee)s has not met for %(num)d week",
+                    "The tandem of %(mentor)s and %(mentee)s has not met for %(num)d weeks", first.weeks_quiet,
                     mentor=first.mentor_name, mentee=first.mentee_name)
 
 
 def _mail(session: Session, context: _Context, person: User, pending: list[queries.Pending], *,
-          weekly_digest: bool) -> bool:
-    """Claim the person's deliveries and queue one mail listing them, in the caller's transaction (committed
-    by `deliver` every `PEOPLE_PER_COMMIT` people). False when another run claimed them first: the claim's
-    savepoint is rolled back and nothing is queued."""
-    ids = [item.delivery_id for item in pending]
-    try:
-        with session.begin_nested():
-            claimed = matched_rows(session, sa.update(NudgeDelivery)
-                                   .where(NudgeDelivery.id.in_(ids), NudgeDelivery.mailed_at.is_(None))
-                                   .values(mailed_at=context.moment)
-                                   .execution_options(synchronize_session=False))
-            if claimed != len(ids):
-                raise _ClaimedElsewhere
-    except _ClaimedElsewhere:
-        return False
+          weekly_digest: bool) -> OutboxMessage:
+    """Queue one mail to the person listing their (claimed) deliveries, in the caller's transaction."""
     items = sorted((_item(context, person, item) for item in pending),
                    key=lambda item: (STEP_ORDER[NudgeStep(item.step)], -item.weeks_quiet, item.pair_id))
     listed = items[:MAX_LISTED]
@@ -354,11 +358,8 @@ def _mail(session: Session, context: _Context, person: User, pending: list[queri
     language = mail_language(person)
     with force_locale(language):
         subject = subject_of(items)
-    message = queue_mail(
+    return queue_mail(
         session, template="pair_nudges", recipient=person.email, language=language, kind=MAIL_KIND, subject=subject,
         organisation_id=person.organisation_id, recipient_user_id=person.id, person=person, items=listed,
         more=len(items) - len(listed), links=links, weekly_digest=weekly_digest,
         settings_url=absolute_url("pairs.nudge_settings"))
-    session.execute(sa.update(NudgeDelivery).where(NudgeDelivery.id.in_(ids))
-                    .values(outbox_message_id=message.id).execution_options(synchronize_session=False))
-    return True
