@@ -53,7 +53,10 @@ def guide_text(app: Flask) -> str:
             if running is not None and board is not None and mentee is not None:
                 lines += ["", f"  {running.name} is running: its programme at "
                               f"{base}/board/cohorts/{running.id}/programme (board); {mentee.display_name}'s "
-                              f"events at {base}/me/events and calendar subscription at {base}/me/calendar."]
+                              f"events at {base}/me/events and calendar subscription at {base}/me/calendar.",
+                          f"  Its tandems: pair health at {base}/board/cohorts/{running.id}/pairs (board; one pair "
+                          f"silent and flagged, one overdue, a mentor asking for help); each person's pair space "
+                          f"from {base}/me/."]
             waiting = session.scalar(sa.select(Cohort).where(Cohort.state == CohortState.MATCHING).limit(1))
             if waiting is not None and board is not None:
                 lines += ["", f"  {waiting.name} waits for its matching: as {board.display_name}, open "

@@ -63,6 +63,7 @@ from tandem.platform.demo.pair_lives import PairLives
 from tandem.platform.identity.models import User
 from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.matching import MatchingError, evaluate_pair
+from tandem.platform.pairs.nudges.jobs import nudge_pairs
 from tandem.platform.participant import operations as participant
 from tandem.platform.participant.consent import CONSENT_VERSION
 from tandem.platform.participant.models import PROFILE_LANGUAGES, WEEKDAYS, Profile, ProfileTopic
@@ -269,7 +270,13 @@ def seed_demo(session: Session, *, today: date | None = None) -> SeedReport:
     """
     if not has_app_context():
         raise RuntimeError("seed_demo runs inside the app: use `tandem seed-demo`")
-    return _seed(session, today or clock_today())
+    day = today or clock_today()
+    report = _seed(session, day)
+    session.commit()  # end the counting's read: the job below writes through a session of its own
+    # The rhythm's job as the scheduler runs it, on the story's morning: the quiet pairs are reminded or
+    # flagged (the ledger keeps it to once; seeding again the same day adds nothing).
+    nudge_pairs(datetime.combine(day, time(8, 0), clock.club_zone()).isoformat())
+    return report
 
 
 def _seed(session: Session, today: date) -> SeedReport:
