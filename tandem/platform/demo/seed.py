@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
+from dataclasses import replace as dataclass_replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -273,10 +274,12 @@ def seed_demo(session: Session, *, today: date | None = None) -> SeedReport:
     day = today or clock_today()
     report = _seed(session, day)
     session.commit()  # end the counting's read: the job below writes through a session of its own
+    if not report.created:
+        return report  # a complete club: seeding again adds nothing, not even the day's nudges
     # The rhythm's job as the scheduler runs it, on the story's morning: the quiet pairs are reminded or
-    # flagged (the ledger keeps it to once; seeding again the same day adds nothing).
-    nudge_pairs(datetime.combine(day, time(8, 0), clock.club_zone()).isoformat())
-    return report
+    # flagged (once: the ledger).
+    done = nudge_pairs(datetime.combine(day, time(8, 0), clock.club_zone()).isoformat())
+    return dataclass_replace(report, mails=report.mails + int(done["mails"]))
 
 
 def _seed(session: Session, today: date) -> SeedReport:
