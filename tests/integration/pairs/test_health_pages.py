@@ -297,3 +297,22 @@ def test_an_admin_of_an_organisation_without_pairs_sees_none(app, sign_in, lived
 def test_the_board_may_read_an_organisations_pairs(board, lived):
     html = page(board, f"/o/{lived.organisations['gamma'].slug}/pairs")
     assert list(rows_of(html)) == [lived.pairs["two"].id]
+
+
+def test_a_big_cohort_is_shown_a_page_at_a_time_in_the_chosen_order(board, lived, monkeypatch):
+    from tandem.platform.pairs.health import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    one, two = lived.pairs["one"].id, lived.pairs["two"].id
+    first = page(board, health_path(lived))
+    assert list(rows_of(first)) == [two]  # flagged first, one a page
+    assert "Page 1 of 2" in text_of(first) and "1 to 1 shown" in text_of(first)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = page(board, health_path(lived, "?page=2"))
+    assert list(rows_of(second)) == [one]
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    # Beyond the last page: the last one; nonsense: the first. The summary counts every pair.
+    assert list(rows_of(page(board, health_path(lived, "?page=999")))) == [one]
+    for nonsense in ("page=0", "page=-3", "page=abc", "page=" + "9" * 40):
+        assert list(rows_of(page(board, health_path(lived, "?" + nonsense)))) == [two]
+    assert "Page 2 of 2" in text_of(page(board, health_path(lived, "?sort=mentor&dir=desc&page=2")))

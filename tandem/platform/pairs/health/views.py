@@ -170,6 +170,28 @@ def _sort_links(cohort: Cohort, filters: Filters, sort: str, descending: bool) -
     return links
 
 
+PAGE_SIZE = 50  # pairs a page: the table of a cohort of 2,000 pairs stays a page to read, not a megabyte
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+def _page_links(cohort: Cohort, filters: Filters, sort: str, descending: bool, page: int,
+                pages: int) -> dict[str, str | None]:
+    """The previous and next pages' addresses, with the same filters and order (None: no such page)."""
+    base: dict[str, Any] = {"cohort_id": cohort.id, "sort": sort, "dir": "desc" if descending else "asc"}
+    if filters.flag is not None:
+        base["flag"] = filters.flag.value
+    if filters.organisation_id is not None:
+        base["organisation"] = filters.organisation_id
+    if filters.state is not None:
+        base["status"] = filters.state.value
+    return {"previous": url_for("pairs.health", **base, page=page - 1, _anchor="pair-health") if page > 1 else None,
+            "next": url_for("pairs.health", **base, page=page + 1, _anchor="pair-health") if page < pages else None}
+
+
 @allow(Role.BOARD)
 def health() -> str:
     session = db_session()
@@ -181,6 +203,9 @@ def health() -> str:
     sort = sort if sort in SORT_KEYS else DEFAULT_SORT
     descending = request.args.get("dir") == "desc"
     rows: list[HealthRow] = sorted_rows(filtered(data.rows, filters), sort, descending)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(_page_number(), pages)
+    shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     bars = _chart_bars(cohort, data.meeting_days, language)
     chart_svg = chart.bar_chart(
         bars, title=_("Meetings held per month in %(cohort)s", cohort=cohort.name),
@@ -188,7 +213,9 @@ def health() -> str:
                       total=sum(bar.value for bar in bars)),
         id_prefix="meetings-chart") if bars else None
     return render_template(
-        "pairs/health.html", cohort=cohort, rows=rows, all_count=len(data.rows), summary=summary_of(data.rows),
+        "pairs/health.html", cohort=cohort, rows=shown, matching=len(rows), page=page, pages=pages,
+        first=(page - 1) * PAGE_SIZE + 1, page_links=_page_links(cohort, filters, sort, descending, page, pages),
+        all_count=len(data.rows), summary=summary_of(data.rows),
         filters=filters, organisations=data.organisations, sort=sort, descending=descending,
         columns=COLUMNS, sort_links=_sort_links(cohort, filters, sort, descending), bars=bars, chart_svg=chart_svg,
         flags=tuple(Flag), states=tuple(PairState), **_labels())
@@ -272,8 +299,12 @@ def resolve_help(help_id: int) -> Response:
 @allow(Role.ORG_ADMIN)
 def organisation_pairs() -> str:
     rows = organisation_pair_rows(db_session(), today())
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(_page_number(), pages)
     cohorts: dict[int, tuple[str, list[Any]]] = {}
-    for row in rows:
+    for row in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]:
         cohorts.setdefault(row.cohort_id, (row.cohort_name, []))[1].append(row)
+    links = {"previous": url_for("pairs.organisation_pairs", page=page - 1) if page > 1 else None,
+             "next": url_for("pairs.organisation_pairs", page=page + 1) if page < pages else None}
     return render_template("pairs/organisation_pairs.html", cohorts=list(cohorts.values()), count=len(rows),
-                           **_labels())
+                           page=page, pages=pages, page_links=links, **_labels())
