@@ -14,7 +14,7 @@ from tandem.platform.database import as_utc
 from tandem.platform.pairs.models import MeetingNote, MeetingStatus, PairCheckIn, PairMeeting
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import PairStatus
-from tests.fixtures.pairs import NOW, build_pair_club, zurich
+from tests.fixtures.pairs import NOW, build_pair_club, in_english, zurich
 
 EN = {"Accept-Language": "en"}
 
@@ -139,6 +139,7 @@ def test_changing_and_cancelling_a_planned_meeting(db, pair_club, mentor, mentee
 
 
 def test_logging_a_planned_meeting_and_both_check_ins(db, app, pair_club, mentor, mentee):
+    in_english(db, pair_club.people["mentor_one"], pair_club.people["mentee_one"])
     mentor.post(f"{base(pair_club)}/meetings/new", data=planned(starts_at="2027-03-02T10:00"), headers=EN)
     [meeting] = meetings(db)
     page = mentee.get(f"{base(pair_club)}/meetings/{meeting.id}", headers=EN)

@@ -31,7 +31,7 @@ from tandem.platform.pairs.models import (
 from tandem.platform.pairs.nudges import nudging, queries
 from tandem.platform.pairs.nudges.jobs import nudge_pairs
 from tandem.platform.tenancy import club_scope
-from tests.fixtures.pairs import outbox, zurich
+from tests.fixtures.pairs import in_english, outbox, zurich
 
 KIND = "pair_nudges"
 
@@ -271,6 +271,7 @@ def test_a_person_who_is_no_longer_active_is_not_mailed(club, db, mail_app, smtp
 
 
 def test_an_overdue_pair_that_plans_a_meeting_is_not_reminded(club, db, mail_app, smtp_server, run_jobs):
+    in_english(db, *club.people.values())
     with club_scope(db):
         for pair in club.pairs.values():
             db.add(PairMeeting(pair_id=pair.id, uid=f"{uuid.uuid4()}@tandem.test", status=MeetingStatus.PLANNED,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tandem.platform.pairs.models import NudgeDelivery, NudgePreference, NudgeStep, PairNudge
 from tandem.platform.tenancy import club_scope
-from tests.fixtures.pairs import NOW
+from tests.fixtures.pairs import NOW, in_english
 
 PATH = "/me/settings/nudges"
 
@@ -30,6 +30,7 @@ def preference(db, user) -> bool | None:
 @pytest.mark.parametrize("who", ["mentee_one", "admin_beta", "board"])
 def test_a_person_chooses_the_digest_and_back(client, sign_in, db, pair_club, who):
     person = pair_club.people[who]
+    in_english(db, person)
     sign_in(client, person)
     page = client.get(PATH)
     assert page.status_code == 200

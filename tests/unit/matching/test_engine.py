@@ -110,6 +110,36 @@ def test_capacity_two_and_capacity_one():
     assert left.code == "all_compatible_taken" and left.params == {"compatible": 1}
 
 
+@pytest.mark.parametrize("capacity", [0, 3, 10, -1, True, 1.5])
+def test_a_capacity_other_than_one_or_two_is_refused(capacity):
+    with pytest.raises(MatchingError) as error:
+        person(1, 1, capacity=capacity)
+    assert error.value.code == "invalid_capacity" and error.value.params == {"id": 1, "value": capacity}
+    with pytest.raises(MatchingError) as error:
+        match([person(1, 1)], [person(101, 2, capacity=2)])
+    assert error.value.code == "mentee_capacity"
+
+
+def test_an_unmatched_person_whose_partners_are_nearly_all_colleagues_is_told_so():
+    """Nine of the ten mentors are from the mentee's organisation; the one other is taken by a mentee who
+    has no one else: the reason names the organisation, not only "every compatible partner is taken"."""
+    mentors = [person(i, 1) for i in range(1, 10)] + [person(10, 2)]
+    mentees = [person(101, 1, languages=frozenset({"de", "fr"}), topics={12: 1}),
+               person(102, 3, languages=frozenset({"fr"}))]
+    mentors[-1] = person(10, 2, languages=frozenset({"de", "fr"}))
+    result = match(mentors, mentees)
+    assert pairs_of(result) == {(10, 102)}
+    left = next(u for u in result.unmatched if u.id == 101)
+    assert left.code == "mostly_same_organisation"
+    assert left.params == {"compatible": 1, "same_organisation": 9, "candidates": 10}
+    assert explain_unmatched_en(left, them="her") == (
+        "9 of the 10 mentors are from the same organisation as her; the one compatible mentor is paired with "
+        "someone else, so that as many people as possible are matched.")
+    spread = match([person(1, 1), person(2, 4, languages=frozenset({"it"})),
+                    person(10, 2, languages=frozenset({"de", "fr"}))], mentees)
+    assert next(u for u in spread.unmatched if u.id == 101).code == "all_compatible_taken"
+
+
 def test_invalid_input_is_refused():
     with pytest.raises(MatchingError) as error:
         person(1, 1, career_band="99")
