@@ -38,11 +38,22 @@ def _weights(n: int, skew: float) -> np.ndarray:
     return w / w.sum()
 
 
-def generate(per_side: int, seed: int = 0, capacity_two_share: float = 0.1) -> Cohort:
-    """A cohort with `per_side` mentors and `per_side` mentees."""
+def generate(per_side: int, seed: int = 0, capacity_two_share: float = 0.1, *, stars: float = 0.0,
+             dominant: float = 0.0, islands: float = 0.0) -> Cohort:
+    """A cohort with `per_side` mentors and `per_side` mentees.
+
+    Traps for a solver that prunes candidate pairs (all 0 by default, the club's shape):
+    - `stars`: this share of each side are everyone's best partners (they speak the four languages and meet
+      in any format in Zurich every weekday; star mentors offer every topic and are the most junior, star
+      mentees want the most offered topic and are the most senior);
+    - `dominant`: this share of people belong to organisation 1 (they can only pair outside it);
+    - `islands`: this share of people speak only Romansh or only English, with their own organisations.
+    """
     rng = np.random.default_rng(seed)
     n_orgs = max(4, per_side // 20)
     org_weights = _weights(n_orgs, 1.1)  # Zipf-like: a few big organisations, a long tail
+    if dominant:
+        org_weights = np.concatenate([[dominant], (1 - dominant) * org_weights[1:] / org_weights[1:].sum()])
     topic_ids = np.arange(1, len(TOPICS) + 1)
     demand = _weights(len(TOPICS), 1.2)  # mentees want a few topics far more than others
     supply = _weights(len(TOPICS), 0.4)
@@ -66,6 +77,19 @@ def generate(per_side: int, seed: int = 0, capacity_two_share: float = 0.1) -> C
         else:
             band = CAREER_BANDS[int(rng.choice(5, p=[0.02, 0.05, 0.18, 0.4, 0.35]))]
             capacity = 1
+        draw = rng.random() if stars or islands else 1.0  # the club's shape draws nothing more: same cohorts
+        if draw < stars:
+            fmt, city, days, languages = "both", "Zurich", frozenset(WEEKDAYS), {"de", "fr", "it", "en"}
+            if role == "mentor":
+                topics = {int(t): (i + 1 if i < 3 else None) for i, t in enumerate(topic_ids)}
+                band = CAREER_BANDS[0]
+            else:
+                topics = {int(topic_ids[0]): 1}
+                band = CAREER_BANDS[-1]
+        elif draw < stars + islands:
+            island = int(rng.integers(2))
+            languages = {("rm", "en")[island]}
+            org = n_orgs - 1 - island - 2 * int(rng.integers(2))  # two small organisations per island
         return Candidate(id=pid, person_key=10_000_000 + pid, organisation_id=org + 1, languages=frozenset(languages),
                          topics=topics, format=fmt, city=city, weekdays=days, career_band=band, capacity=capacity)
 

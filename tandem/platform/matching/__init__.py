@@ -8,6 +8,7 @@ from tandem.platform.matching.explain import explain_en, explain_unmatched_en
 from tandem.platform.matching.types import (
     DEFAULT_THRESHOLD,
     Candidate,
+    Certificate,
     Criterion,
     Figures,
     MatchingError,
@@ -22,7 +23,7 @@ from tandem.platform.matching.types import (
 from tandem.platform.matching.vocabulary import MENTEE, MENTOR
 
 __all__ = [
-    "DEFAULT_THRESHOLD", "MENTEE", "MENTOR", "Candidate", "Criterion", "Figures", "MatchResult", "MatchingError",
-    "ProposedPair", "Rules", "Unmatched", "Weights", "evaluate_pair", "explain_en", "explain_unmatched_en",
-    "explanation_topic_ids", "match", "stored_criteria",
+    "DEFAULT_THRESHOLD", "MENTEE", "MENTOR", "Candidate", "Certificate", "Criterion", "Figures", "MatchResult",
+    "MatchingError", "ProposedPair", "Rules", "Unmatched", "Weights", "evaluate_pair", "explain_en",
+    "explain_unmatched_en", "explanation_topic_ids", "match", "stored_criteria",
 ]

@@ -24,6 +24,7 @@ from tandem.platform.matching.types import (
 from tandem.platform.matching.vocabulary import CAREER_BANDS, CRITERIA, MENTEE, MENTOR, SCALE, WEEKDAYS
 
 Progress = Callable[[int], None]
+NEARLY_ALL = 0.9  # from this share of the other side in a person's own organisation, the reason says so
 STAGE_RULES = ("same_organisation", "no_shared_language", "excluded_organisations", "earlier_pair",
                "never_together")
 
@@ -35,6 +36,9 @@ def match(
     weights: Weights | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
+    *,
+    exact_cells: int | None = None,
+    k_best: int | None = None,
 ) -> MatchResult:
     """Pair mentors with mentees of other organisations.
 
@@ -42,7 +46,9 @@ def match(
     raises the lowest pair score as high as possible, then the total. The input order does not matter
     (both sides are sorted by id) and the same input always gives the same result. `progress` is called
     with a percentage (0 to 100) a few times. Raises `MatchingError` for invalid input, such as a locked
-    pair that breaks a rule.
+    pair that breaks a rule. `result.certificate` proves the optimum (see `solver`); `exact_cells` and
+    `k_best` override the solver's size limit of the all-pairs path and its candidates per person (tests
+    use them to take the candidate path on small cohorts).
     """
     rules = rules or Rules()
     weights = weights or Weights()
@@ -60,7 +66,9 @@ def match(
     free_e = np.setdiff1d(np.arange(len(mentee_list)), locked_e)
     scores = problem.block_scores(free_r, free_e)
     report(15)
-    chosen_r, chosen_e = solve(scores, room[free_r], lambda fraction: report(15 + 70 * fraction))
+    solution = solve(scores, room[free_r], lambda fraction: report(15 + 70 * fraction), exact_cells=exact_cells,
+                     k_best=k_best)
+    chosen_r, chosen_e = solution.mentors, solution.mentees
     del scores
     pair_r = np.concatenate([locked_r, free_r[chosen_r]])
     pair_e = np.concatenate([locked_e, free_e[chosen_e]])
@@ -70,7 +78,7 @@ def match(
     unmatched = _unmatched(problem, pair_r, pair_e, room, locked_e)
     figures = _figures(problem, pairs, unmatched, threshold)
     report(100)
-    return MatchResult(pairs=pairs, unmatched=unmatched, figures=figures)
+    return MatchResult(pairs=pairs, unmatched=unmatched, figures=figures, certificate=solution.certificate)
 
 
 def evaluate_pair(mentor: Candidate, mentee: Candidate, rules: Rules | None = None,
@@ -303,6 +311,10 @@ def _reason(problem: Problem, role: str, person: Candidate, other: Any, stages: 
     compatible = stages[4][row]
     if not (compatible & open_partner).any():
         return unmatched("compatible_partners_locked", compatible=counts[4])
+    same = len(other) - counts[0]
+    if same >= NEARLY_ALL * len(other):
+        return unmatched("mostly_same_organisation", compatible=counts[4], same_organisation=same,
+                         candidates=len(other))
     return unmatched("all_compatible_taken", compatible=counts[4])
 
 

@@ -130,6 +130,12 @@ def explain_unmatched_en(unmatched: Unmatched, *, them: str = "them") -> str:
         "never_together": f"The board keeps {them} apart from every remaining {other}.",
         "compatible_partners_locked": (f"The one compatible {other} is in a locked pair." if n == 1 else
                                        f"All {n} compatible {other}s are in locked pairs."),
+        "mostly_same_organisation": (
+            f"{p.get('same_organisation', 0)} of the {p.get('candidates', 0)} {other}s are from the same "
+            f"organisation as {them}; " + (f"the one compatible {other} is paired with someone else, so that as many "
+                                           "people as possible are matched." if n == 1 else
+                                           f"the {n} compatible {other}s are paired with others, so that as many "
+                                           "people as possible are matched.")),
         "all_compatible_taken": (f"The one compatible {other} is paired with someone else, so that as many "
                                  "people as possible are matched." if n == 1 else
                                  f"All {n} compatible {other}s are paired with others, so that as many people "

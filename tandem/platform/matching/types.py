@@ -10,6 +10,7 @@ from typing import Any
 from tandem.platform.matching.vocabulary import CAREER_BANDS, CRITERIA, FORMATS, MENTEE, MENTOR, WEEKDAYS
 
 DEFAULT_THRESHOLD = 0.5
+CAPACITIES = (1, 2)  # mentees a mentor may take: 1, or 2 where the board allows (as the database allows)
 
 
 class MatchingError(ValueError):
@@ -63,8 +64,8 @@ class Candidate:
         if any(rank not in (1, 2, 3) for rank in ranks) or len(ranks) != len(set(ranks)):
             raise MatchingError("invalid_topic_ranks", f"candidate {self.id}: topic ranks must be 1, 2, 3, "
                                 "each at most once", id=self.id)
-        if not isinstance(self.capacity, int) or self.capacity < 1:
-            raise MatchingError("invalid_capacity", f"candidate {self.id}: capacity must be at least 1",
+        if not isinstance(self.capacity, int) or isinstance(self.capacity, bool) or self.capacity not in CAPACITIES:
+            raise MatchingError("invalid_capacity", f"candidate {self.id}: capacity must be 1 or 2",
                                 id=self.id, value=self.capacity)
 
 
@@ -177,8 +178,10 @@ class Unmatched:
     `nobody_on_other_side`, `only_same_organisation`, `no_languages`, `no_shared_language`,
     `excluded_organisations`, `earlier_pairs`, `never_together` (every remaining candidate is ruled out by
     that rule), `compatible_partners_locked` (compatible partners exist but locked pairs fill them all),
-    `all_compatible_taken` (compatible partners exist but an assignment matching as many people as possible
-    gives them to others).
+    `mostly_same_organisation` (compatible partners exist and are paired with others, and at least 90% of the
+    other side is from the person's own organisation; params `compatible`, `same_organisation`,
+    `candidates`), `all_compatible_taken` (compatible partners exist but an assignment matching as many
+    people as possible gives them to others).
     """
 
     id: int
@@ -221,7 +224,39 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """The proof that the pairs the solver chose (locked pairs aside) are the lexicographic optimum.
+
+    `pairs` (k) is the largest number of pairs and `level` (t, in 1/SCALE) the highest lowest score of k
+    pairs, both checked on the whole graph of allowed pairs. `total` (in 1/SCALE) is the chosen pairs' sum;
+    the dual prices that prove no k pairs at or above t have a larger total were checked against every
+    pair of the whole score matrix: `largest_violation` is 0 and `duality_gap` (prices minus the
+    assignment's worth) is 0. `pricing_rounds` counts the passes over the whole matrix, `added_pairs` the
+    pairs those passes added to the candidates, `candidate_pairs` the pairs (per mentor place) step 3
+    finally ran on; `exact` is True when every allowed pair was a candidate from the start.
+    """
+
+    exact: bool = True
+    pairs: int = 0
+    level: int | None = None
+    total: int = 0
+    pricing_rounds: int = 0
+    added_pairs: int = 0
+    candidate_pairs: int = 0
+    largest_violation: int = 0
+    duality_gap: int = 0
+
+    @property
+    def proven(self) -> bool:
+        return self.largest_violation == 0 and self.duality_gap == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class MatchResult:
     pairs: tuple[ProposedPair, ...]
     unmatched: tuple[Unmatched, ...]
     figures: Figures
+    certificate: Certificate = field(default_factory=Certificate)

@@ -303,6 +303,20 @@ def unmatched_sentence(code: str, role: str, params: Mapping[str, Any], *, name:
                          "All %(num)d compatible mentors are in locked pairs.", n) if mentee
                 else ngettext("The one compatible mentee is in a locked pair.",
                               "All %(num)d compatible mentees are in locked pairs.", n))
+    if code == "mostly_same_organisation":
+        same, candidates = int(params.get("same_organisation", 0) or 0), int(params.get("candidates", 0) or 0)
+        return (ngettext("%(same)d of the %(candidates)d mentors are from the same organisation as %(name)s; the one "
+                         "compatible mentor is paired with someone else, so that as many people as possible are "
+                         "matched.",
+                         "%(same)d of the %(candidates)d mentors are from the same organisation as %(name)s; the "
+                         "%(num)d compatible mentors are paired with others, so that as many people as possible are "
+                         "matched.", n, same=same, candidates=candidates, name=name) if mentee
+                else ngettext("%(same)d of the %(candidates)d mentees are from the same organisation as %(name)s; the "
+                              "one compatible mentee is paired with someone else, so that as many people as possible "
+                              "are matched.",
+                              "%(same)d of the %(candidates)d mentees are from the same organisation as %(name)s; the "
+                              "%(num)d compatible mentees are paired with others, so that as many people as possible "
+                              "are matched.", n, same=same, candidates=candidates, name=name))
     if code == "all_compatible_taken":
         return (ngettext("The one compatible mentor is paired with someone else, so that as many people as "
                          "possible are matched.",

@@ -84,6 +84,8 @@ UNMATCHED = [
     ("earlier_pairs", {"candidates": 1}), ("never_together", {"ids": [7], "candidates": 1}),
     ("compatible_partners_locked", {"compatible": 1}), ("compatible_partners_locked", {"compatible": 3}),
     ("all_compatible_taken", {"compatible": 1}), ("all_compatible_taken", {"compatible": 2}),
+    ("mostly_same_organisation", {"compatible": 1, "same_organisation": 19, "candidates": 20}),
+    ("mostly_same_organisation", {"compatible": 2, "same_organisation": 28, "candidates": 30}),
 ]
 
 
