@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -67,6 +68,33 @@ def session(database: Database) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture(scope="module")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo club seeded once (on TODAY) for the tests that only read it: each reads a copy of the file."""
+    path = tmp_path_factory.mktemp("seeded") / "demo.db"
+    app = create_app({"TANDEM_ENV": "demo", "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": "", "SMTP_URL": ""})
+    database: Database = app.extensions["tandem.db"]
+    Base.metadata.create_all(database.engine)
+    with app.app_context(), database.sessionmaker() as session:
+        seed_demo(session, today=TODAY)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def seeded(seeded_file: Path, tmp_path: Path) -> Iterator[Session]:
+    """A session on a copy of the seeded club, inside a demo app of its own."""
+    copy = tmp_path / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{seeded_file}{suffix}").exists():
+            shutil.copyfile(f"{seeded_file}{suffix}", f"{copy}{suffix}")
+    app = create_app({"TANDEM_ENV": "demo", "DATABASE_URL": f"sqlite:///{copy}", "REDIS_URL": "", "SMTP_URL": ""})
+    database: Database = app.extensions["tandem.db"]
+    with app.app_context(), database.sessionmaker() as session:
+        yield session
+    database.dispose()
+
+
 def counts(session: Session) -> dict[str, int]:
     with club_scope(session):
         return {
@@ -127,8 +155,8 @@ def test_a_partly_seeded_database_is_completed_without_duplicates(session: Sessi
     assert counts(session) == full
 
 
-def test_the_club_looks_like_the_brief(session: Session) -> None:
-    seed_demo(session, today=TODAY)
+def test_the_club_looks_like_the_brief(seeded: Session) -> None:
+    session = seeded
     with club_scope(session):
         orgs = session.scalars(sa.select(Organisation)).all()
         assert 7 <= len(orgs) <= 9
@@ -169,8 +197,8 @@ def test_emails_transliterate_umlauts() -> None:
     assert ascii_email_part("Maier-Hoch") == "maier-hoch"
 
 
-def test_cohorts_cover_the_lifecycle_relative_to_today(session: Session) -> None:
-    seed_demo(session, today=TODAY)
+def test_cohorts_cover_the_lifecycle_relative_to_today(seeded: Session) -> None:
+    session = seeded
     with club_scope(session):
         cohorts = {c.slug: c for c in session.scalars(sa.select(Cohort))}
         by_state = {c.state: c for c in cohorts.values()}
@@ -202,8 +230,8 @@ def test_cohorts_cover_the_lifecycle_relative_to_today(session: Session) -> None
             assert p.organisation_id == p.user.organisation_id
 
 
-def test_pairs_keep_the_hard_constraints(session: Session) -> None:
-    seed_demo(session, today=TODAY)
+def test_pairs_keep_the_hard_constraints(seeded: Session) -> None:
+    session = seeded
     with club_scope(session):
         excluded = {frozenset((e.organisation_a_id, e.organisation_b_id))
                     for e in session.scalars(sa.select(OrganisationExclusion))}
@@ -237,8 +265,8 @@ def test_pairs_keep_the_hard_constraints(session: Session) -> None:
             assert run.figures["share_matched"] == 1.0
 
 
-def test_quotas_cover_the_open_and_running_cohorts(session: Session) -> None:
-    seed_demo(session, today=TODAY)
+def test_quotas_cover_the_open_and_running_cohorts(seeded: Session) -> None:
+    session = seeded
     with club_scope(session):
         cohorts = {c.slug: c for c in session.scalars(sa.select(Cohort))}
         orgs = {o.id: o for o in session.scalars(sa.select(Organisation))}
@@ -265,8 +293,8 @@ def test_quotas_cover_the_open_and_running_cohorts(session: Session) -> None:
         assert cohorts["cohort-2028"].languages == []  # the draft: not decided yet
 
 
-def test_most_people_taking_part_have_complete_profiles(session: Session) -> None:
-    seed_demo(session, today=TODAY)
+def test_most_people_taking_part_have_complete_profiles(seeded: Session) -> None:
+    session = seeded
     with club_scope(session):
         cohorts = {c.slug: c.id for c in session.scalars(sa.select(Cohort))}
         taking_part = session.scalars(sa.select(Participation).where(
@@ -317,8 +345,8 @@ def _morning() -> datetime:
     return datetime.combine(TODAY, time(8, 0), club_zone())
 
 
-def test_the_running_cohort_has_answered_past_events_a_full_workshop_and_its_symposium(session: Session) -> None:
-    seed_demo(session, today=TODAY)
+def test_the_running_cohort_has_answered_past_events_a_full_workshop_and_its_symposium(seeded: Session) -> None:
+    session = seeded
     morning = _morning()
     with club_scope(session):
         running = session.scalars(sa.select(Cohort).where(Cohort.slug == "cohort-2026")).one()
@@ -376,8 +404,8 @@ def test_the_running_cohort_has_answered_past_events_a_full_workshop_and_its_sym
         assert any(a["content_type"].startswith("text/calendar") for a in invitation.attachments)
 
 
-def test_the_pilot_has_its_whole_programme_past_and_answered(session: Session) -> None:
-    seed_demo(session, today=TODAY)
+def test_the_pilot_has_its_whole_programme_past_and_answered(seeded: Session) -> None:
+    session = seeded
     morning = _morning()
     with club_scope(session):
         pilot = session.scalars(sa.select(Cohort).where(Cohort.slug == "pilot-2025")).one()
@@ -397,8 +425,8 @@ def test_the_pilot_has_its_whole_programme_past_and_answered(session: Session) -
             assert set(event.titles) == set(pilot.languages)
 
 
-def test_the_programme_keeps_the_cohorts_dates_on_working_days(session: Session) -> None:
-    seed_demo(session, today=TODAY)
+def test_the_programme_keeps_the_cohorts_dates_on_working_days(seeded: Session) -> None:
+    session = seeded
     with club_scope(session):
         for cohort in session.scalars(sa.select(Cohort)):
             spec = next(s for s in data.COHORTS if s.slug == cohort.slug)
@@ -460,3 +488,40 @@ def test_a_missing_event_is_put_back_through_the_operations(session: Session) ->
         workshop = next(e for e in events if e.kind == EventKind.WORKSHOP)
         assert workshop.status == EventStatus.PUBLISHED and _answers(session, workshop)[Answer.WAITING] == 1
         assert next(e for e in events if e.kind == EventKind.TRAINING).status == EventStatus.CANCELLED
+
+
+def test_the_running_cohorts_pairs_have_lived_their_first_months(seeded: Session) -> None:
+    """Agreements, meetings held with check-ins, one pair silent and flagged, one overdue and reminded, one
+    mentor asking the board for help; the README's mentor and mentee each have a pair with history."""
+    from tandem.platform.pairs.models import (
+        HelpRequest,
+        MeetingStatus,
+        NudgeDelivery,
+        NudgeStep,
+        PairAgreement,
+        PairCheckIn,
+        PairMeeting,
+        PairNudge,
+    )
+
+    session = seeded
+    with club_scope(session):
+        running = session.scalars(sa.select(Cohort).where(Cohort.slug == "cohort-2026")).one()
+        pairs = {pair.id: pair for pair in session.scalars(sa.select(Pair).where(Pair.cohort_id == running.id))}
+        held = Counter(session.scalars(sa.select(PairMeeting.pair_id).where(
+            PairMeeting.pair_id.in_(list(pairs)), PairMeeting.status == MeetingStatus.HELD)))
+        assert len(held) == len(pairs) == 10 and sum(held.values()) >= 30
+        assert session.scalar(sa.select(sa.func.count()).select_from(PairCheckIn)) >= 50
+        assert session.scalar(sa.select(sa.func.count()).select_from(PairAgreement)) == 9
+        steps = Counter(session.scalars(sa.select(PairNudge.step)))
+        assert steps == {NudgeStep.FLAG: 1, NudgeStep.REMINDER: 1}
+        assert session.scalar(sa.select(sa.func.count()).select_from(NudgeDelivery)
+                              .where(NudgeDelivery.outbox_message_id.is_not(None))) == 7
+        [help_request] = session.scalars(sa.select(HelpRequest)).all()
+        assert help_request.resolved_at is None
+        for email in ("lara.meier@alpenbank.example", "ursula.haegeli@alpenbank.example"):
+            person = session.scalars(sa.select(User).where(User.email == email)).one()
+            own = session.scalars(sa.select(Participation.id).where(Participation.user_id == person.id,
+                                                                     Participation.cohort_id == running.id)).all()
+            [pair] = [p for p in pairs.values() if {p.mentor_participation_id, p.mentee_participation_id} & set(own)]
+            assert held[pair.id] >= 3, email
