@@ -86,7 +86,7 @@ def pair_facts(session: Session, pair_ids: Iterable[int], today: date) -> dict[i
 
 
 def _meetings(session: Session, ids: list[int], since: datetime) -> dict[int, tuple[Any, int, Any]]:
-    held = sa.and_(PairMeeting.status == MeetingStatus.HELD)
+    held = PairMeeting.status == MeetingStatus.HELD
     upcoming = sa.and_(PairMeeting.status == MeetingStatus.PLANNED, PairMeeting.starts_at >= since)
     rows = session.execute(
         sa.select(PairMeeting.pair_id,

@@ -18,6 +18,7 @@ from tandem.platform.board.models import Topic
 from tandem.platform.cohorts.models import Participation
 from tandem.platform.participant.completeness import Completeness, profile_completeness
 from tandem.platform.participant.models import Profile, ProfileTopic
+from tandem.platform.workbench.models import Pair, PairStatus
 
 
 @dataclass
@@ -89,8 +90,6 @@ def profile_page(session: Session, participation: Participation, language: str) 
 def ended_pairs(session: Session, participation_ids: Sequence[int]) -> dict[int, list[int]]:
     """The ended (published, then completed or ended early) pairs of each of the person's participations, newest
     first: their pages stay theirs to read. One statement. `participation_ids` must be the person's own."""
-    from tandem.platform.workbench.models import Pair, PairStatus
-
     ids = list(participation_ids)
     if not ids:
         return {}
