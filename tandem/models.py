@@ -33,6 +33,16 @@ from tandem.platform.pairs.models import (
 from tandem.platform.participant.models import Profile, ProfileReminder, ProfileTopic
 from tandem.platform.programme.models import CalendarFeed, EventInvitation, ProgrammeEvent
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
+from tandem.platform.showcase.models import (
+    Story,
+    StoryChange,
+    StoryConsent,
+    StoryReminder,
+    StoryReview,
+    StoryTopic,
+    SymposiumSlot,
+    SymposiumSlotStory,
+)
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, MatchingSeparation, Pair, PairStatus
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationSSO
 
@@ -57,6 +67,9 @@ __all__ = [
     "CalendarFeed", "EventInvitation", "ProgrammeEvent",
     # rematch
     "RematchRequest", "RematchStatus",
+    # showcase
+    "Story", "StoryChange", "StoryConsent", "StoryReminder", "StoryReview", "StoryTopic", "SymposiumSlot",
+    "SymposiumSlotStory",
     # workbench
     "MatchingRun", "MatchingRunStatus", "MatchingSeparation", "Pair", "PairStatus",
     # tenants

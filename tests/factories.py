@@ -291,3 +291,25 @@ def make_kickoff(db, cohort, status: str = EventStatus.PUBLISHED, kind: str = Ev
         db.add(event)
         db.flush()
     return event
+
+
+def make_story(db, pair, *, confirmed: bool = True, chosen: bool = False, position: int = 0,
+               **fields: Any) -> Any:
+    """The pair's story for the showcase, written as the partners' operations would leave it (confirmed by both
+    at its version by default), without consents (nothing of the people is public)."""
+    from tandem.platform.showcase.models import Story
+
+    values: dict[str, Any] = {"language": "en", "title": f"What we learned, pair {pair.id}",
+                              "mentee_learned": "How younger colleagues use social media.",
+                              "mentor_learned": "How a board decides.", "tip": "Meet in person first."}
+    values.update(fields)
+    version = values.pop("version", 1)
+    with club_scope(db):
+        story = Story(pair_id=pair.id, cohort_id=pair.cohort_id, version=version, chosen=chosen,
+                      position=position, **values)
+        if confirmed:
+            story.mentor_confirmed_version = story.mentee_confirmed_version = version
+            story.mentor_confirmed_at = story.mentee_confirmed_at = utcnow()
+        db.add(story)
+        db.flush()
+    return story

@@ -41,6 +41,10 @@ class Organisation(Base):
     status: Mapped[str] = mapped_column(sa.String(20), default=OrganisationStatus.ACTIVE)
     logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     logo_content_type: Mapped[str | None] = mapped_column(sa.String(40))
+    # The showcase: whether the organisation's admins approve their people's stories before the board may
+    # publish them, and whether its logo is shown among the organisations that took part.
+    stories_need_approval: Mapped[bool] = mapped_column(default=False)
+    logo_on_showcase: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     domains: Mapped[list[OrganisationDomain]] = relationship(

@@ -1,7 +1,7 @@
 """The cohort lifecycle: the one place where its transitions are defined and checked.
 
 draft -> nominations_open -> matching -> running -> closing -> showcase_published -> archived,
-and matching -> nominations_open (reopening nominations).
+and matching -> nominations_open (reopening nominations), showcase_published -> closing (unpublishing).
 
 Each transition has a name, a label and a precondition that returns the list of problems (empty: allowed).
 The preconditions are pure functions of `CohortFacts` and today's date, tested on their own; `cohort_facts`
@@ -40,6 +40,7 @@ from tandem.platform.database import matched_rows
 from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme.models import EventInvitation, EventKind, EventStatus, ProgrammeEvent
 from tandem.platform.refusals import OperationRefused
+from tandem.platform.showcase.readiness import publishable_count
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import ACTIVE_RUN_STATUSES, MatchingRun, Pair, PairStatus
 from tandem.tenants.models import Organisation, OrganisationStatus
@@ -64,6 +65,9 @@ class CohortFacts:
     # The status of the cohort's kick-off event in the programme (None: it has none that is not cancelled).
     # `cohort_facts` always reads it; facts written by hand for the other steps take a published one.
     kickoff_event: str | None = EventStatus.PUBLISHED
+    # Stories the board chose that are ready (confirmed by both partners, approved where an organisation asks
+    # to): the showcase needs one. `cohort_facts` always reads it; facts written by hand take one.
+    publishable_stories: int = 1
 
 
 Problems = list[str]
@@ -160,6 +164,16 @@ def _starting_problems(facts: CohortFacts, today: date) -> Problems:
     return []
 
 
+def _publishing_problems(facts: CohortFacts, today: date) -> Problems:
+    problems: Problems = []
+    if facts.symposium_on is None:
+        problems.append(_l("Set the symposium's date: create the symposium in the programme."))
+    if facts.publishable_stories < 1:
+        problems.append(_l("Choose at least one story for the showcase that both partners confirmed (and their "
+                           "organisations approved, where they ask to)."))
+    return problems
+
+
 def _closing_reason_rule(facts: CohortFacts, today: date) -> str | None:
     """Beginning to close is for the last days of the programme: earlier, or without a closing date, the
     board says why."""
@@ -197,7 +211,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("begin_closing", CohortState.RUNNING, CohortState.CLOSING,
                _l("Begin closing"), _nothing, confirm=_always, reason_rule=_closing_reason_rule),
     Transition("publish_showcase", CohortState.CLOSING, CohortState.SHOWCASE_PUBLISHED,
-               _l("Publish the showcase"), _nothing, confirm=_always),
+               _l("Publish the showcase"), _publishing_problems, confirm=_always),
+    Transition("unpublish_showcase", CohortState.SHOWCASE_PUBLISHED, CohortState.CLOSING,
+               _l("Unpublish the showcase"), _nothing, primary=False, confirm=_always),
     Transition("archive", CohortState.SHOWCASE_PUBLISHED, CohortState.ARCHIVED,
                _l("Archive the cohort"), _nothing, confirm=_always),
 )
@@ -242,7 +258,7 @@ def problems_for(name: str, facts: CohortFacts, today: date, reason: str | None 
 
 
 def cohort_facts(session: Session, cohort: Cohort) -> CohortFacts:
-    """The facts the preconditions need: five queries, whatever the size of the cohort."""
+    """The facts the preconditions need: eight queries, whatever the size of the cohort."""
     with club_scope(session):
         quotas = session.scalar(
             sa.select(sa.func.count(CohortQuota.id))
@@ -287,6 +303,7 @@ def cohort_facts(session: Session, cohort: Cohort) -> CohortFacts:
         matching_in_progress=bool(running),
         unanswered_invitations=unanswered,
         kickoff_event=kickoff,
+        publishable_stories=publishable_count(session, cohort.id) if cohort.state == CohortState.CLOSING else 0,
     )
 
 
@@ -345,6 +362,7 @@ class TransitionPreview:
     kickoff: ProgrammeEvent | None = None
     kickoff_invited: int = 0
     events: int = 0  # the programme's events that are not cancelled
+    stories_ready: int = 0  # the chosen stories that are ready for the showcase
 
     @property
     def days_to_closing(self) -> int | None:
@@ -391,4 +409,4 @@ def transition_preview(session: Session, cohort: Cohort, name: str, *,
     return TransitionPreview(option=option, today=day, closing_on=cohort.closing_on, taking_part=taking_part,
                              unanswered_invitations=unanswered, not_invited=not_invited,
                              active_tandems=len(pairs), people_in_tandems=len(people), kickoff=kickoff,
-                             kickoff_invited=invited, events=len(events))
+                             kickoff_invited=invited, events=len(events), stories_ready=facts.publishable_stories)

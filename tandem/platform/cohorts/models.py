@@ -65,6 +65,9 @@ class Cohort(Base):
     # a pair counts as poor (figures, warnings when pairing by hand).
     matching_weights: Mapped[dict[str, float] | None] = mapped_column(sa.JSON)
     matching_threshold: Mapped[float] = mapped_column(default=0.5)
+    # Grows with every change that the cohort's public showcase shows (stories, consents, curation, the
+    # symposium's programme): the public pages' cache key and ETag.
+    showcase_revision: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

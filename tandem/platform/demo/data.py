@@ -686,3 +686,164 @@ GOALS = {
            "Try digital tools in everyday leadership"),
 }
 PAIR_LIVES_BY_COHORT: dict[str, tuple[PairLife, ...]] = {RUNNING.slug: PAIR_LIVES}
+
+
+# ------------------------------------------------------------------------------------------- the showcase
+
+@dataclass(frozen=True)
+class ConsentSpec:
+    """What one person lets the showcase show (everything by default), and their neutral description."""
+
+    name: bool = True
+    organisation: bool = True
+    photo: bool = True
+    quote: bool = True
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class StorySpec:
+    mentor: str  # the pair, by its mentor's key
+    language: str
+    title: str
+    mentee_learned: str
+    mentor_learned: str
+    tip: str
+    mentor_quote: str
+    mentee_quote: str
+    topics: tuple[str, ...]
+    photo: tuple[str, str, str, str, str] | None = None  # sky, table, mentor, mentee, motif (demo/photos.py)
+    photo_alt: str = ""
+    mentor_consent: ConsentSpec = ConsentSpec()
+    mentee_consent: ConsentSpec = ConsentSpec()
+    featured: bool = False
+    confirmed: bool = True  # both partners confirmed it (a draft: only the one who wrote it, or nobody)
+    written_by: str = "mentor"
+
+
+# The pilot's showcase: six of its seven pairs told their story; two people stay partly anonymous.
+PILOT_STORIES: tuple[StorySpec, ...] = (
+    StorySpec(
+        "noah.brunner", "de", "Vom Aushang zum Kanal: ein Verkehrsbetrieb findet seine Stimme auf Instagram",
+        "Dass Social Media kein Megafon ist, sondern ein Gespräch. Noah hat mir gezeigt, wie man zuhört, bevor man "
+        "postet, und dass eine Störungsmeldung mit Gesicht mehr Vertrauen schafft als jede Kampagne.",
+        "Wie viele Menschen hinter einer einzigen Fahrplanänderung stehen, und wie man in einer Geschäftsleitung "
+        "für eine Idee Verbündete findet, bevor man sie vorstellt.",
+        "Lasst die Jungen nicht nur erklären, sondern mitentscheiden: Unser erster gemeinsamer Beitrag ging "
+        "erst online, als beide ihn gut fanden.",
+        "Ich dachte, ich bringe ihm Instagram bei. Am Ende hat er mir beigebracht, wie ein Unternehmen denkt.",
+        "Ich habe zum ersten Mal seit Jahren wieder etwas ganz von vorn gelernt.",
+        ("social-media", "digital-tools"),
+        photo=("#2f6f73", "#c8a27a", "#e4572e", "#29335c", "bubble"),
+        photo_alt="Illustration: zwei Personen im Gespräch an einem Tisch, zwischen ihnen eine Sprechblase.",
+        featured=True,
+    ),
+    StorySpec(
+        "mia.vogt", "de", "Feedback in neunzig Sekunden",
+        "Rückmeldung geben, solange sie noch nützt: kurz, sofort und unter vier Augen. Mia hat in ihrem Team eine "
+        "Runde nach jeder Sitzung eingeführt, die ich nun in der Klinikleitung ausprobiere.",
+        "Dass eine Chefin, die nach Feedback fragt, damit ihr ganzes Team verändert, und wie viel Mut es braucht, "
+        "das vor der eigenen Führungsrunde zu tun.",
+        "Beginnt mit einer Frage, nicht mit einem Formular: 'Was soll ich nächstes Mal anders machen?'",
+        "Feedback ist kein Jahresgespräch, sondern eine Gewohnheit.",
+        "Ich frage jetzt nach jeder Sitzung. Die Antworten sind besser geworden, meine Sitzungen auch.",
+        ("feedback-culture", "hybrid-leadership"),
+        photo=("#6a4c93", "#d9b38c", "#1982c4", "#8ac926", "bubble"),
+        photo_alt="Illustration: eine junge und eine ältere Person am Tisch, mit einer Sprechblase.",
+        mentee_consent=ConsentSpec(name=False, photo=False,
+                                   description="Leiterin Kommunikation einer Klinikgruppe am Bodensee"),
+    ),
+    StorySpec(
+        "maxime.rochat", "fr", "L'IA n'est pas un projet informatique",
+        "Que l'intelligence artificielle se décide d'abord dans les équipes, pas au service informatique. Maxime "
+        "m'a montré comment son équipe prépare un dossier avec un assistant, et ce qu'elle vérifie toujours à la "
+        "main.",
+        "Comment une direction pèse les risques, et pourquoi « pas encore » n'est pas un « non ». J'ai appris à "
+        "présenter une idée avec ses limites.",
+        "Faites un essai de deux semaines sur une vraie tâche, puis parlez-en ensemble : vous apprendrez plus "
+        "qu'avec dix présentations.",
+        "On a testé ensemble, on s'est trompés ensemble, et c'est là qu'on a appris.",
+        "Je ne regarde plus l'IA comme un projet, mais comme une compétence de mes équipes.",
+        ("artificial-intelligence", "digital-tools", "data-literacy"),
+        photo=("#264653", "#e9c46a", "#2a9d8f", "#e76f51", "screen"),
+        photo_alt="Illustration : deux personnes devant un écran posé sur une table.",
+        featured=True,
+    ),
+    StorySpec(
+        "jana.gerber", "de", "Newsroom trifft Schalterhalle",
+        "Wie eine Redaktion in Minuten entscheidet, was wichtig ist, und warum unsere Bank für dieselbe Frage "
+        "Wochen braucht. Wir haben zwei Abläufe vereinfacht, seit ich Janas Newsroom besucht habe.",
+        "Dass Sorgfalt und Tempo kein Widerspruch sind, und wie man in einer grossen Organisation eine Frage so "
+        "stellt, dass sie beantwortet wird.",
+        "Tauscht für einen Vormittag die Arbeitsplätze. Die Fragen danach sind die besten des ganzen Programms.",
+        "Ich war überrascht, wie neugierig eine Geschäftsleitung sein kann.",
+        "Ein Vormittag im Newsroom hat mehr bewegt als ein Strategieworkshop.",
+        ("new-work", "digital-tools"),
+        photo=("#3d405b", "#f2cc8f", "#e07a5f", "#81b29a", "chart"),
+        photo_alt="Illustration: zwei Personen am Tisch, darüber ein Balkendiagramm.",
+        mentor_consent=ConsentSpec(name=False, organisation=False, photo=False,
+                                   description="Junge Journalistin aus dem Aargau"),
+        mentee_consent=ConsentSpec(quote=False),
+    ),
+    StorySpec(
+        "sara.kaelin", "en", "Hybrid leadership is a habit, not a policy",
+        "That a hybrid team is led in small rituals: a check-in that starts every meeting, a shared board "
+        "instead of status e-mails, and a rule that whoever is remote speaks first.",
+        "How a leader holds a room of people who disagree, and how to turn a good idea into a decision that "
+        "lasts beyond the meeting.",
+        "Pick one ritual, try it for a month and ask the team what to keep. Policies follow habits.",
+        "Jean-Luc tried every idea the week after we talked about it. That is rare.",
+        "I learned more about my own team from Sara than from any engagement survey.",
+        ("hybrid-leadership", "new-work", "feedback-culture"),
+        photo=("#1d3557", "#a8dadc", "#e63946", "#457b9d", "screen"),
+        photo_alt="Illustration: two people at a table with a laptop between them.",
+    ),
+    StorySpec(
+        "leon.frey", "de", "Diversität beginnt beim Stelleninserat",
+        "Dass unsere Stelleninserate viele junge Menschen ausschliessen, ohne dass wir es merken. Leon hat mit "
+        "mir zehn Inserate gelesen; drei haben wir seither neu geschrieben.",
+        "Wie ein grosser Betrieb Stellen besetzt, und dass Veränderung dort beginnt, wo jemand mit Entscheidungsmacht "
+        "zuhört.",
+        "Lasst eure Inserate von jemandem lesen, den ihr gern einstellen würdet, und hört zu.",
+        "Zuhören ist die wirksamste Form von Diversitätsarbeit.",
+        "Ich lese Texte heute mit anderen Augen.",
+        ("diversity-inclusion", "employer-branding"),
+        photo=("#588157", "#dda15e", "#bc6c25", "#344e41", "bubble"),
+        photo_alt="Illustration: zwei Personen im Gespräch am Tisch.",
+        mentee_consent=ConsentSpec(name=False, organisation=False,
+                                   description="Abteilungsleiter bei einem Verkehrsunternehmen in Bern"),
+    ),
+)
+
+# The running cohort writes its stories: drafts, one confirmed by one partner only.
+RUNNING_STORIES: tuple[StorySpec, ...] = (
+    StorySpec(
+        "lara.meier", "en", "A week without meetings",
+        "How Lara's team plans a week in writing, and what my leadership team could stop doing.",
+        "", "", "", "", ("new-work",), confirmed=False,
+    ),
+    StorySpec(
+        "finn.petersen", "de", "LinkedIn ohne Angst",
+        "Dass ein eigener Beitrag keine Pressemitteilung ist. Finn hat mir eine Routine gezeigt, die in eine "
+        "Viertelstunde passt.",
+        "Wie eine Geschäftsleitung Prioritäten setzt, und wie ich meine Ideen dort einbringe.",
+        "Fangt mit einem Kommentar an, nicht mit einem Beitrag.",
+        "Ursula hat jede Übung ernst genommen.", "Ich poste jetzt selbst.",
+        ("social-media", "digital-tools"), confirmed=False,
+    ),
+)
+
+# The pilot's symposium: (start, end, title, room, the presenting pairs by their mentors).
+SYMPOSIUM_SLOTS: tuple[tuple[time, time, str, str | None, tuple[str, ...]], ...] = (
+    (time(14, 0), time(14, 20), "Begrüssung: das Pilotjahr in Zahlen", "Kongresssaal", ()),
+    (time(14, 20), time(15, 0), "Social Media im Verkehrsbetrieb", "Kongresssaal", ("noah.brunner",)),
+    (time(15, 0), time(15, 40), "Feedback und hybride Führung", "Gartensaal", ("mia.vogt", "sara.kaelin")),
+    (time(15, 40), time(16, 10), "Pause", None, ()),
+    (time(16, 10), time(16, 50), "KI, Newsroom und Bank", "Kongresssaal", ("maxime.rochat", "jana.gerber")),
+    (time(16, 50), time(17, 30), "Diversität beginnt beim Inserat", "Gartensaal", ("leon.frey",)),
+    (time(17, 30), time(18, 0), "Apéro und Gespräche", "Foyer", ()),
+)
+# Organisations that approve their people's stories before the board publishes them, and those whose logo is
+# not shown on the showcase.
+APPROVING_ORGANISATIONS = ("lemanis-assurances",)
+LOGO_HIDDEN_ORGANISATIONS = ("bodensee-kliniken",)

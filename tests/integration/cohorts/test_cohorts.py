@@ -16,7 +16,7 @@ from tandem.platform.cohorts.models import Cohort, CohortQuota, CohortState, Par
 from tandem.platform.database import utcnow
 from tandem.platform.programme.models import EventInvitation, EventKind, EventStatus
 from tandem.platform.tenancy import club_scope
-from tandem.platform.workbench.models import MatchingRun
+from tandem.platform.workbench.models import MatchingRun, Pair
 from tandem.tenants.models import OrganisationStatus
 from tests.factories import (
     make_board_member,
@@ -30,6 +30,7 @@ from tests.factories import (
     make_pair,
     make_participation,
     make_quota,
+    make_story,
     make_user,
 )
 
@@ -406,7 +407,18 @@ def test_the_lifecycle_from_draft_to_archive(board_client, db, club):
     db.commit()
     with club_scope(db):
         set_clock(board_client.application, noon(cohort.closing_on - timedelta(days=7)))
-    for name, state in (("start_programme", CohortState.RUNNING), ("begin_closing", CohortState.CLOSING),
+    for name, state in (("start_programme", CohortState.RUNNING), ("begin_closing", CohortState.CLOSING)):
+        assert transition(board_client, cohort, name).status_code == 302
+        assert state_of(db, cohort) == state
+    # The showcase needs a story the board chose and both partners confirmed; it can be unpublished.
+    transition(board_client, cohort, "publish_showcase")
+    assert state_of(db, cohort) == CohortState.CLOSING
+    with club_scope(db):
+        pair = db.scalar(sa.select(Pair).where(Pair.cohort_id == cohort.id, Pair.status == "active"))
+    make_story(db, pair, chosen=True)
+    db.commit()
+    for name, state in (("publish_showcase", CohortState.SHOWCASE_PUBLISHED),
+                        ("unpublish_showcase", CohortState.CLOSING),
                         ("publish_showcase", CohortState.SHOWCASE_PUBLISHED), ("archive", CohortState.ARCHIVED)):
         assert transition(board_client, cohort, name).status_code == 302
         assert state_of(db, cohort) == state
@@ -414,7 +426,7 @@ def test_the_lifecycle_from_draft_to_archive(board_client, db, club):
     events = audit_actions(db, "cohort.state_changed")
     assert [e.details["transition"] for e in events] == [
         "open_nominations", "close_nominations", "reopen_nominations", "close_nominations", "start_programme",
-        "begin_closing", "publish_showcase", "archive"]
+        "begin_closing", "publish_showcase", "unpublish_showcase", "publish_showcase", "archive"]
     assert events[0].details == {"transition": "open_nominations", "from": "draft", "to": "nominations_open"}
     assert {e.actor_user_id for e in events} == {club["board"].id}
     html = board_client.get(f"/board/cohorts/{cohort.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -765,6 +777,9 @@ def test_the_last_steps_are_confirmed(board_client, db, club, state, name, sente
     cohort = make_cohort(db, state)
     make_kickoff(db, cohort)
     make_kickoff(db, cohort, kind=EventKind.SYMPOSIUM, status=EventStatus.DRAFT)
+    mentor = make_participation(db, make_user(db, club["alpha"]), cohort, role="mentor", status="active")
+    mentee = make_participation(db, make_user(db, club["beta"]), cohort, role="mentee", status="active")
+    make_story(db, make_pair(db, mentor, mentee), chosen=True)
     db.commit()
     html = page(board_client, f"/board/cohorts/{cohort.id}?confirm={name}")
     assert sentence in text_of(html)

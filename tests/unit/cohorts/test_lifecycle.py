@@ -43,10 +43,11 @@ def test_the_lifecycle_goes_forward_through_every_state_once():
     assert {t.name for t in TRANSITIONS} == set(BY_NAME)
 
 
-def test_reopening_nominations_is_the_one_step_back():
+def test_reopening_nominations_and_unpublishing_the_showcase_are_the_steps_back():
     backward = [t for t in TRANSITIONS if not t.primary]
     assert [(t.name, t.source, t.target) for t in backward] == [
-        ("reopen_nominations", CohortState.MATCHING, CohortState.NOMINATIONS_OPEN)]
+        ("reopen_nominations", CohortState.MATCHING, CohortState.NOMINATIONS_OPEN),
+        ("unpublish_showcase", CohortState.SHOWCASE_PUBLISHED, CohortState.CLOSING)]
 
 
 @pytest.mark.parametrize(("state", "names"), [
@@ -55,7 +56,7 @@ def test_reopening_nominations_is_the_one_step_back():
     (CohortState.MATCHING, ["start_programme", "reopen_nominations"]),
     (CohortState.RUNNING, ["begin_closing"]),
     (CohortState.CLOSING, ["publish_showcase"]),
-    (CohortState.SHOWCASE_PUBLISHED, ["archive"]),
+    (CohortState.SHOWCASE_PUBLISHED, ["archive", "unpublish_showcase"]),
     (CohortState.ARCHIVED, []),
 ])
 def test_only_the_steps_from_the_current_state_are_offered(state, names):
@@ -188,7 +189,19 @@ def test_closing_without_a_closing_date_needs_a_reason():
     (CohortFacts(state=CohortState.MATCHING), {"start_programme": True, "reopen_nominations": False}),
     (CohortFacts(state=CohortState.RUNNING), {"begin_closing": True}),
     (CohortFacts(state=CohortState.CLOSING), {"publish_showcase": True}),
-    (CohortFacts(state=CohortState.SHOWCASE_PUBLISHED), {"archive": True}),
+    (CohortFacts(state=CohortState.SHOWCASE_PUBLISHED), {"archive": True, "unpublish_showcase": True}),
 ])
 def test_the_steps_that_cannot_be_undone_are_confirmed_first(facts, confirmed):
     assert {o.name: o.confirm for o in options_for(facts, TODAY)} == confirmed
+
+
+def test_publishing_the_showcase_needs_the_symposium_date_and_a_chosen_ready_story():
+    facts = CohortFacts(state=CohortState.CLOSING, symposium_on=date(2027, 9, 10), publishable_stories=0)
+    assert [str(p) for p in problems_for("publish_showcase", facts, TODAY)] == [
+        "Choose at least one story for the showcase that both partners confirmed (and their organisations "
+        "approved, where they ask to)."]
+    facts = CohortFacts(state=CohortState.CLOSING, publishable_stories=2)
+    assert [str(p) for p in problems_for("publish_showcase", facts, TODAY)] == [
+        "Set the symposium's date: create the symposium in the programme."]
+    ready = CohortFacts(state=CohortState.CLOSING, symposium_on=date(2027, 9, 10), publishable_stories=1)
+    assert problems_for("publish_showcase", ready, TODAY) == []
