@@ -12,6 +12,7 @@ from tandem.platform.pairs.meetings.jobs import sweep_meeting_mails
 from tandem.platform.pairs.nudges.jobs import nudge_pairs
 from tandem.platform.participant.jobs import remind_incomplete_profiles
 from tandem.platform.programme.jobs import remind_upcoming_events, sweep_event_mails
+from tandem.platform.showcase.stories.jobs import remind_story_writers
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ PERIODIC_JOBS = (
     PeriodicJob(sweep_meeting_mails, "low", 300),  # pair meetings whose partner was not told (a lost job)
     # The pairs' rhythm: each step (reminder, second reminder, flag) once per pair; nudge mails at most one a week.
     PeriodicJob(nudge_pairs, "low", 3600),
+    # The pairs' stories for the showcase: the invitation once the cohort is closing (if its job was lost), the
+    # reminder a week later, the last call a week before the symposium; each once per pair.
+    PeriodicJob(remind_story_writers, "low", 3600),
 )
 
 

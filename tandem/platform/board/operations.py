@@ -10,6 +10,7 @@ from tandem.platform.board.models import BoardMember, OrganisationExclusion, Top
 from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
 from tandem.platform.refusals import FieldProblem, OperationRefused
+from tandem.platform.showcase.revision import bump_published
 from tandem.tenants.domains import is_public_mail_domain
 from tandem.tenants.models import DomainStatus, Organisation, OrganisationDomain, OrganisationStatus
 from tandem.tenants.operations import refuse_public_mail_domains
@@ -126,6 +127,8 @@ def update_organisation(session: Session, organisation: Organisation, *, name: s
         details["domains"] = {"from": before["domains"], "to": sorted(domains)}
     if logo_change:
         details["logo"] = logo_change if logo_change == "removed" else logo_content_type
+    if "name" in details or logo_change:
+        bump_published(session)  # every published showcase shows the organisations' names and logos
     if details:
         audit.record(session, "organisation.changed", actor_user_id=actor_user_id, organisation_id=organisation.id,
                      target_type="organisation", target_id=organisation.id, details=details)

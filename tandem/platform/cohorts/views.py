@@ -36,7 +36,9 @@ from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.programme.models import DATED_KINDS, EventKind, EventStatus, ProgrammeEvent
 from tandem.platform.programme.queries import cohort_events
+from tandem.platform.showcase.stories.jobs import invite_story_writers
 from tandem.platform.transaction import request_transaction
+from tandem.workers.queues import enqueue_after_commit
 
 LIFECYCLE = list(CohortState)
 NEW_COHORT_DEFAULTS = {"meeting_every_min_weeks": 3, "meeting_every_max_weeks": 4, "languages": ["de", "fr", "en"]}
@@ -187,6 +189,8 @@ def transition() -> Response | tuple[str, int]:
         abort(400)
     with request_transaction(refused=lambda reasons: _("Not done: %(reasons)s", reasons=reasons)) as outcome:
         apply_transition(session, cohort, name, current_user.id, today=day, reason=form.reason.data)
+        if name == "begin_closing":  # the pairs are invited to write their story, once this is committed
+            enqueue_after_commit(session, invite_story_writers, cohort.id, queue="low")
         outcome.say(_("%(step)s: done.", step=BY_NAME[name].label))
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 

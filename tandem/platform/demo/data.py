@@ -847,3 +847,4 @@ SYMPOSIUM_SLOTS: tuple[tuple[time, time, str, str | None, tuple[str, ...]], ...]
 # not shown on the showcase.
 APPROVING_ORGANISATIONS = ("lemanis-assurances",)
 LOGO_HIDDEN_ORGANISATIONS = ("bodensee-kliniken",)
+STORIES_BY_COHORT: dict[str, tuple[StorySpec, ...]] = {PILOT.slug: PILOT_STORIES, RUNNING.slug: RUNNING_STORIES}

@@ -57,6 +57,11 @@ def guide_text(app: Flask) -> str:
                           f"  Its tandems: pair health at {base}/board/cohorts/{running.id}/pairs (board; one pair "
                           f"silent and flagged, one overdue, a mentor asking for help); each person's pair space "
                           f"from {base}/me/."]
+            shown = session.scalar(sa.select(Cohort).where(Cohort.state.in_(
+                (CohortState.SHOWCASE_PUBLISHED, CohortState.ARCHIVED))).order_by(Cohort.id.desc()).limit(1))
+            if shown is not None:
+                lines += ["", f"  {shown.name}'s showcase is public at {base}/showcase/{shown.slug}/ (no sign-in); "
+                              f"the board curates it at {base}/board/cohorts/{shown.id}/showcase."]
             waiting = session.scalar(sa.select(Cohort).where(Cohort.state == CohortState.MATCHING).limit(1))
             if waiting is not None and board is not None:
                 lines += ["", f"  {waiting.name} waits for its matching: as {board.display_name}, open "

@@ -61,6 +61,7 @@ from tandem.platform.cohorts.operations import QUOTA_EDITABLE_STATES, create_coh
 from tandem.platform.demo import data
 from tandem.platform.demo.data import CohortSpec, Nomination, PersonSpec, ascii_email_part, email_of
 from tandem.platform.demo.pair_lives import PairLives
+from tandem.platform.demo.stories import Stories
 from tandem.platform.identity.models import User
 from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.matching import MatchingError, evaluate_pair
@@ -72,6 +73,7 @@ from tandem.platform.participant.operations import ProfileInput
 from tandem.platform.programme.models import DATED_KINDS, EventInvitation, EventKind, ProgrammeEvent
 from tandem.platform.programme.operations import EventInput, answer_invitation, create_event, publish_event
 from tandem.platform.refusals import OperationRefused
+from tandem.platform.showcase.models import Story
 from tandem.platform.tenancy import club_scope, tenant_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 from tandem.platform.workbench.proposals.operations import lock_pair, pair_by_hand, unpair
@@ -105,9 +107,10 @@ COUNTED: dict[str, Any] = {
     "pairs": Pair, "audit_events": AuditEvent, "quotas": CohortQuota, "profiles": Profile,
     "profile_topics": ProfileTopic,
 }
-# Reported beside the club's rows: the programme and the mail the operations queued.
+# Reported beside the club's rows: the programme, the stories and the mail the operations queued.
 PROGRAMME_COUNTED: dict[str, Any] = {
-    "programme_events": ProgrammeEvent, "event_invitations": EventInvitation, "mails": OutboxMessage,
+    "programme_events": ProgrammeEvent, "event_invitations": EventInvitation, "stories": Story,
+    "mails": OutboxMessage,
 }
 
 
@@ -132,6 +135,7 @@ class SeedReport:
     profile_topics: int = 0
     programme_events: int = 0
     event_invitations: int = 0
+    stories: int = 0
     mails: int = 0
 
     @property
@@ -143,7 +147,7 @@ class SeedReport:
         return {name: getattr(self, name) for name in COUNTED}
 
     def programme_counts(self) -> dict[str, int]:
-        """The programme's events and invitations, and the mails queued (`PROGRAMME_COUNTED`)."""
+        """The programme's events and invitations, the stories, and the mails queued (`PROGRAMME_COUNTED`)."""
         return {name: getattr(self, name) for name in PROGRAMME_COUNTED}
 
     def describe(self) -> str:
@@ -464,6 +468,11 @@ class _Club:
                 self._programme(cohort, spec, strict=False)
             PairLives(self.session, self.users, self.topic_ids, self.today, self._then).live(
                 cohort, data.PAIR_LIVES_BY_COHORT.get(spec.slug, ()))
+            if cohort.state == CohortState.RUNNING and spec.slug in data.STORIES_BY_COHORT:
+                # the pairs have begun their stories, a few days ago
+                self._stories().write(cohort, data.STORIES_BY_COHORT[spec.slug],
+                                      datetime.combine(self.today - timedelta(days=3), time(19, 0),
+                                                       clock.club_zone()))
         except OperationRefused as refusal:
             raise DemoDataError(f"demo data of {spec.slug}: {refusal.reason}") from refusal
 
@@ -670,6 +679,8 @@ class _Club:
         for name, state in LATER_STEPS:
             if _reaches(spec, state):
                 moment = history.step(name)
+                if name == "publish_showcase":
+                    self._showcase(cohort, spec, history)
                 with self._then(moment):
                     apply_transition(self.session, cohort, name, self.president.id, today=moment.date())
         if cohort.state == CohortState.ARCHIVED:
@@ -679,6 +690,21 @@ class _Club:
         if not spec.quotas_kept:
             self.session.execute(sa.delete(CohortQuota).where(CohortQuota.cohort_id == cohort.id))
         self.session.flush()
+
+    def _stories(self) -> Stories:
+        return Stories(self.session, self.users, self.topic_ids, self.organisations, self.admins, self.president,
+                       self.today, self._then)
+
+    def _showcase(self, cohort: Cohort, spec: CohortSpec, history: History) -> None:
+        """Between "Begin closing" and the symposium: the pairs write their stories, the organisations that ask to
+        approve them do, the board chooses them and builds the symposium's programme."""
+        stories = self._stories()
+        closing = history.step("begin_closing")
+        stories.settings(closing)
+        written = stories.write(cohort, data.STORIES_BY_COHORT.get(spec.slug, ()), closing + timedelta(days=2))
+        stories.review(written, closing + timedelta(days=6))
+        stories.curate(cohort, data.STORIES_BY_COHORT.get(spec.slug, ()), closing + timedelta(days=8))
+        stories.programme(cohort, closing + timedelta(days=9))
 
     # ---------------------------------------------------------------------------------- the programme
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from tandem.platform.cohorts.loading import load_url_cohort
 from tandem.platform.pairs.loading import load_url_pair
@@ -37,6 +38,8 @@ showcase.add_url_rule(f"{STORY}/consent", "consent", stories.consent, methods=["
 showcase.add_url_rule(f"{STORY}/photo", "upload_photo", stories.upload_photo, methods=["POST"])
 showcase.add_url_rule(f"{STORY}/photo/remove", "remove_photo", stories.remove_photo, methods=["POST"])
 showcase.add_url_rule(f"{STORY}/photo.jpg", "story_photo", stories.story_photo)
+# An upload over MAX_CONTENT_LENGTH: a page that names the limit (stories/views.py), not the bare 413.
+showcase.register_error_handler(RequestEntityTooLarge, stories.too_large)
 
 # The board (curation/board_views.py).
 BOARD = "/board/cohorts/<int:cohort_id>/showcase"
