@@ -685,7 +685,24 @@ GOALS = {
     "en": ("Use social media for my own communication", "Understand how younger colleagues give and take feedback",
            "Try digital tools in everyday leadership"),
 }
-PAIR_LIVES_BY_COHORT: dict[str, tuple[PairLife, ...]] = {RUNNING.slug: PAIR_LIVES}
+# The pilot's pairs met every four weeks for six months, half of the meetings in person.
+PILOT_SUMMARIES = (
+    "Kennenlernen, Erwartungen, wie wir arbeiten.",
+    "Ein erstes Werkzeug ausprobiert, gemeinsam.",
+    "Ein Vormittag im Team des Mentors oder der Mentorin.",
+    "Was sich seit dem letzten Treffen verändert hat.",
+    "Vorbereitung auf ein Gespräch in der Geschäftsleitung.",
+    "Rückblick: was wir am Symposium erzählen wollen.",
+)
+PILOT_LIVES: tuple[PairLife, ...] = tuple(
+    PairLife(mentor, goals_done=3, meetings=tuple(
+        MeetingSpec(14 + 28 * index, summary, (("new-work", "digital-tools", "feedback-culture")[index % 3],),
+                    ((4, 3), (3, 4), (4, 4))[(index + number) % 3],
+                    format="in_person" if index % 2 == 0 else "online",
+                    planned_by=MENTEE if index % 3 == 2 else MENTOR)
+        for index, summary in enumerate(PILOT_SUMMARIES)))
+    for number, (mentor, _mentee) in enumerate(PILOT_PAIRS))
+PAIR_LIVES_BY_COHORT: dict[str, tuple[PairLife, ...]] = {RUNNING.slug: PAIR_LIVES, PILOT.slug: PILOT_LIVES}
 
 
 # ------------------------------------------------------------------------------------------- the showcase
@@ -772,7 +789,7 @@ PILOT_STORIES: tuple[StorySpec, ...] = (
     StorySpec(
         "jana.gerber", "de", "Newsroom trifft Schalterhalle",
         "Wie eine Redaktion in Minuten entscheidet, was wichtig ist, und warum unsere Bank für dieselbe Frage "
-        "Wochen braucht. Wir haben zwei Abläufe vereinfacht, seit ich Janas Newsroom besucht habe.",
+        "Wochen braucht. Wir haben zwei Abläufe vereinfacht, seit ich ihren Newsroom besucht habe.",
         "Dass Sorgfalt und Tempo kein Widerspruch sind, und wie man in einer grossen Organisation eine Frage so "
         "stellt, dass sie beantwortet wird.",
         "Tauscht für einen Vormittag die Arbeitsplätze. Die Fragen danach sind die besten des ganzen Programms.",

@@ -679,6 +679,9 @@ class _Club:
         for name, state in LATER_STEPS:
             if _reaches(spec, state):
                 moment = history.step(name)
+                if name == "begin_closing":  # the pairs' six months, while the programme runs
+                    PairLives(self.session, self.users, self.topic_ids, self.today, self._then).live(
+                        cohort, data.PAIR_LIVES_BY_COHORT.get(spec.slug, ()))
                 if name == "publish_showcase":
                     self._showcase(cohort, spec, history)
                 with self._then(moment):

@@ -513,7 +513,8 @@ def test_the_running_cohorts_pairs_have_lived_their_first_months(seeded: Session
             PairMeeting.pair_id.in_(list(pairs)), PairMeeting.status == MeetingStatus.HELD)))
         assert len(held) == len(pairs) == 10 and sum(held.values()) >= 30
         assert session.scalar(sa.select(sa.func.count()).select_from(PairCheckIn)) >= 50
-        assert session.scalar(sa.select(sa.func.count()).select_from(PairAgreement)) == 9
+        assert session.scalar(sa.select(sa.func.count()).select_from(PairAgreement)
+                              .where(PairAgreement.pair_id.in_(list(pairs)))) == 9
         steps = Counter(session.scalars(sa.select(PairNudge.step)))
         assert steps == {NudgeStep.FLAG: 1, NudgeStep.REMINDER: 1}
         assert session.scalar(sa.select(sa.func.count()).select_from(NudgeDelivery)
@@ -526,3 +527,46 @@ def test_the_running_cohorts_pairs_have_lived_their_first_months(seeded: Session
                                                                      Participation.cohort_id == running.id)).all()
             [pair] = [p for p in pairs.values() if {p.mentor_participation_id, p.mentee_participation_id} & set(own)]
             assert held[pair.id] >= 3, email
+
+
+def test_an_anonymous_visitor_reads_the_pilots_showcase(seeded: Session) -> None:
+    """The archived pilot's showcase is public: its figures, the symposium's programme, six stories with
+    photos drawn for the demo, and of each person only what they consented to; the running cohort's stories
+    are drafts, on no public page."""
+    from flask import current_app
+
+    from tandem.platform.pairs.models import MeetingStatus, PairMeeting
+    from tandem.platform.showcase.models import Story, SymposiumSlot
+
+    with club_scope(seeded):
+        pilot = seeded.scalars(sa.select(Cohort).where(Cohort.slug == "pilot-2025")).one()
+        assert pilot.state == CohortState.ARCHIVED
+        stories = seeded.scalars(sa.select(Story).where(Story.cohort_id == pilot.id)).all()
+        assert len(stories) == 6 and all(s.chosen and s.confirmed_by_both for s in stories)
+        assert sum(s.has_photo for s in stories) == 6
+        assert seeded.scalar(sa.select(sa.func.count()).select_from(SymposiumSlot)
+                             .where(SymposiumSlot.cohort_id == pilot.id)) == len(data.SYMPOSIUM_SLOTS)
+        held = seeded.scalar(sa.select(sa.func.count()).select_from(PairMeeting)
+                             .join(Pair, Pair.id == PairMeeting.pair_id)
+                             .where(Pair.cohort_id == pilot.id, PairMeeting.status == MeetingStatus.HELD))
+        drafts = seeded.scalars(sa.select(Story.title).join(Cohort, Cohort.id == Story.cohort_id)
+                                .where(Cohort.slug == "cohort-2026")).all()
+    assert held == 42 and len(drafts) == 2
+    client = current_app.test_client()
+    landing = client.get("/?lang=en").get_data(as_text=True)
+    assert 'href="/showcase/"' in landing
+    index = client.get("/showcase/?lang=en")
+    assert index.status_code == 200 and "Pilot 2025" in index.get_data(as_text=True)
+    page = client.get("/showcase/pilot-2025/?lang=en")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "42" in html
+    for story in stories:
+        assert story.title.replace("'", "&#39;") in html
+        assert client.get(f"/showcase/pilot-2025/stories/{story.id}?lang=en").status_code == 200
+    for title in drafts:
+        assert title not in html
+    # the people who did not consent to their name are described instead
+    assert "Claudia Brändle" not in html and "Leiterin Kommunikation einer Klinikgruppe am Bodensee" in html
+    assert "Jana Gerber" not in html and "Junge Journalistin aus dem Aargau" in html
+    assert "Peter Rüegsegger" not in html and "Noah Brunner" in html
+    assert "Bodensee Kliniken" not in html.split("organisations-title")[-1]  # its logo is not shown

@@ -111,7 +111,7 @@ def _initial_form(rows: list[BoardRow]) -> CurationForm:
 def _form_problems(form: CurationForm) -> list[str]:
     """Every message of the posted choice, in words (a row's message names its field)."""
     problems = [str(message) for message in form.form_errors]
-    names = {"story_id": _("Story"), "chosen": _("Chosen"), "featured": _("Featured"), "position": _("Place")}
+    names = {"story_id": _("Story"), "chosen": _("Chosen"), "featured": _("Featured"), "position": _("Position")}
     for entry in form.rows:
         for name, messages in entry.form.errors.items():
             problems.extend(f"{names.get(name, name)}: {message}" for message in messages)

@@ -92,7 +92,7 @@ class CurationRowForm(TandemForm):
     chosen = BooleanField(_l("Chosen"))
     featured = BooleanField(_l("Featured"))
     position = _WholeNumber(
-        _l("Place"), validators=[Optional(), NumberRange(min=1, max=MAX_POSITION,
+        _l("Position"), validators=[Optional(), NumberRange(min=1, max=MAX_POSITION,
                                                           message=_l("A place from 1 to %(max)d.",
                                                                      max=MAX_POSITION))],
         render_kw={"min": 1, "max": MAX_POSITION, "inputmode": "numeric"})
