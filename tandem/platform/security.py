@@ -1,4 +1,4 @@
-"""Security by default: CSRF on every form, security headers, no caching of signed-in pages."""
+"""Security by default: CSRF on every form, security headers, no caching or indexing of signed-in pages."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def _add_headers(response: Response) -> Response:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     if current_user and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
+        headers["X-Robots-Tag"] = "noindex"  # a signed-in page is nobody's search result
     return response
 
 

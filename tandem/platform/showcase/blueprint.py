@@ -18,6 +18,7 @@ from tandem.platform.cohorts.loading import load_url_cohort
 from tandem.platform.pairs.loading import load_url_pair
 from tandem.platform.showcase.curation import board_views as board
 from tandem.platform.showcase.curation import organisation_views as organisation
+from tandem.platform.showcase.public import fast_path
 from tandem.platform.showcase.public import views as public
 from tandem.platform.showcase.stories import views as stories
 from tandem.tenants.resolution import resolve_organisation
@@ -68,3 +69,5 @@ showcase.add_url_rule(f"{PUBLIC}/stories/<int:story_id>/photo-<int:photo_version
 showcase.add_url_rule(f"{PUBLIC}/symposium.ics", "symposium_file", public.symposium_file)
 showcase.add_url_rule("/robots.txt", "robots", public.robots)
 showcase.add_url_rule("/sitemap.xml", "sitemap", public.sitemap)
+# Cached public pages answered to visitors without cookies before the app's request machinery.
+showcase.record_once(lambda state: fast_path.install(state.app))

@@ -223,3 +223,22 @@ def test_no_area_imports_another_areas_operations_for_a_type():
 def test_web_modules_are_in_the_graph(name):
     """A guard for the checks above: the module list is the code's, not an empty one."""
     assert name in MODULES and _imports_of(name)
+
+
+def test_a_web_worker_never_imports_the_engines_numpy_and_scipy(tmp_path):
+    """The web app, built as a gunicorn worker builds it (jobs queued in Redis), imports neither NumPy nor
+    SciPy: the engine is loaded by the matching job, and by the board's pages only when they evaluate a pair.
+    (Each worker's start costs less, and with `max_requests` workers restart often.)"""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from tandem import create_app\n"
+        f"create_app({{'TANDEM_ENV': 'demo', 'DATABASE_URL': 'sqlite:///{tmp_path / 'web.db'}', "
+        "'REDIS_URL': 'redis://127.0.0.1:9/15'})\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'scipy'}))\n"
+    )
+    answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            check=True)
+    assert answer.stdout.strip().splitlines()[-1] == "[]", answer.stdout + answer.stderr

@@ -25,7 +25,7 @@ from tandem.platform.cohorts.models import Cohort, Participation, ParticipationS
 from tandem.platform.database import matched_rows, utcnow
 from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.identity.models import User
-from tandem.platform.matching import Candidate, MatchingError, ProposedPair, evaluate_pair
+from tandem.platform.matching import Candidate, MatchingError, ProposedPair
 from tandem.platform.refusals import OperationRefused
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
@@ -380,6 +380,9 @@ def _evaluate(cohort: Cohort, given: MatchingInput, names: dict[int, str], mento
     mentor = _candidate(given.mentors, mentor_id, names)
     mentee = _candidate(given.mentees, mentee_id, names)
     try:
+        # the engine (NumPy, SciPy) is loaded in a web worker only when the board pairs by hand
+        from tandem.platform.matching.engine import evaluate_pair
+
         proposed = evaluate_pair(mentor, mentee, given.rules, cohort_weights(cohort))
     except MatchingError as error:
         if error.code != "breaks_rule":

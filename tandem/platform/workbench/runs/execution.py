@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform.cohorts.matching_input import MatchingInput, load_matching_input
 from tandem.platform.database import matched_rows, utcnow
-from tandem.platform.matching import MatchingError, Rules, Weights, evaluate_pair, match
+from tandem.platform.matching import MatchingError, Rules, Weights
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pair, PairStatus
 
@@ -61,6 +61,8 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
                     _update_attempt(session, run_id, attempt, (MatchingRunStatus.RUNNING,),
                                     progress=min(percent, 99), heartbeat_at=utcnow())
                     session.commit()
+
+            from tandem.platform.matching.engine import match  # the engine: NumPy and SciPy, in the job only
 
             result = match(given.mentors, given.mentees, rules, Weights(**parameters["weights"]),
                            threshold=parameters["threshold"], progress=report)
@@ -125,6 +127,8 @@ def _keeping_hand_work(session: Session, given: MatchingInput, run_id: int | Non
         if (mentor is None or mentee is None or load[mentor_id] >= mentor.capacity
                 or any(locked_mentee == mentee_id for _mentor_id, locked_mentee in locked)):
             continue
+        from tandem.platform.matching.engine import evaluate_pair  # NumPy, loaded when pairs set by hand exist
+
         try:
             evaluate_pair(mentor, mentee, given.rules, weights)
         except MatchingError:
