@@ -151,18 +151,21 @@ def claim_step(session: Session, pair_id: int, step: str, moment: datetime) -> b
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         statement: sa.Executable = pg_insert(table).values(values).on_conflict_do_nothing(
-            index_elements=["pair_id", "step"])
+            index_elements=["pair_id", "step"]).returning(table.c.id)
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        statement = sqlite_insert(table).values(values).on_conflict_do_nothing(index_elements=["pair_id", "step"])
+        statement = sqlite_insert(table).values(values).on_conflict_do_nothing(
+            index_elements=["pair_id", "step"]).returning(table.c.id)
     else:  # any other database: insert only what is missing (the unique key still refuses a duplicate)
         exists = sa.select(table.c.id).where(table.c.pair_id == pair_id, table.c.step == str(step)).exists()
         statement = sa.insert(table).from_select(
             ["pair_id", "step", "sent_at"],
-            sa.select(sa.literal(pair_id), sa.literal(str(step)), sa.literal(moment)).where(~exists))
-    result = session.execute(statement)
-    return isinstance(result, sa.CursorResult) and result.rowcount == 1
+            sa.select(sa.literal(pair_id), sa.literal(str(step)), sa.literal(moment)).where(~exists)
+        ).returning(table.c.id)
+    # The row the statement inserted, if any (RETURNING: psycopg reports no row count for such an INSERT
+    # made through the session, so the count cannot tell).
+    return session.execute(statement).first() is not None
 
 
 # ------------------------------------------------------------------------------------------------ the run
