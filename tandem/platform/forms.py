@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, TextAreaField
+from wtforms import DateTimeLocalField, Field, Form, TextAreaField
 from wtforms.validators import StopValidation
 
+from tandem.platform.clock import club_zone
 from tandem.platform.i18n import lazy_gettext as _l
 
 T = TypeVar("T")
@@ -79,3 +81,25 @@ def validated(data: T | None) -> T:
     if data is None:
         raise ValueError("a required form field is read before the form was validated")
     return data
+
+
+class LocalTimeField(DateTimeLocalField):
+    """A date and time in the club's time zone, with our own message for anything else."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a date and time like 2027-03-01 18:00.")) from error
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+    def aware(self) -> datetime | None:
+        value = self.data
+        return value.replace(tzinfo=club_zone()) if isinstance(value, datetime) else None

@@ -78,6 +78,16 @@ class WholeNumberField(IntegerField):
             raise StopValidation()
 
 
+class OptionalWholeNumberField(WholeNumberField):
+    """A whole number that may be left empty (None): a blank field is not a wrong number."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not str(valuelist[0]).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
 def _must_follow(earlier: str, later: str) -> bool:
     """Whether `later` must be strictly after `earlier` (only across the kick-off -> closing step)."""
     return DATE_FIELDS.index(earlier) <= 1 < DATE_FIELDS.index(later)

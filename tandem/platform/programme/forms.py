@@ -6,16 +6,13 @@ Times are entered in the club's time zone (`<input type=datetime-local>`) and co
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.validators import StopValidation as _Stop
 
-from tandem.platform.clock import club_zone
-from tandem.platform.cohorts.forms import CheckboxesField, WholeNumberField
-from tandem.platform.forms import TandemForm
+from tandem.platform.cohorts.forms import CheckboxesField, OptionalWholeNumberField
+from tandem.platform.forms import LocalTimeField, TandemForm
 from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.programme.models import (
     MAX_DESCRIPTION,
@@ -58,38 +55,6 @@ ANSWER_COUNT_LABELS = {
     Answer.WAITING: _l("Waiting list"),
     Answer.NONE: _l("Not answered"),
 }
-
-
-class LocalTimeField(DateTimeLocalField):
-    """A date and time in the club's time zone, with our own message for anything else."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date and time like 2027-03-01 18:00.")) from error
-
-    def pre_validate(self, form: Any) -> None:
-        if self.process_errors:
-            raise _Stop()
-
-    def aware(self) -> datetime | None:
-        value = self.data
-        return value.replace(tzinfo=club_zone()) if isinstance(value, datetime) else None
-
-
-class OptionalWholeNumberField(WholeNumberField):
-    """A whole number that may be left empty (None): a blank field is not a wrong number."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and not str(valuelist[0]).strip():
-            self.data = None
-            return
-        super().process_formdata(valuelist)
 
 
 class EventForm(TandemForm):

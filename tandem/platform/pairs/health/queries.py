@@ -85,6 +85,14 @@ class PairPeople:
     closure_outcome: str | None
     ended_at: datetime | None
 
+    @property
+    def both(self) -> tuple[Person, Person]:
+        return (self.mentor, self.mentee)
+
+    def of_organisation(self, organisation_id: int) -> list[Person]:
+        """The pair's people of that organisation (one, or both)."""
+        return [person for person in self.both if person.organisation_id == organisation_id]
+
 
 @dataclass(frozen=True)
 class HealthRow:

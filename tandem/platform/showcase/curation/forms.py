@@ -7,16 +7,11 @@ time gets our own message beside the field.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     StringField,
     SubmitField,
@@ -24,12 +19,10 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.validators import StopValidation as _Stop
 from wtforms.widgets import HiddenInput
 
-from tandem.platform.clock import club_zone
-from tandem.platform.cohorts.forms import CheckboxesField
-from tandem.platform.forms import TandemForm
+from tandem.platform.cohorts.forms import CheckboxesField, OptionalWholeNumberField
+from tandem.platform.forms import LocalTimeField, TandemForm
 from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.showcase.curation.operations import MAX_POSITION
 from tandem.platform.showcase.curation.queries import StoryStage
@@ -61,37 +54,16 @@ CONSENT_LABELS = {"name": _l("Name"), "organisation": _l("Organisation"), "photo
                   "quote": _l("Quote")}
 
 
-class _WholeNumber(IntegerField):
-    """A whole number, with our own message for anything else (and no further messages after it)."""
-
-    def __init__(self, *args: Any, invalid_message: str = _l("Enter a whole number."), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.invalid_message = invalid_message
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and not str(valuelist[0]).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.invalid_message) from error
-
-    def pre_validate(self, form: Any) -> None:
-        if self.process_errors:
-            raise _Stop()
-
-
 class CurationRowForm(TandemForm):
     """One story's line of the board's choice: chosen, featured, its place."""
 
     class Meta:
         csrf = False  # a part of CurationForm, which carries the token
 
-    story_id = _WholeNumber(widget=HiddenInput(), validators=[InputRequired()])
+    story_id = OptionalWholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
     chosen = BooleanField(_l("Chosen"))
     featured = BooleanField(_l("Featured"))
-    position = _WholeNumber(
+    position = OptionalWholeNumberField(
         _l("Position"), validators=[Optional(), NumberRange(min=1, max=MAX_POSITION,
                                                           message=_l("A place from 1 to %(max)d.",
                                                                      max=MAX_POSITION))],
@@ -102,28 +74,6 @@ class CurationForm(TandemForm):
     """The board's choice of the stories shown on one page of its list."""
 
     rows = FieldList(FormField(CurationRowForm), max_entries=PAGE_SIZE)
-
-
-class LocalTimeField(DateTimeLocalField):
-    """A date and time in the club's time zone, with our own message for anything else."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date and time like 2027-09-16 14:30.")) from error
-
-    def pre_validate(self, form: Any) -> None:
-        if self.process_errors:
-            raise _Stop()
-
-    def aware(self) -> datetime | None:
-        value = self.data
-        return value.replace(tzinfo=club_zone()) if isinstance(value, datetime) else None
 
 
 class SlotForm(TandemForm):
@@ -168,7 +118,7 @@ class ReviewForm(TandemForm):
 class DescriptionForm(TandemForm):
     """The neutral description of one of the organisation's people, shown instead of their name."""
 
-    participation_id = _WholeNumber(widget=HiddenInput(), validators=[InputRequired()])
+    participation_id = OptionalWholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
     description = StringField(
         _l("Neutral description"),
         validators=[Length(max=MAX_DESCRIPTION, message=_l("At most %(max)d characters."))],

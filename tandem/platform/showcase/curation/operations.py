@@ -236,7 +236,7 @@ def review_story(session: Session, organisation_id: int, story_id: int, decision
 
 def _tell_the_partners(session: Session, story: Story, cohort: Cohort, organisation: Organisation,
                        note: str) -> None:
-    people = story_people(session, story.pair_id)
+    people = story_people(session, story)
     url = absolute_url("showcase.story", pair_id=story.pair_id)
     for person, partner in ((people.mentor, people.mentee), (people.mentee, people.mentor)):
         if not person.is_active:

@@ -231,47 +231,9 @@ def board_summary(rows: Sequence[BoardRow]) -> BoardSummary:
 # ----------------------------------------------------------------------------------------- one story
 
 
-@dataclass(frozen=True)
-class StoryPerson:
-    """One partner of a story's pair, as the board and the admins see them."""
-
-    participation_id: int
-    role: str
-    user_id: int
-    name: str
-    email: str
-    preferred_language: str | None
-    is_active: bool
-    organisation_id: int
-    organisation_name: str
-
-
-@dataclass(frozen=True)
-class StoryPeople:
-    mentor: StoryPerson
-    mentee: StoryPerson
-
-    @property
-    def both(self) -> tuple[StoryPerson, StoryPerson]:
-        return (self.mentor, self.mentee)
-
-    def of_organisation(self, organisation_id: int) -> list[StoryPerson]:
-        return [person for person in self.both if person.organisation_id == organisation_id]
-
-
-def story_people(session: Session, pair_id: int) -> StoryPeople:
-    """The pair's two people: one query, club scope (they belong to two organisations)."""
-    with club_scope(session):
-        rows = session.execute(
-            sa.select(Participation.id, Participation.role, User.id, User.display_name, User.email,
-                      User.preferred_language, User.is_active, Organisation.id, Organisation.name)
-            .join(Pair, sa.or_(Pair.mentor_participation_id == Participation.id,
-                               Pair.mentee_participation_id == Participation.id))
-            .join(User, User.id == Participation.user_id)
-            .join(Organisation, Organisation.id == Participation.organisation_id)
-            .where(Pair.id == pair_id)).all()
-    people = {row[1]: StoryPerson(*row) for row in rows}
-    return StoryPeople(mentor=people["mentor"], mentee=people["mentee"])
+def story_people(session: Session, story: Story) -> PairPeople:
+    """The story's pair with its two people: one query, club scope (they belong to two organisations)."""
+    return pair_people(session, story.cohort_id, story.pair_id)[0]
 
 
 @dataclass(frozen=True)
@@ -291,7 +253,7 @@ class StoryDetail:
 
     story: Story
     cohort: Cohort
-    people: StoryPeople
+    people: PairPeople
     state: StoryState
     stage: StoryStage
     consents: dict[int, ConsentLine]
@@ -330,7 +292,7 @@ def story_detail(session: Session, story: Story) -> StoryDetail:
             .where(StoryReview.story_id == story.id).order_by(Organisation.name))]
     assert cohort is not None  # a story's cohort is a foreign key
     state = story_states(session, [story.id])[story.id]
-    return StoryDetail(story=story, cohort=cohort, people=story_people(session, story.pair_id), state=state,
+    return StoryDetail(story=story, cohort=cohort, people=story_people(session, story), state=state,
                        stage=stage_of(state), consents=consent_lines(session, [story.id]).get(story.id, {}),
                        topics=topic_labels(session, story.id, story.language), reviews=reviews)
 
