@@ -30,6 +30,14 @@ from tandem.platform.pairs.models import (
     PairMeeting,
     PairNudge,
 )
+from tandem.platform.outcomes.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyLearning,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from tandem.platform.participant.models import Profile, ProfileReminder, ProfileTopic
 from tandem.platform.programme.models import CalendarFeed, EventInvitation, ProgrammeEvent
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
@@ -61,6 +69,8 @@ __all__ = [
     # pairs
     "BoardMessage", "HelpRequest", "MeetingNote", "NudgeDelivery", "NudgePreference", "PairAgreement",
     "PairCheckIn", "PairClosure", "PairGoal", "PairMeeting", "PairNudge",
+    # outcomes
+    "Survey", "SurveyAnswer", "SurveyInvitation", "SurveyLearning", "SurveyQuestion", "SurveyResponse",
     # participant
     "Profile", "ProfileReminder", "ProfileTopic",
     # programme

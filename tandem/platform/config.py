@@ -81,6 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAIR_FLAG_DAYS", "28",
             "A pair this many days past its due date without a meeting is flagged to the board and, as a flag "
             "only, to both people's organisation admins. Must be more than PAIR_SECOND_REMINDER_DAYS."),
+    Setting("REPORT_MIN_GROUP", "5",
+            "Reports show a figure only when it rests on at least this many people; smaller groups read "
+            "\"fewer than N answers\" (and a shown total never gives a hidden group away). At least 3."),
     Setting("OUTBOX_CLAIM_LEASE_SECONDS", "120",
             "A worker sending a message holds it for this many seconds. If the worker dies, the message is sent "
             "again once the hold has run out (by the sweep, every minute), with the same Message-ID. A send that "
@@ -124,6 +127,7 @@ class Config:
     outbox_claim_lease_seconds: int = 120
     pair_second_reminder_days: int = 14
     pair_flag_days: int = 28
+    report_min_group: int = 5
     trusted_proxies: int = 0
     log_format: str = "text"
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -216,6 +220,10 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
         raise ConfigError("PAIR_FLAG_DAYS must be more than PAIR_SECOND_REMINDER_DAYS: a pair is reminded twice "
                           "before it is flagged.")
 
+    if positive_int("REPORT_MIN_GROUP") < 3:
+        raise ConfigError("REPORT_MIN_GROUP must be 3 or more: a figure resting on one or two people would tell "
+                          "what they answered.")
+
     club_time_zone = get("CLUB_TIME_ZONE") or "Europe/Zurich"
     try:
         ZoneInfo(club_time_zone)
@@ -255,6 +263,7 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
         outbox_claim_lease_seconds=positive_int("OUTBOX_CLAIM_LEASE_SECONDS"),
         pair_second_reminder_days=positive_int("PAIR_SECOND_REMINDER_DAYS"),
         pair_flag_days=positive_int("PAIR_FLAG_DAYS"),
+        report_min_group=positive_int("REPORT_MIN_GROUP"),
         trusted_proxies=int(raw_proxies),
         log_format=log_format,
         extra=extra,

@@ -81,6 +81,9 @@ _SHOWCASE = "the pair's story for the symposium and the public showcase, as each
 _PROGRAMME = "the cohort's programme: invitations and answers (RSVP, capacity, waiting list)"
 _NUDGES = "the pair's meeting rhythm and its reminders"
 _MAIL = "delivering the club's mails (the outbox), and proof of what was sent"
+_SURVEYS = "the cohort's surveys: securing the programme's results, reported only in groups of at least REPORT_MIN_GROUP"
+_RESPONSE = ("respondent_key = HMAC(SECRET_KEY, survey and participation) -> participations.user_id, only while "
+             "the survey is open (closing clears the key; from then on the answers lead to nobody)")
 _AUDIT = "accountability: who did or saw what, when (also shown to the person concerned)"
 
 
@@ -349,6 +352,42 @@ REGISTRY: dict[str, TableDeclaration] = {
             "weekly_digest": _col("nudges as they come or a weekly digest", "the person's choice of mails"),
             "updated_at": _col("when the person chose", "record of the choice"),
         },
+    ),
+    # --- outcomes: surveys and learnings ------------------------------------------------------------------------
+    "surveys": NoPersonalData("a cohort's mid-point and final survey: dates, when opened and closed"),
+    "survey_questions": NoPersonalData("the questions of a survey as the board or the default questionnaire wrote them"),
+    "survey_invitations": PersonalData(
+        subject=Subject(("participation_id",), _PARTICIPATION),
+        columns={
+            "invited_at": _col("when the person was asked to answer the survey", _SURVEYS),
+            "reminded_at": _col("when they were reminded", _SURVEYS),
+            "answered_at": _col("when they first answered (not what: the answers are kept apart)", _SURVEYS),
+        },
+    ),
+    "survey_responses": PersonalData(
+        subject=Subject(("respondent_key",), _RESPONSE),
+        columns={
+            "respondent_key": _col("the keyed link from the answers to their author while the survey is open",
+                                   "letting the person change their answers until the survey closes", _C,
+                                   export=False),
+            "role": _col("mentor or mentee, for grouping the figures", _SURVEYS, _K),
+            "organisation_id": _col("the author's organisation, for grouping the figures", _SURVEYS, _K),
+            "share_learnings": _col("whether the mentee shares their learnings with their organisation", _SURVEYS),
+        },
+        note="anonymous once the survey is closed: export and erasure reach a response only while it is open",
+    ),
+    "survey_answers": PersonalData(
+        subject=Subject(("response_id",), "response_id -> survey_responses (" + _RESPONSE + ")"),
+        columns={
+            "scale_value": _col("the answer on a scale", _SURVEYS),
+            "choices": _col("the options chosen", _SURVEYS),
+            "text": _col("a text answer", _SURVEYS),
+            "share_text": _col("whether the text may appear in reports, without a name", _SURVEYS),
+        },
+    ),
+    "survey_learnings": PersonalData(
+        subject=Subject(("response_id",), "response_id -> survey_responses (" + _RESPONSE + ")"),
+        columns={"text": _col("something the mentee's organisation should take up", _SURVEYS)},
     ),
     # --- the programme ----------------------------------------------------------------------------------------
     "event_invitations": PersonalData(
