@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.programme.blueprint import programme
     from tandem.platform.public.blueprint import public
     from tandem.platform.rematch.blueprint import rematch
+    from tandem.platform.outcomes.blueprint import outcomes
     from tandem.platform.showcase.blueprint import showcase
     from tandem.platform.workbench.blueprint import workbench
     from tandem.tenants.blueprint import tenants
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     app.register_blueprint(programme)
     app.register_blueprint(pairs)
     app.register_blueprint(showcase)
+    app.register_blueprint(outcomes)
     app.register_blueprint(participant)
     app.register_blueprint(tenants)
     app.register_blueprint(nominations)
