@@ -79,6 +79,9 @@ def test_the_board_starts_a_run_and_sees_its_outcome(client, db, sign_in, run_jo
     assert run.status == MatchingRunStatus.SUCCEEDED and run.progress == 100 and run.attempt == 1
     assert run.started_at is not None and run.finished_at is not None and run.heartbeat_at is not None
     assert run.figures["pairs"] == 3 and run.figures["share_matched"] == 1.0 and run.unmatched == []
+    # The engine's certificate of optimality is kept with the run's figures and shown on its page.
+    certificate = run.figures["certificate"]
+    assert certificate["pairs"] == 3 and certificate["largest_violation"] == 0 and certificate["duality_gap"] == 0
     assert run.parameters["weights"] == {"topics": 0.4, "format": 0.25, "weekdays": 0.15, "career_gap": 0.2}
     pairs = pairs_of(db, run_id)
     assert len(pairs) == 3 and all(p.status == PairStatus.PROPOSED and p.explanation and p.score for p in pairs)
@@ -94,6 +97,7 @@ def test_the_board_starts_a_run_and_sees_its_outcome(client, db, sign_in, run_jo
     lowest = round(run.figures["lowest_score"] * 100)
     assert re.search(rf"<dt>Lowest score</dt><dd>{lowest}</dd>", html), html
     assert "<dt>Share of possible pairs formed</dt><dd>100%</dd>" in html
+    assert "<dt>Optimality</dt><dd>Proven: no other choice of pairs" in html
     status = client.get(f"/board/cohorts/{cohort.id}/matching/runs/{run_id}/status")
     assert status.json == {"id": run_id, "status": "succeeded", "progress": 100, "finished": True,
                            "stale": False, "error": None}

@@ -68,7 +68,8 @@ def execute_run(session: Session, run_id: int, attempt: int) -> str:
                            threshold=parameters["threshold"], progress=report)
             finished = _update_attempt(
                 session, run_id, attempt, (MatchingRunStatus.RUNNING,), status=MatchingRunStatus.SUCCEEDED,
-                progress=100, heartbeat_at=utcnow(), finished_at=utcnow(), figures=result.figures.as_dict(),
+                progress=100, heartbeat_at=utcnow(), finished_at=utcnow(),
+                figures={**result.figures.as_dict(), "certificate": result.certificate.as_dict()},
                 unmatched=[{"id": u.id, "role": u.role, "code": u.code, "params": dict(u.params)}
                            for u in result.unmatched])
             if not finished:
