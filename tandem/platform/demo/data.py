@@ -865,3 +865,138 @@ SYMPOSIUM_SLOTS: tuple[tuple[time, time, str, str | None, tuple[str, ...]], ...]
 APPROVING_ORGANISATIONS = ("lemanis-assurances",)
 LOGO_HIDDEN_ORGANISATIONS = ("bodensee-kliniken",)
 STORIES_BY_COHORT: dict[str, tuple[StorySpec, ...]] = {PILOT.slug: PILOT_STORIES, RUNNING.slug: RUNNING_STORIES}
+
+
+# ------------------------------------------------------------------------------------------- the surveys
+
+@dataclass(frozen=True)
+class SurveyStory:
+    """How one of a cohort's two surveys went: the board opened it on its first day and, unless `open`, it was
+    closed after its last; `respondents` answered (None: everyone asked, every question). Each person answers
+    in the language they chose; the points on the scales are drawn from `SURVEY_SCALES` by a generator seeded
+    with the cohort, the survey and the person (`SURVEY_SEED`), so that every seed gives the same answers."""
+
+    kind: str  # midpoint or final
+    respondents: tuple[str, ...] | None = None
+    open: bool = False  # still open on the seed's day: opened `OPENED_DAYS_AGO` days ago (earlier if due)
+
+
+SURVEY_SEED = "tandem demo surveys"
+# The running cohort's mid-point survey opens at half its programme, which falls within three days of the seed's
+# day: the board opened it a few days early (it moved its first day), so that some have answered by now.
+OPENED_DAYS_AGO = 4
+
+# The points people choose, by question (its key without the role) and survey: drawn one each.
+SURVEY_SCALES: dict[tuple[str, str], tuple[int, ...]] = {
+    ("goals", "midpoint"): (2, 3, 3, 3, 4, 4, 5),
+    ("goals", "final"): (3, 4, 4, 4, 5, 5, 5),
+    ("useful", "midpoint"): (3, 4, 4, 4, 5, 5),
+    ("useful", "final"): (3, 4, 4, 5, 5, 5),
+    ("recommend", "midpoint"): (6, 7, 8, 8, 9, 9, 10),
+    ("recommend", "final"): (7, 8, 8, 9, 9, 10, 10, 10),
+}
+# What mentors say they gained (positions of the default options: conversations with senior people, presenting
+# ideas, feedback, how leaders decide, a network): one set drawn each.
+MENTOR_GAINS: tuple[tuple[int, ...], ...] = (
+    (0, 3), (0, 1, 3), (2,), (0, 4), (3, 4), (0, 2, 3), (1, 3), (0, 3, 4), (3,), (1, 2, 4),
+)
+# Text answers by question key, survey and language: the n-th person answering in a language writes the n-th
+# (round). Every fourth text is kept from the reports (not shared), the others are shared without a name.
+SURVEY_TEXTS: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("mentee_changed", "midpoint", "de"): (
+        "Ich frage mein Team jetzt öfter direkt, statt auf den Quartalsbericht zu warten.",
+        "Ich habe angefangen, kurze Beiträge auf LinkedIn selbst zu schreiben.",
+        "Meine Sitzungen beginnen mit einer Runde: Was braucht ihr heute von mir?",
+        "Noch nicht viel: Wir hatten bisher erst zwei Treffen.",
+        "Ich probiere KI-Werkzeuge für Entwürfe aus, mit Vorsicht.",
+        "Ich lese interne Mitteilungen jetzt mit den Augen der Jüngeren.",
+    ),
+    ("mentee_changed", "final", "de"): (
+        "Ich hole Rückmeldungen ein, bevor ich entscheide, nicht erst danach.",
+        "Ich schreibe selbst auf LinkedIn, etwa einmal im Monat, und antworte auf Kommentare.",
+        "Unsere Teamsitzungen sind kürzer geworden; vieles klären wir schriftlich im Chat.",
+        "Ich gebe Jüngeren mehr Verantwortung und lasse sie ihre Ideen selbst vorstellen.",
+        "Ich nutze KI für Zusammenfassungen und prüfe das Ergebnis immer.",
+        "Wir haben unsere Stelleninserate neu geschrieben, zusammen mit jungen Mitarbeitenden.",
+    ),
+    ("mentee_changed", "midpoint", "fr"): (
+        "Je demande plus souvent l'avis de mon équipe avant de décider.",
+        "J'ai commencé à tester un outil de gestion des tâches partagé avec l'équipe.",
+        "Je prépare mes réunions avec un ordre du jour envoyé la veille.",
+    ),
+    ("mentee_changed", "final", "fr"): (
+        "Je délègue davantage et je laisse les plus jeunes présenter leurs idées à la direction.",
+        "J'utilise l'IA pour préparer mes notes, en vérifiant toujours le résultat.",
+        "Nos réunions hybrides commencent par les personnes à distance.",
+    ),
+    ("mentee_changed", "midpoint", "en"): ("I ask my team for feedback after every meeting now.",),
+    ("mentee_changed", "final", "en"): ("I delegate more and let younger colleagues present their own ideas.",),
+    ("mentee_open", "midpoint", "de"): (
+        "Ein Leitfaden für das erste Treffen hätte uns geholfen.",
+        "Termine zu finden ist schwierig; ein fester Rhythmus von Anfang an würde helfen.",
+        "Bis jetzt sehr bereichernd, danke!",
+        "Die Werkstatt zur KI war der beste Teil des Programms.",
+    ),
+    ("mentee_open", "final", "de"): (
+        "Danke für die Organisation, ich würde sofort wieder mitmachen.",
+        "Mehr Treffen aller Tandems wären schön, nicht nur Kick-off und Abschluss.",
+        "Das Programm sollte auch für die zweite Führungsebene offen sein.",
+        "Die Umfrage ist angenehm kurz.",
+    ),
+    ("mentee_open", "midpoint", "fr"): ("Un atelier en français serait bienvenu.",
+                                        "Merci, c'est une belle expérience jusqu'ici."),
+    ("mentee_open", "final", "fr"): ("Merci pour l'organisation, c'était précieux.",
+                                     "Plus d'échanges entre les tandems, s'il vous plaît."),
+    ("mentee_open", "midpoint", "en"): ("So far, so good: thank you.",),
+    ("mentee_open", "final", "en"): ("Thank you for a valuable half year.",),
+    ("mentor_open", "midpoint", "de"): (
+        "Ich hätte gern früher gewusst, was von mir als Mentorin oder Mentor erwartet wird.",
+        "Das Training für Mentorinnen und Mentoren war sehr hilfreich.",
+        "Ein Austausch unter Mentorinnen und Mentoren in der Mitte des Programms wäre gut.",
+        "Es ist nicht immer leicht, in einer vollen Agenda Termine zu finden.",
+    ),
+    ("mentor_open", "final", "de"): (
+        "Mein Mentee hat sich viel Zeit genommen, danke.",
+        "Ich habe mehr gelernt, als ich erwartet hatte. Gern wieder!",
+        "Die Vorgesetzten der Mentorinnen und Mentoren sollten früher informiert werden.",
+        "Das Symposium als Abschluss ist eine gute Idee.",
+    ),
+    ("mentor_open", "midpoint", "fr"): ("La formation des mentors m'a donné confiance.",
+                                        "J'aimerais un deuxième atelier."),
+    ("mentor_open", "final", "fr"): ("Une très belle expérience, merci.",
+                                     "J'ai gagné en assurance face à la direction."),
+    ("mentor_open", "midpoint", "en"): ("More time for an exchange among mentors, please.",),
+    ("mentor_open", "final", "en"): ("A great experience, thank you.",),
+}
+# At the final survey each mentee names one to three things their organisation should take up (the n-th mentee
+# n % 3 + 1 of them, from the list of their language); the second of every three keeps them from their
+# organisation, the others share them with their organisation's admins (without their name).
+LEARNINGS: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Jüngere Mitarbeitende früher in Projekte einbeziehen.",
+        "Stelleninserate von jungen Leuten gegenlesen lassen.",
+        "Ein internes Reverse Mentoring für die Geschäftsleitung einführen.",
+        "Feedback nach jeder Sitzung statt einmal im Jahr im Mitarbeitergespräch.",
+        "Regeln für KI-Werkzeuge gemeinsam mit den Teams schreiben.",
+        "Social Media nicht allein der Kommunikationsabteilung überlassen.",
+        "In hybriden Sitzungen sprechen zuerst die, die online dabei sind.",
+        "Weniger Sitzungen, mehr schriftliche Abstimmung.",
+    ),
+    "fr": (
+        "Associer les jeunes collaborateurs plus tôt aux projets.",
+        "Rédiger les règles d'usage de l'IA avec les équipes.",
+        "Proposer le mentorat inversé à tout le comité de direction.",
+        "Donner du feedback après chaque réunion.",
+    ),
+    "en": ("Involve younger colleagues earlier in projects.", "Write the rules for AI tools with the teams."),
+}
+
+PILOT_SURVEYS: tuple[SurveyStory, ...] = (SurveyStory("midpoint"), SurveyStory("final"))
+# The running cohort's mid-point survey is open: five mentors and six mentees have answered so far, so that the
+# cohort's figures show while every organisation's stay under the anonymity threshold (or have no answers).
+# The mentee of the demo guide (Christine Merian) has not answered yet; its mentor (Lara Meier) has.
+RUNNING_SURVEYS: tuple[SurveyStory, ...] = (SurveyStory("midpoint", open=True, respondents=(
+    "lara.meier", "ursula.haegeli", "finn.petersen", "nathalie.chappuis", "luca.bianchi", "martin.schnyder",
+    "mia.vogt", "birgit.lorenzen", "chloe.favre", "monika.wyss", "sophie.dubois",
+)),)
+SURVEYS_BY_COHORT: dict[str, tuple[SurveyStory, ...]] = {PILOT.slug: PILOT_SURVEYS, RUNNING.slug: RUNNING_SURVEYS}

@@ -62,9 +62,18 @@ from tandem.platform.demo import data
 from tandem.platform.demo.data import CohortSpec, Nomination, PersonSpec, ascii_email_part, email_of
 from tandem.platform.demo.pair_lives import PairLives
 from tandem.platform.demo.stories import Stories
+from tandem.platform.demo.surveys import Surveys
 from tandem.platform.identity.models import User
 from tandem.platform.mail.models import OutboxMessage
 from tandem.platform.matching import MatchingError, evaluate_pair
+from tandem.platform.outcomes.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyKind,
+    SurveyLearning,
+    SurveyResponse,
+)
 from tandem.platform.pairs.nudges.jobs import nudge_pairs
 from tandem.platform.participant import operations as participant
 from tandem.platform.participant.consent import CONSENT_VERSION
@@ -112,6 +121,11 @@ PROGRAMME_COUNTED: dict[str, Any] = {
     "programme_events": ProgrammeEvent, "event_invitations": EventInvitation, "stories": Story,
     "mails": OutboxMessage,
 }
+# Reported beside them: the surveys, who was asked, the answers and the mentees' learnings.
+OUTCOMES_COUNTED: dict[str, Any] = {
+    "surveys": Survey, "survey_invitations": SurveyInvitation, "survey_responses": SurveyResponse,
+    "survey_answers": SurveyAnswer, "survey_learnings": SurveyLearning,
+}
 
 
 @dataclass
@@ -137,6 +151,11 @@ class SeedReport:
     event_invitations: int = 0
     stories: int = 0
     mails: int = 0
+    surveys: int = 0
+    survey_invitations: int = 0
+    survey_responses: int = 0
+    survey_answers: int = 0
+    survey_learnings: int = 0
 
     @property
     def created(self) -> bool:
@@ -150,17 +169,22 @@ class SeedReport:
         """The programme's events and invitations, the stories, and the mails queued (`PROGRAMME_COUNTED`)."""
         return {name: getattr(self, name) for name in PROGRAMME_COUNTED}
 
+    def outcomes_counts(self) -> dict[str, int]:
+        """The surveys, their invitations, responses, answers and learnings (`OUTCOMES_COUNTED`)."""
+        return {name: getattr(self, name) for name in OUTCOMES_COUNTED}
+
     def describe(self) -> str:
         if not self.created:
             return "The demo club is already complete; nothing was created."
         made = ", ".join(f"{count} {name.replace('_', ' ')}"
-                         for name, count in (self.counts() | self.programme_counts()).items() if count)
+                         for name, count in (self.counts() | self.programme_counts() | self.outcomes_counts()).items()
+                         if count)
         return f"Demo club seeded: {made}."
 
 
 def _counts(session: Session) -> dict[str, int]:
     return {name: session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
-            for name, model in (COUNTED | PROGRAMME_COUNTED).items()}
+            for name, model in (COUNTED | PROGRAMME_COUNTED | OUTCOMES_COUNTED).items()}
 
 
 # ------------------------------------------------------------------------------------------ history
@@ -473,6 +497,8 @@ class _Club:
                 self._stories().write(cohort, data.STORIES_BY_COHORT[spec.slug],
                                       datetime.combine(self.today - timedelta(days=3), time(19, 0),
                                                        clock.club_zone()))
+            if cohort.state == CohortState.RUNNING:  # its surveys so far (an archived cohort's are left as they are)
+                self._surveys(cohort, spec, tuple(SurveyKind))
         except OperationRefused as refusal:
             raise DemoDataError(f"demo data of {spec.slug}: {refusal.reason}") from refusal
 
@@ -682,7 +708,9 @@ class _Club:
                 if name == "begin_closing":  # the pairs' six months, while the programme runs
                     PairLives(self.session, self.users, self.topic_ids, self.today, self._then).live(
                         cohort, data.PAIR_LIVES_BY_COHORT.get(spec.slug, ()))
+                    self._surveys(cohort, spec, (SurveyKind.MIDPOINT,))
                 if name == "publish_showcase":
+                    self._surveys(cohort, spec, (SurveyKind.FINAL,))  # from the closing day to the symposium's eve
                     self._showcase(cohort, spec, history)
                 with self._then(moment):
                     apply_transition(self.session, cohort, name, self.president.id, today=moment.date())
@@ -693,6 +721,11 @@ class _Club:
         if not spec.quotas_kept:
             self.session.execute(sa.delete(CohortQuota).where(CohortQuota.cohort_id == cohort.id))
         self.session.flush()
+
+    def _surveys(self, cohort: Cohort, spec: CohortSpec, kinds: tuple[str, ...]) -> None:
+        """The cohort's surveys of `kinds` as data.py tells them (those not opened yet)."""
+        stories = tuple(story for story in data.SURVEYS_BY_COHORT.get(spec.slug, ()) if story.kind in kinds)
+        Surveys(self.session, self.users, self.today, self._then).tell(cohort, stories)
 
     def _stories(self) -> Stories:
         return Stories(self.session, self.users, self.topic_ids, self.organisations, self.admins, self.president,
