@@ -8,6 +8,7 @@ from typing import Any
 from rq.cron import CronScheduler
 
 from tandem.platform.mail.jobs import flush_outbox
+from tandem.platform.outcomes.surveys.jobs import run_surveys
 from tandem.platform.pairs.meetings.jobs import sweep_meeting_mails
 from tandem.platform.pairs.nudges.jobs import nudge_pairs
 from tandem.platform.participant.jobs import remind_incomplete_profiles
@@ -37,6 +38,9 @@ PERIODIC_JOBS = (
     # The pairs' stories for the showcase: the invitation once the cohort is closing (if its job was lost), the
     # reminder a week later, the last call a week before the symposium; each once per pair.
     PeriodicJob(remind_story_writers, "low", 3600),
+    # The cohorts' surveys: prepared, opened on their day (invitations), one reminder a week later to whoever
+    # has not answered, closed after their last day (answers unlinked from their authors); each mail once.
+    PeriodicJob(run_surveys, "low", 3600),
 )
 
 

@@ -13,6 +13,7 @@ from tandem.platform.cohorts.models import Participation, ParticipationStatus
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
+from tandem.platform.outcomes.surveys.queries import my_open_surveys
 from tandem.platform.participant.completeness import PARTS
 from tandem.platform.participant.consent import CONSENT_TEMPLATE, CONSENT_VERSION
 from tandem.platform.participant.forms import (
@@ -82,8 +83,9 @@ def home() -> str:
                         and row.participation.cohort.state in REMATCH_STATES),
         }
     events = my_events(session, current_user.id, limit=3)  # one statement, however many events
+    surveys = my_open_surveys(session, current_user.id, clock_today())  # one statement
     return render_template("participant/home.html", rows=rows, part_label=part_label, tandems=tandems,
-                           ended=ended_pairs(session, ids),
+                           ended=ended_pairs(session, ids), surveys=surveys,
                            labels=LABELS, events=events, event_words=event_words,
                            event_answer_labels=MY_ANSWER_LABELS)
 
