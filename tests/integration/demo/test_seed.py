@@ -32,6 +32,15 @@ from tandem.platform.demo import data
 from tandem.platform.demo.seed import SeedReport, ascii_email_part, cohort_dates, seed_demo
 from tandem.platform.identity.models import User
 from tandem.platform.mail.models import OutboxMessage
+from tandem.platform.outcomes.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyKind,
+    SurveyLearning,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from tandem.platform.participant.completeness import profile_completeness
 from tandem.platform.participant.models import Profile, ProfileTopic
 from tandem.platform.programme.models import Answer, Audience, EventInvitation, EventKind, EventStatus, ProgrammeEvent
@@ -40,6 +49,9 @@ from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pai
 from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationDomain, OrganisationStatus
 
 TODAY = date(2026, 5, 4)
+# The secret every demo app of these tests shares, as a deployment keeps its own: the survey answers of the
+# running cohort stay linked to their authors (respondent_key) from the seeding app to the reading one.
+SECRET_KEY = "demo-tests-secret-" + "x" * 32
 COUNTED = (Organisation, OrganisationDomain, User, OrganisationAdmin, BoardMember, Topic, Cohort, Participation,
            OrganisationExclusion, MatchingRun, Pair, AuditEvent, CohortQuota, Profile, ProfileTopic)
 
@@ -48,7 +60,8 @@ COUNTED = (Organisation, OrganisationDomain, User, OrganisationAdmin, BoardMembe
 def demo_app(tmp_path: Path) -> Iterator[Flask]:
     """A demo app of its own on a fresh SQLite file (the seed runs inside the app, as `tandem seed-demo`)."""
     app = create_app({"TANDEM_ENV": "demo", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
-                      "REDIS_URL": "", "SMTP_URL": ""})
+                      "REDIS_URL": "", "SMTP_URL": "",
+                      "SECRET_KEY": SECRET_KEY})
     database: Database = app.extensions["tandem.db"]
     Base.metadata.create_all(database.engine)
     yield app
@@ -72,7 +85,8 @@ def session(database: Database) -> Iterator[Session]:
 def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo club seeded once (on TODAY) for the tests that only read it: each reads a copy of the file."""
     path = tmp_path_factory.mktemp("seeded") / "demo.db"
-    app = create_app({"TANDEM_ENV": "demo", "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": "", "SMTP_URL": ""})
+    app = create_app({"TANDEM_ENV": "demo", "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": "", "SMTP_URL": "",
+                      "SECRET_KEY": SECRET_KEY})
     database: Database = app.extensions["tandem.db"]
     Base.metadata.create_all(database.engine)
     with app.app_context(), database.sessionmaker() as session:
@@ -88,7 +102,8 @@ def seeded(seeded_file: Path, tmp_path: Path) -> Iterator[Session]:
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{seeded_file}{suffix}").exists():
             shutil.copyfile(f"{seeded_file}{suffix}", f"{copy}{suffix}")
-    app = create_app({"TANDEM_ENV": "demo", "DATABASE_URL": f"sqlite:///{copy}", "REDIS_URL": "", "SMTP_URL": ""})
+    app = create_app({"TANDEM_ENV": "demo", "DATABASE_URL": f"sqlite:///{copy}", "REDIS_URL": "", "SMTP_URL": "",
+                      "SECRET_KEY": SECRET_KEY})
     database: Database = app.extensions["tandem.db"]
     with app.app_context(), database.sessionmaker() as session:
         yield session
@@ -119,6 +134,11 @@ def test_seeding_twice_creates_nothing_the_second_time(database: Database) -> No
         "profiles": after_first["Profile"], "profile_topics": after_first["ProfileTopic"],
     }
     assert after_first["CohortQuota"] > 0 and after_first["Profile"] > 0 and after_first["ProfileTopic"] > 0
+
+    assert report.outcomes_counts() == {"surveys": 4, "survey_invitations": 14 + 14 + 20,
+                                        "survey_responses": 14 + 14 + 11, "survey_answers": 5 * (14 + 14 + 11),
+                                        "survey_learnings": 13}
+    assert "survey responses" in report.describe()
 
     # Another session, another day: still nothing new.
     with database.sessionmaker() as second:
@@ -465,6 +485,7 @@ def test_a_second_seed_creates_no_event_invitation_or_mail(demo_app: Flask, data
             assert rows(again) == after_first
         assert second.programme_counts() == {"programme_events": 0, "event_invitations": 0, "stories": 0,
                                              "mails": 0}
+        assert set(second.outcomes_counts().values()) == {0}
         assert not second.created
 
 
@@ -570,3 +591,123 @@ def test_an_anonymous_visitor_reads_the_pilots_showcase(seeded: Session) -> None
     assert "Jana Gerber" not in html and "Junge Journalistin aus dem Aargau" in html
     assert "Peter Rüegsegger" not in html and "Noah Brunner" in html
     assert "Bodensee Kliniken" not in html.split("organisations-title")[-1]  # its logo is not shown
+
+
+# -------------------------------------------------------------------------------------------- the surveys
+
+
+def _surveys(session: Session, slug: str) -> dict[str, Survey]:
+    cohort = session.scalars(sa.select(Cohort).where(Cohort.slug == slug)).one()
+    return {s.kind: s for s in session.scalars(sa.select(Survey).where(Survey.cohort_id == cohort.id))}
+
+
+def _responses(session: Session, survey: Survey) -> list[SurveyResponse]:
+    return list(session.scalars(sa.select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)))
+
+
+def _answers_of(session: Session, survey: Survey) -> list[tuple[SurveyQuestion, SurveyAnswer, SurveyResponse]]:
+    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        sa.select(SurveyQuestion, SurveyAnswer, SurveyResponse)
+        .join(SurveyAnswer, SurveyAnswer.question_id == SurveyQuestion.id)
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .where(SurveyQuestion.survey_id == survey.id))]
+
+
+def test_the_pilot_answered_both_surveys_completely_and_its_mentees_named_learnings(seeded: Session) -> None:
+    """Both surveys of the archived pilot: opened and closed in its past, every person asked answered every
+    question (varied points, texts in German and French, most shared), closing unlinked every answer; at the
+    final survey every mentee named one to three learnings, most of them shared with their organisation."""
+    session = seeded
+    morning = _morning()
+    with club_scope(session):
+        pilot = session.scalars(sa.select(Cohort).where(Cohort.slug == "pilot-2025")).one()
+        surveys = _surveys(session, "pilot-2025")
+        assert set(surveys) == {SurveyKind.MIDPOINT, SurveyKind.FINAL}
+        midpoint, final = surveys[SurveyKind.MIDPOINT], surveys[SurveyKind.FINAL]
+        assert pilot.kickoff_on < midpoint.opens_on < midpoint.closes_on < pilot.closing_on
+        assert (final.opens_on, final.closes_on) == (pilot.closing_on, pilot.symposium_on - timedelta(days=1))
+        for survey in surveys.values():
+            assert survey.opened_at is not None and survey.closed_at is not None
+            assert _day(survey.opened_at) == survey.opens_on and as_utc(survey.closed_at) < morning
+            assert _day(survey.closed_at) == survey.closes_on + timedelta(days=1)
+            invitations = session.scalars(sa.select(SurveyInvitation)
+                                          .where(SurveyInvitation.survey_id == survey.id)).all()
+            assert len(invitations) == 14 and all(i.answered_at is not None for i in invitations)
+            assert all(survey.opens_on <= _day(i.answered_at) <= survey.closes_on for i in invitations)
+            responses = _responses(session, survey)
+            assert len(responses) == 14 and all(r.respondent_key is None for r in responses)
+            assert Counter(r.role for r in responses) == {ParticipationRole.MENTOR: 7, ParticipationRole.MENTEE: 7}
+            answers = _answers_of(session, survey)
+            assert len(answers) == 14 * 5  # every question of their role
+            by_key: dict[str, list[SurveyAnswer]] = {}
+            for question, answer, _response in answers:
+                assert question.key is not None
+                by_key.setdefault(question.key, []).append(answer)
+            assert {key: len(given) for key, given in by_key.items()} == {key: 7 for key in by_key}
+            for key in ("mentee_goals", "mentee_useful", "mentee_recommend", "mentor_goals", "mentor_recommend"):
+                assert len({a.scale_value for a in by_key[key]}) >= 2, key  # varied
+            assert all(a.choices for a in by_key["mentor_gained"])
+            texts = [a for key in ("mentee_changed", "mentee_open", "mentor_open") for a in by_key[key]]
+            assert all(a.text for a in texts)
+            shared = sum(a.share_text for a in texts)
+            assert len(texts) / 2 < shared < len(texts)  # most shared, not all
+            assert any("é" in (a.text or "") or "l'" in (a.text or "") for a in texts)  # some in French
+            assert len({a.text for a in by_key["mentee_changed"]}) >= 5
+
+        learnings = session.execute(
+            sa.select(SurveyResponse.id, SurveyResponse.share_learnings, sa.func.count(SurveyLearning.position))
+            .join(SurveyLearning, SurveyLearning.response_id == SurveyResponse.id)
+            .where(SurveyResponse.survey_id == final.id).group_by(SurveyResponse.id)).all()
+        mentees = [r.id for r in _responses(session, final) if r.role == ParticipationRole.MENTEE]
+        assert sorted(row[0] for row in learnings) == sorted(mentees)  # every mentee named some
+        assert {row[2] for row in learnings} == {1, 2, 3}
+        assert 7 / 2 < sum(row[1] for row in learnings) < 7  # most shared them
+        assert session.scalar(sa.select(sa.func.count()).select_from(SurveyLearning).join(
+            SurveyResponse, SurveyResponse.id == SurveyLearning.response_id)
+            .where(SurveyResponse.survey_id == midpoint.id)) == 0
+
+
+def test_the_running_cohorts_midpoint_survey_is_open_with_answers_from_some(seeded: Session) -> None:
+    """Open since a few days: some have answered (their answers still theirs to change), so that the cohort's
+    figures for each role are shown and every organisation's fall under the anonymity threshold or have none."""
+    from flask import current_app
+
+    from tandem.platform.outcomes.surveys.operations import respondent_key
+
+    session = seeded
+    morning = _morning()
+    threshold = current_app.config["TANDEM"].report_min_group
+    with club_scope(session):
+        surveys = _surveys(session, "cohort-2026")
+        midpoint, final = surveys[SurveyKind.MIDPOINT], surveys[SurveyKind.FINAL]
+        assert final.opened_at is None  # at the closing
+        assert midpoint.opened_at is not None and midpoint.closed_at is None
+        assert midpoint.opens_on == TODAY - timedelta(days=data.OPENED_DAYS_AGO) < TODAY <= midpoint.closes_on
+        assert as_utc(midpoint.opened_at) < morning
+        invitations = session.scalars(sa.select(SurveyInvitation)
+                                      .where(SurveyInvitation.survey_id == midpoint.id)).all()
+        answered = [i for i in invitations if i.answered_at is not None]
+        assert len(invitations) == 20 and len(answered) == 11
+        assert all(as_utc(midpoint.opened_at) < as_utc(i.answered_at) < morning for i in answered)
+
+        responses = _responses(session, midpoint)
+        participations = {p.id: p for p in session.scalars(sa.select(Participation).where(
+            Participation.id.in_([i.participation_id for i in answered])))}
+        keys = {respondent_key(midpoint.id, participation_id) for participation_id in participations}
+        assert {r.respondent_key for r in responses} == keys  # each can still find and change their answers
+        assert len(_answers_of(session, midpoint)) == 11 * 5
+        by_role = Counter(r.role for r in responses)
+        assert by_role[ParticipationRole.MENTOR] >= threshold and by_role[ParticipationRole.MENTEE] >= threshold
+        by_organisation = Counter((r.organisation_id, r.role) for r in responses)
+        assert all(0 < count < threshold for count in by_organisation.values())
+        taking_part = set(session.scalars(sa.select(Participation.organisation_id)
+                                          .where(Participation.cohort_id == midpoint.cohort_id)))
+        silent = taking_part - {organisation_id for organisation_id, _role in by_organisation}
+        assert len(silent) >= 2  # organisations with no answers at all
+
+        # The demo guide's mentee has not answered yet (to try it), its mentor has (to change her answers).
+        guide = {u.email: u.id for u in session.scalars(sa.select(User).where(User.email.in_(
+            ["christine.merian@rheinenergie.example", "lara.meier@alpenbank.example"])))}
+        answered_users = {participations[i.participation_id].user_id for i in answered}
+        assert guide["lara.meier@alpenbank.example"] in answered_users
+        assert guide["christine.merian@rheinenergie.example"] not in answered_users
