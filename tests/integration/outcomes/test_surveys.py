@@ -134,7 +134,8 @@ def test_a_cohort_lives_through_its_surveys(app, db, sign_in, club, run_jobs):
     assert "Anna Keller" in who and "Greta Hof" in who and "1 of 4 have answered" in who
     assert "More time" not in who
     # Questions are fixed once the survey is open.
-    refused = board.post(f"/board/cohorts/{club.cohort.id}/surveys/{midpoint.id}/questions/{ids['mentor_goals']}/delete")
+    base = f"/board/cohorts/{club.cohort.id}/surveys/{midpoint.id}"
+    refused = board.post(f"{base}/questions/{ids['mentor_goals']}/delete")
     assert refused.status_code == 302
     assert question_ids(db, midpoint.id).get("mentor_goals") == ids["mentor_goals"]
 
@@ -244,7 +245,8 @@ def test_the_board_prepares_dates_and_questions_before_opening(app, db, sign_in,
         ({"audience": "both", "kind": "text"}, "Write the question in at least one language."),
         ({"audience": "both", "kind": "scale", "text_en": "Q", "scale_min": "3", "scale_max": "3"},
          "A scale needs at least two points"),
-        ({"audience": "both", "kind": "scale", "text_en": "Q", "scale_min": "0", "scale_max": "11"}, "At most 11 points"),
+        ({"audience": "both", "kind": "scale", "text_en": "Q", "scale_min": "0", "scale_max": "11"},
+         "At most 11 points"),
         ({"audience": "both", "kind": "single", "text_en": "Q", "options_en": "only one"}, "at least two options"),
         ({"audience": "both", "kind": "multiple", "text_en": "Q", "options_en": "a\nb", "options_de": "a\nb\nc"},
          "the same number of options"),

@@ -163,8 +163,9 @@ def answer_form_class(questions: list[SurveyQuestion], language: str, with_learn
         label = question.text(language)
         if question.kind == QuestionKind.SCALE:
             low, high = question.scale_min or 0, question.scale_max or 0
-            attrs[f"q{question.id}"] = _ScaleField(label, choices=[SelectChoice(str(v), str(v)) for v in range(low, high + 1)],
-                                                   validate_choice=False, validators=[Optional()])
+            points = [SelectChoice(str(v), str(v)) for v in range(low, high + 1)]
+            attrs[f"q{question.id}"] = _ScaleField(label, choices=points, validate_choice=False,
+                                                   validators=[Optional()])
         elif question.kind == QuestionKind.SINGLE:
             attrs[f"q{question.id}"] = _ChoiceField(
                 label, choices=[SelectChoice(str(i), text) for i, text in enumerate(question.option_texts(language))],
