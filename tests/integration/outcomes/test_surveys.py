@@ -272,6 +272,8 @@ def test_the_board_prepares_dates_and_questions_before_opening(app, db, sign_in,
     # Dates: the closing before the opening is refused beside the field.
     response = board.post(f"{base}/{midpoint.id}/dates", data={"opens_on": "2027-06-10", "closes_on": "2027-06-01"})
     assert response.status_code == 400 and "cannot close before it opens" in response.get_data(as_text=True)
+    response = board.post(f"{base}/{midpoint.id}/dates", data={"opens_on": "2027-02-01", "closes_on": "2027-06-01"})
+    assert response.status_code == 400 and "between the kick-off and the closing" in response.get_data(as_text=True)
     assert board.post(f"{base}/{midpoint.id}/dates", data={"opens_on": "2027-06-01",
                                                            "closes_on": "2027-06-20"}).status_code == 302
     assert board.post(f"{edit}/delete").status_code == 302

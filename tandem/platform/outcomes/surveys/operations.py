@@ -14,7 +14,7 @@ import hmac
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -52,6 +52,7 @@ from tandem.platform.refusals import FieldProblems, OperationRefused
 from tandem.platform.workbench.models import Pair, PairStatus
 
 KEY_PREFIX = "tandem survey response"
+FINAL_NEAR_CLOSING = timedelta(days=28)  # the final survey opens within four weeks of the closing day
 
 
 @dataclass(frozen=True)
@@ -91,18 +92,21 @@ def _default_question_rows(survey_id: int) -> list[SurveyQuestion]:
             text_en=question.texts["en"], scale_min=question.scale[0] if question.scale else None,
             scale_max=question.scale[1] if question.scale else None,
             scale_labels={language: list(words) for language, words in question.scale_labels.items()}
-            if question.scale_labels else None,
-            options=[dict(option) for option in question.options] or None))
+            if question.scale_labels else sa.null(),
+            options=[dict(option) for option in question.options] or sa.null()))
     return rows
 
 
 def _fits(survey: Survey, cohort: Cohort) -> bool:
     """Whether a survey's dates still fit its cohort's programme (the board's own dates are kept while they
-    do): the mid-point survey opens between kick-off and closing, the final one not before kick-off."""
+    do): the mid-point survey opens between kick-off and closing, the final one within FINAL_NEAR_CLOSING of
+    the closing day."""
     assert cohort.kickoff_on is not None and cohort.closing_on is not None
-    if survey.opens_on < cohort.kickoff_on or survey.closes_on < survey.opens_on:
+    if survey.closes_on < survey.opens_on:
         return False
-    return survey.kind != SurveyKind.MIDPOINT or survey.opens_on < cohort.closing_on
+    if survey.kind == SurveyKind.MIDPOINT:
+        return cohort.kickoff_on <= survey.opens_on < cohort.closing_on
+    return abs(survey.opens_on - cohort.closing_on) <= FINAL_NEAR_CLOSING
 
 
 def ensure_surveys(session: Session, cohort: Cohort) -> list[Survey]:
@@ -144,8 +148,17 @@ def set_survey_dates(session: Session, survey: Survey, opens_on: date | None, cl
     problems = dates_problems(opens_on, closes_on, today)
     if problems:
         raise FieldProblems(problems, _l("The dates are not saved."))
-    _hold_unopened(session, survey)
     assert opens_on is not None and closes_on is not None
+    cohort = session.get(Cohort, survey.cohort_id)
+    if cohort is not None and cohort.kickoff_on is not None and cohort.closing_on is not None:
+        proposed = Survey(kind=survey.kind, opens_on=opens_on, closes_on=closes_on)
+        if not _fits(proposed, cohort):
+            if survey.kind == SurveyKind.MIDPOINT:
+                message = _l("The mid-point survey opens between the kick-off and the closing day.")
+            else:
+                message = _l("The final survey opens within four weeks before or after the closing day.")
+            raise FieldProblems({"opens_on": message}, _l("The dates are not saved."))
+    _hold_unopened(session, survey)
     survey.opens_on, survey.closes_on = opens_on, closes_on
     session.flush()
     return survey
@@ -159,15 +172,16 @@ def _apply_draft(question: SurveyQuestion, draft: QuestionDraft) -> None:
     question.text_de = draft.text("de") or None
     question.text_fr = draft.text("fr") or None
     question.text_en = draft.text("en") or None
+    # SQL NULL, not JSON null, where a kind has no labels or options.
     if draft.kind == QuestionKind.SCALE:
         question.scale_min, question.scale_max = draft.scale_min, draft.scale_max
-        question.scale_labels, question.options = draft.scale_labels(), None
+        question.scale_labels, question.options = draft.scale_labels() or sa.null(), sa.null()
     elif draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         question.scale_min = question.scale_max = None
-        question.scale_labels, question.options = None, draft.options()
+        question.scale_labels, question.options = sa.null(), draft.options()
     else:
         question.scale_min = question.scale_max = None
-        question.scale_labels = question.options = None
+        question.scale_labels = question.options = sa.null()
 
 
 def _check_draft(draft: QuestionDraft) -> None:
@@ -200,9 +214,12 @@ def change_question(session: Session, survey: Survey, question: SurveyQuestion, 
     _check_draft(draft)
     _hold_unopened(session, survey)
     shape = (question.kind, question.audience, question.scale_min, question.scale_max, len(question.options or []))
+    scale = draft.kind == QuestionKind.SCALE
+    choice = draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+    new_shape = (draft.kind, draft.audience, draft.scale_min if scale else None, draft.scale_max if scale else None,
+                 len(draft.options()) if choice else 0)
     _apply_draft(question, draft)
-    if (question.kind, question.audience, question.scale_min, question.scale_max,
-            len(question.options or [])) != shape:
+    if new_shape != shape:
         question.key = None
     session.flush()
     return question
@@ -321,7 +338,9 @@ def save_response(session: Session, survey: Survey, participation: Participation
         session.add(SurveyAnswer(
             response_id=response.id, question_id=question_id,
             scale_value=answer.scale_value if kind == QuestionKind.SCALE else None,
-            choices=sorted(answer.choices or ()) if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else None,
+            # SQL NULL, not JSON null, for the answers of other kinds (reports read `choices IS NOT NULL`).
+            choices=sorted(answer.choices or ()) if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+            else sa.null(),
             text=answer_text, share_text=bool(answer.share_text and answer_text)))
     # The learnings numbered 1.. in the order given, whatever boxes were left empty.
     for position, (_, text) in enumerate(kept_learnings, start=1):
