@@ -75,7 +75,8 @@ _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = (title.translate(_SHEET_FORBIDDEN).strip() or "Sheet")[:28]
+    # Nor may it start or end with an apostrophe.
+    base = (title.translate(_SHEET_FORBIDDEN).strip(" '") or "Sheet")[:28].rstrip(" '") or "Sheet"
     name, n = base, 1
     while name.lower() in used:
         n += 1
