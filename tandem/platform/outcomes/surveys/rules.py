@@ -66,8 +66,8 @@ def text_problem(value: str, limit: int, *, multiline: bool) -> object | None:
     if input_problem(value, multiline=multiline) is not None:
         return _l("Please remove the control characters (invisible characters such as NUL) from this text.")
     if len(value) > limit:
-        return _l("At most %(max)s characters, please: this text has %(num)s.", max=f"{limit:,}",
-                  num=f"{len(value):,}")
+        limit_text, length_text = format(limit, ","), format(len(value), ",")
+        return _l("At most %(max)s characters, please: this text has %(num)s.", max=limit_text, num=length_text)
     return None
 
 
