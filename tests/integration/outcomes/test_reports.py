@@ -249,3 +249,34 @@ def test_the_reports_read_a_fixed_number_of_statements(client, sign_in, db, coun
                    text=f"More {n}", share=True)
     db.commit()
     assert measure() == small
+
+
+def test_a_cohort_hidden_across_cohorts_is_hidden_in_its_own_report_too(client, sign_in, db):
+    """The default question's tree spans the cohorts: a small cohort (3 answers) hides the large one's figure
+    beside it in the club's report, and so the large cohort's own report hides its cohort figure as well (else
+    the club's total minus it would give the small cohort's 3)."""
+    alpha, beta, delta = (make_organisation(db, name) for name in ("alpha", "beta", "delta"))
+    small = make_cohort(db, CohortState.ARCHIVED, name="Small cohort")
+    large = make_cohort(db, CohortState.ARCHIVED, name="Large cohort")
+    small_survey, small_questions = add_survey(db, small)
+    large_survey, large_questions = add_survey(db, large)
+    for _n in range(3):
+        add_person(db, small, small_survey, small_questions, delta, alpha, text="t", share=False)
+    for n in range(12):
+        add_person(db, large, large_survey, large_questions, delta, alpha if n % 2 else beta, text="t", share=False)
+    board, admin = make_board_member(db, delta), make_org_admin(db, alpha)
+    db.commit()
+    sign_in(client, board)
+    club = page(client, "/board/reports")
+    section = club[club.index("How likely are you to recommend it?"):]
+    assert section.count(FEWER) >= 2  # both cohorts' figures
+    large_report = page(client, f"/board/cohorts/{large.id}/report")
+    question = large_report[large_report.index("How likely are you to recommend it?"):]
+    question = question[:question.index("What has changed")]
+    whole = question[question.index("The cohort as a whole"):]
+    assert FEWER in whole[:400]
+    sign_in(client, admin)
+    own = page(client, f"/o/alpha/reports/{large.id}")
+    question = own[own.index("How likely are you to recommend it?"):]
+    whole = question[question.index("The cohort as a whole", question.index("<table")):]
+    assert FEWER in whole[:400]
