@@ -994,9 +994,9 @@ LEARNINGS: dict[str, tuple[str, ...]] = {
 PILOT_SURVEYS: tuple[SurveyStory, ...] = (SurveyStory("midpoint"), SurveyStory("final"))
 # The running cohort's mid-point survey is open: five mentors and six mentees have answered so far, so that the
 # cohort's figures show while every organisation's stay under the anonymity threshold (or have no answers).
-# The mentee of the demo guide (Christine Merian) has not answered yet; its mentor (Lara Meier) has.
+# The demo guide's (and the README's) mentee, Ursula Hägeli, has not answered yet: she is there to try it.
 RUNNING_SURVEYS: tuple[SurveyStory, ...] = (SurveyStory("midpoint", open=True, respondents=(
-    "lara.meier", "ursula.haegeli", "finn.petersen", "nathalie.chappuis", "luca.bianchi", "martin.schnyder",
+    "lara.meier", "christine.merian", "finn.petersen", "nathalie.chappuis", "luca.bianchi", "martin.schnyder",
     "mia.vogt", "birgit.lorenzen", "chloe.favre", "monika.wyss", "sophie.dubois",
 )),)
 SURVEYS_BY_COHORT: dict[str, tuple[SurveyStory, ...]] = {PILOT.slug: PILOT_SURVEYS, RUNNING.slug: RUNNING_SURVEYS}

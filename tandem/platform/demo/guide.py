@@ -8,6 +8,7 @@ from flask import Flask
 from tandem.platform.board.models import BoardMember
 from tandem.platform.cohorts.models import Cohort, CohortState, Participation, ParticipationRole
 from tandem.platform.identity.models import User
+from tandem.platform.outcomes.models import Survey, SurveyInvitation
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import OrganisationAdmin
 
@@ -57,11 +58,27 @@ def guide_text(app: Flask) -> str:
                           f"  Its tandems: pair health at {base}/board/cohorts/{running.id}/pairs (board; one pair "
                           f"silent and flagged, one overdue, a mentor asking for help); each person's pair space "
                           f"from {base}/me/."]
+            survey = session.scalar(sa.select(Survey).where(
+                Survey.cohort_id == running.id, Survey.opened_at.is_not(None), Survey.closed_at.is_(None))
+                .limit(1)) if running is not None else None
+            if survey is not None and mentee is not None and admin is not None:
+                answered = session.scalar(sa.select(SurveyInvitation.answered_at).join(
+                    Participation, Participation.id == SurveyInvitation.participation_id).where(
+                    SurveyInvitation.survey_id == survey.id, Participation.user_id == mentee.id))
+                kind = "mid-point" if survey.kind == "midpoint" else "final"
+                lines += ["", f"  Its {kind} survey is open and some have answered ("
+                              f"{mentee.display_name} {'too' if answered else 'not yet'}: {base}/me/surveys). Who "
+                              f"answered, never what: {base}/board/cohorts/{survey.cohort_id}/surveys. Its report, "
+                              f"where a group of fewer than {settings.report_min_group} people shows no figure: "
+                              f"{base}/board/cohorts/{survey.cohort_id}/report (board), "
+                              f"{base}/o/{admin.organisation.slug}/reports (organisation admin)."]
             shown = session.scalar(sa.select(Cohort).where(Cohort.state.in_(
                 (CohortState.SHOWCASE_PUBLISHED, CohortState.ARCHIVED))).order_by(Cohort.id.desc()).limit(1))
             if shown is not None:
                 lines += ["", f"  {shown.name}'s showcase is public at {base}/showcase/{shown.slug}/ (no sign-in); "
-                              f"the board curates it at {base}/board/cohorts/{shown.id}/showcase."]
+                              f"the board curates it at {base}/board/cohorts/{shown.id}/showcase. Its surveys are "
+                              f"closed: its report at {base}/board/cohorts/{shown.id}/report, across cohorts at "
+                              f"{base}/board/reports."]
             waiting = session.scalar(sa.select(Cohort).where(Cohort.state == CohortState.MATCHING).limit(1))
             if waiting is not None and board is not None:
                 lines += ["", f"  {waiting.name} waits for its matching: as {board.display_name}, open "

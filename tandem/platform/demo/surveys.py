@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from tandem.platform.cohorts.models import Cohort, Participation
 from tandem.platform.demo import data
 from tandem.platform.identity.models import User
 from tandem.platform.outcomes.models import QuestionKind, Survey, SurveyInvitation, SurveyKind, SurveyQuestion
+from tandem.platform.outcomes.surveys.mailing import REMINDER_AFTER, run_surveys
 from tandem.platform.outcomes.surveys.operations import (
     AnswerInput,
     asks_learnings,
@@ -74,39 +76,58 @@ class Surveys:
 
     # ------------------------------------------------------------------------------------------ stories
 
+    def _job(self, moment: datetime) -> None:
+        """The surveys' hourly job at `moment` (it commits as it goes): it opens the surveys whose day has come
+        and mails their invitations, reminds once a week later whoever has not answered, and closes the surveys
+        past their last day."""
+        with self.then(moment):
+            run_surveys(self.session, moment)
+
     def _past(self, cohort: Cohort, survey: Survey, story: data.SurveyStory) -> None:
-        """A survey of the cohort's past: open from its first morning, answered over its days, closed after."""
+        """A survey of the cohort's past: opened on its first morning, answered over its days (those who had not
+        answered after a week were reminded), closed after its last day. Its invitations and reminder are
+        written as the job left them, without their mail (long gone: the seed would spend seconds on it)."""
         closes = self._at(survey.closes_on + timedelta(days=1), CLOSES_AT)
         if closes >= self.present:
             return  # the story has not got there yet
         opened = self._at(survey.opens_on, OPENS_AT)
         with self.then(opened):
             open_survey(self.session, survey, opened)
-        self._answers(cohort, survey, story, opened, (survey.closes_on - survey.opens_on).days + 1)
+            self._stamp(survey, SurveyInvitation.invited_at, opened)
+        self._answers(cohort, survey, story, opened, (survey.closes_on - survey.opens_on).days + 1,
+                      reminded=opened + REMINDER_AFTER)
         with self.then(closes):
             close_survey(self.session, survey, closes)
 
+    def _stamp(self, survey: Survey, column: Any, moment: datetime) -> None:
+        """The job's mark on the survey's invitations not answered (nor marked) yet: invited or reminded."""
+        self.session.execute(sa.update(SurveyInvitation).where(
+            SurveyInvitation.survey_id == survey.id, SurveyInvitation.answered_at.is_(None), column.is_(None))
+            .values({column.key: moment}).execution_options(synchronize_session=False))
+
     def _open_now(self, cohort: Cohort, survey: Survey, story: data.SurveyStory) -> None:
         """A survey open today: the board brought its first day forward to `OPENED_DAYS_AGO` days ago (when it
-        was later, by at most a week), opened it then, and some have answered since."""
+        was later, by at most a week), the job opened it that morning, and some have answered since."""
         first = self.today - timedelta(days=data.OPENED_DAYS_AGO)
         if self.today > survey.closes_on or survey.opens_on - first > BRING_FORWARD_MAX:
-            return  # past, or not due for a while: the survey's job opens it on its day
+            return  # past, or not due for a while: the job opens it on its day
         if survey.opens_on > first:
-            changed = self._at(first - timedelta(days=1), time(10, 0))
-            with self.then(changed):
+            with self.then(self._at(first - timedelta(days=1), time(10, 0))):
                 set_survey_dates(self.session, survey, first, survey.closes_on, today=first - timedelta(days=1))
         opened = self._at(survey.opens_on, OPENS_AT)
-        with self.then(opened):
-            open_survey(self.session, survey, opened)
-        self._answers(cohort, survey, story, opened, (self.today - survey.opens_on).days)
+        self._job(opened)
+        if survey.opened_at is None:
+            return
+        self._answers(cohort, survey, story, opened, (self.today - survey.opens_on).days,
+                      reminded=opened + REMINDER_AFTER)
 
     # ------------------------------------------------------------------------------------------ answers
 
     def _answers(self, cohort: Cohort, survey: Survey, story: data.SurveyStory, opened: datetime,
-                 days: int) -> None:
+                 days: int, *, reminded: datetime) -> None:
         """The respondents answer one after the other over the survey's first `days` days, between 8:00 and
-        21:00 (and after it opened, before the story's present)."""
+        21:00 (and after it opened, before the story's present); the job runs at `reminded` (when that comes
+        before the story's present), between the answers given before and after."""
         invited = {participation.id: participation for participation in self.session.scalars(
             sa.select(Participation).join(SurveyInvitation, SurveyInvitation.participation_id == Participation.id)
             .where(SurveyInvitation.survey_id == survey.id).order_by(Participation.id))}
@@ -138,6 +159,13 @@ class Surveys:
             day = survey.opens_on + timedelta(days=number * days // len(keys))
             moment = max(self._at(day, time(8 + (number * 5) % 13, (number * 17) % 60)), opened + timedelta(hours=1))
             moment = min(moment, self.present - timedelta(minutes=30))
+            if reminded < moment:  # once, to whoever has not answered yet
+                if story.open:
+                    self._job(reminded)
+                else:
+                    with self.then(reminded):
+                        self._stamp(survey, SurveyInvitation.reminded_at, reminded)
+                reminded = self.present
             with self.then(moment), tenant_scope(self.session, participation.organisation_id):
                 save_response(self.session, survey, participation, answers, learnings=learnings,
                               share_learnings=share, moment=moment)

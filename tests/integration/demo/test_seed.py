@@ -633,6 +633,10 @@ def test_the_pilot_answered_both_surveys_completely_and_its_mentees_named_learni
             invitations = session.scalars(sa.select(SurveyInvitation)
                                           .where(SurveyInvitation.survey_id == survey.id)).all()
             assert len(invitations) == 14 and all(i.answered_at is not None for i in invitations)
+            assert {as_utc(i.invited_at) for i in invitations} == {as_utc(survey.opened_at)}
+            reminded = [i for i in invitations if i.reminded_at is not None]
+            assert 0 < len(reminded) < 14  # once, a week on, to those who had not answered by then
+            assert all(as_utc(i.answered_at) > as_utc(i.reminded_at) for i in reminded)
             assert all(survey.opens_on <= _day(i.answered_at) <= survey.closes_on for i in invitations)
             responses = _responses(session, survey)
             assert len(responses) == 14 and all(r.respondent_key is None for r in responses)
@@ -672,6 +676,7 @@ def test_the_running_cohorts_midpoint_survey_is_open_with_answers_from_some(seed
     figures for each role are shown and every organisation's fall under the anonymity threshold or have none."""
     from flask import current_app
 
+    from tandem.platform.demo.guide import guide_text as demo_guide
     from tandem.platform.outcomes.surveys.operations import respondent_key
 
     session = seeded
@@ -689,6 +694,10 @@ def test_the_running_cohorts_midpoint_survey_is_open_with_answers_from_some(seed
         answered = [i for i in invitations if i.answered_at is not None]
         assert len(invitations) == 20 and len(answered) == 11
         assert all(as_utc(midpoint.opened_at) < as_utc(i.answered_at) < morning for i in answered)
+        # The survey's job opened it and mailed everyone asked (a week has not passed: nobody reminded).
+        assert all(i.invited_at is not None and i.reminded_at is None for i in invitations)
+        mailed = session.scalars(sa.select(OutboxMessage.recipient).where(OutboxMessage.kind == "survey_invitation"))
+        assert len(list(mailed)) == 20
 
         responses = _responses(session, midpoint)
         participations = {p.id: p for p in session.scalars(sa.select(Participation).where(
@@ -705,9 +714,11 @@ def test_the_running_cohorts_midpoint_survey_is_open_with_answers_from_some(seed
         silent = taking_part - {organisation_id for organisation_id, _role in by_organisation}
         assert len(silent) >= 2  # organisations with no answers at all
 
-        # The demo guide's mentee has not answered yet (to try it), its mentor has (to change her answers).
+        # The demo guide's mentee has not answered yet (she is there to try it), its mentor has.
         guide = {u.email: u.id for u in session.scalars(sa.select(User).where(User.email.in_(
-            ["christine.merian@rheinenergie.example", "lara.meier@alpenbank.example"])))}
+            ["ursula.haegeli@alpenbank.example", "lara.meier@alpenbank.example"])))}
         answered_users = {participations[i.participation_id].user_id for i in answered}
         assert guide["lara.meier@alpenbank.example"] in answered_users
-        assert guide["christine.merian@rheinenergie.example"] not in answered_users
+        assert guide["ursula.haegeli@alpenbank.example"] not in answered_users
+    guide_text = demo_guide(current_app._get_current_object())  # type: ignore[attr-defined]
+    assert "mid-point survey is open" in guide_text and "Ursula Hägeli not yet" in guide_text
