@@ -5,8 +5,9 @@ member organisations, appoints their admins, records the exclusions and the topi
 board creates it, gives the quotas and opens nominations; the organisations' admins nominate (a CSV import)
 and invite; the people accept or decline and fill in their profiles; the board closes the nominations, runs
 the matching engine, publishes the pairs, plans the programme (creates and publishes its events, which its
-people answer) and moves the cohort through its lifecycle; its people answer its surveys (surveys.py). Mail the operations queue goes to the outbox (in
-the demo it is kept and shown at /dev/mail); the matching run commits as it goes.
+people answer) and moves the cohort through its lifecycle; its people answer its surveys (surveys.py). Mail
+the operations queue goes to the outbox (in the demo it is kept and shown at /dev/mail); the matching run and
+the surveys' job commit as they go.
 
 Idempotent: everything is found by its natural key first (slug, e-mail address, cohort and person,
 cohort and organisation, ...) and made only when missing, so a second run makes nothing. A run on a club
