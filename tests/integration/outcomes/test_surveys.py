@@ -213,6 +213,10 @@ def test_bad_answers_are_refused_beside_their_question_and_nothing_is_written(ap
     body = greta.post(url, data={f"q{ids['mentee_goals']}": "9", f"q{ids['mentee_changed']}": "Kept text"}
                       ).get_data(as_text=True)
     assert "Kept text" in body and 'aria-describedby="q' in body
+    # Every problem at once: the scale's and the text's.
+    body = greta.post(url, data={f"q{ids['mentee_goals']}": "9", f"q{ids['mentee_changed']}": "x" * 5000}
+                      ).get_data(as_text=True)
+    assert "Choose a point on the scale from 1 to 5." in body and "this text has 5,000" in body
     # A mentor's question is no mentee's answer.
     assert greta.post(url, data={f"q{ids['mentor_goals']}": "3"}).status_code == 400
     assert answers_count(db) == 0

@@ -24,7 +24,7 @@ from tandem.platform.outcomes.models import (
     SurveyQuestion,
 )
 from tandem.platform.outcomes.surveys.operations import AnswerInput
-from tandem.platform.outcomes.surveys.rules import QuestionDraft, text_problem
+from tandem.platform.outcomes.surveys.rules import QuestionDraft, answer_problem, text_problem
 from tandem.platform.participant.labels import LANGUAGE_LABELS
 
 KIND_LABELS = {
@@ -133,6 +133,24 @@ class AnswerForm(TandemForm):
                 share = self[f"q{question_id}_share"]
                 result[question_id] = AnswerInput(text=field.data or "", share_text=bool(share.data))
         return result
+
+    def check_answers(self, questions: list[SurveyQuestion]) -> bool:
+        """The operation's rules for each answer (a point outside the scale, an option that does not exist),
+        beside their question, so that a page shows every problem at once. Whether all answers fit."""
+        answers = self.answers()
+        fits = True
+        for question in questions:
+            field = self[f"q{question.id}"]
+            answer = answers.get(question.id)
+            if answer is None or field.errors:
+                fits = fits and not field.errors
+                continue
+            problem = answer_problem(question, answer.scale_value, answer.choices,
+                                     None if question.kind == QuestionKind.TEXT else answer.text)
+            if problem is not None:
+                field.errors = [*field.errors, str(problem)]
+                fits = False
+        return fits
 
     def learnings(self) -> list[str]:
         if not self.with_learnings:

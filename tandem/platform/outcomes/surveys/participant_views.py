@@ -60,7 +60,8 @@ def answer_survey(survey_id: int) -> Response | tuple[str, int] | str:
         form = form_class(formdata=None, data=answer_form_data(questions, saved))
     else:
         form = form_class()
-        if form.validate_on_submit():
+        valid = form.validate_on_submit()
+        if form.check_answers(questions) and valid:
             with request_transaction(form) as outcome:
                 save_response(session, survey, participation, form.answers(), learnings=form.learnings(),
                               share_learnings=form.share_learnings_chosen(), moment=now())
