@@ -67,6 +67,21 @@ def assert_nothing_small_derivable(root: Node, decision: Decision, known: set[Ha
                 total = sum(people[key] for key in group)
                 if 0 < total < k:
                     assert not determined(root, known, set(group)), ("derivable group", group, total)
+    # Groups across levels: any two or three hidden nodes none of which contains another (a hidden cohort with
+    # a hidden organisation of another cohort, ...), whose people together are fewer than k.
+    ancestors = {node.key: set() for node in root.walk()}
+    for node in root.walk():
+        for child in node.children:
+            for below in child.walk():
+                ancestors[below.key].add(node.key)
+    unknown = [key for key in people if key not in known and people[key] > 0]
+    for size in (2, 3):
+        for group in itertools.combinations(unknown, size):
+            if any(a in ancestors[b] or b in ancestors[a] for a, b in itertools.combinations(group, 2)):
+                continue
+            total = sum(people[key] for key in group)
+            if 0 < total < k:
+                assert not determined(root, known, set(group)), ("derivable group across levels", group, total)
 
 
 def shown_keys(decision: Decision, keys: list[Hashable]) -> set[Hashable]:
@@ -133,6 +148,18 @@ def test_a_hidden_cohort_hides_one_of_its_organisations():
     assert decision.is_hidden(("cohort", 1)) and decision.is_hidden(("cohort", 0))
     assert decision.is_hidden(("org", 0, 0)) and not decision.is_hidden(("org", 0, 1))
     assert decision.visibility("overall") == Visibility.SHOWN
+
+
+def test_a_hidden_cohort_keeps_its_hidden_organisations_at_k_or_more():
+    # Overall 20: cohort 0 (2 people) is hidden, cohort 1 (6) beside it. Cohort 1's organisations have 1 and 5
+    # people: showing the 5 would give cohort 0 and cohort 1's first organisation together (20 - 12 - 5 = 3
+    # people), so both of cohort 1's organisations are hidden.
+    root = build([[2], [1, 5], [12]])
+    decision = decide(root, 5)
+    assert decision.is_hidden(("cohort", 0)) and decision.is_hidden(("cohort", 1))
+    assert decision.is_hidden(("org", 1, 0)) and decision.is_hidden(("org", 1, 1))
+    assert decision.visibility(("cohort", 2)) == Visibility.SHOWN
+    assert_nothing_small_derivable(root, decision, shown_keys(decision, [node.key for node in root.walk()]))
 
 
 def test_nobody_is_empty_not_hidden():

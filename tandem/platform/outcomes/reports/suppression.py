@@ -6,11 +6,13 @@ decision says, for every node, whether its figures are shown, hidden ("fewer tha
 people: "no answers", shown, since nobody can be found in it):
 
 1. primary: a node with 1..k-1 people is hidden;
-2. complementary, among the children of a SHOWN node: the hidden ones together are none or at least k
-   people, so that a shown total minus its shown parts never gives a group under k; while not, the smallest
-   shown child (with people) is hidden too;
-3. below a HIDDEN node, at least one child with people is hidden (else the hidden node would be the sum of
-   its shown children); the smallest is chosen.
+2. below a HIDDEN node, at least one child with people is hidden (else the hidden node would be the sum of
+   its shown children); the smallest is chosen;
+3. complementary, among the children of EVERY node (shown or hidden): the hidden ones together are none or at
+   least k people, so that a total minus its shown parts never gives a group under k; while not, the
+   smallest shown child (with people) is hidden too. A hidden node counts too: a hidden cohort may still be
+   derivable together with its hidden siblings (overall minus the shown cohorts), and minus its own shown
+   organisations it would give those hidden siblings plus its hidden organisations, a group that may be small.
 
 Rules 2 and 3 are applied top-down, and repeated until nothing changes. Every report (the club's cohort and
 across-cohort reports, each organisation's report, their CSV and XLSX) renders from this one decision, so two
@@ -81,11 +83,9 @@ def decide(root: Node, k: int) -> Decision:
             with_people = [child for child in node.children if child.people > 0]
             if not with_people:
                 continue
-            if node.key in hidden:
-                if node.people > 0 and not any(child.key in hidden for child in with_people):
-                    hidden.add(min(with_people, key=_order).key)
-                    changed = True
-                continue
+            if node.key in hidden and not any(child.key in hidden for child in with_people):
+                hidden.add(min(with_people, key=_order).key)
+                changed = True
             while True:
                 total = sum(child.people for child in with_people if child.key in hidden)
                 if total == 0 or total >= k:
