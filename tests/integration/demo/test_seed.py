@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -722,3 +723,53 @@ def test_the_running_cohorts_midpoint_survey_is_open_with_answers_from_some(seed
         assert guide["ursula.haegeli@alpenbank.example"] not in answered_users
     guide_text = demo_guide(current_app._get_current_object())  # type: ignore[attr-defined]
     assert "mid-point survey is open" in guide_text and "Ursula Hägeli not yet" in guide_text
+
+
+def test_the_reports_read_the_demos_surveys(seeded: Session) -> None:
+    """The board's report of the pilot is full of figures; the running cohort's shows the cohort's while
+    every organisation's group reads "fewer than 5 answers" or "no answers"; an organisation's admin reads her
+    people against the cohort as a whole, and downloads it as XLSX."""
+    import io
+
+    from flask import current_app
+    from openpyxl import load_workbook
+
+    from tests.fixtures.services import sign_in_client
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with club_scope(seeded):
+        cohorts = {c.slug: c.id for c in seeded.scalars(sa.select(Cohort))}
+        readers = seeded.scalars(sa.select(User).where(User.email.in_(
+            ["regula.widmer@alpenbank.example", "sandra.frei@alpenbank.example"]))).all()
+        people = {u.email: u.id for u in readers}
+        for reader in readers:
+            reader.preferred_language = "en"  # the reports in English (questions, groups, hidden figures)
+        seeded.commit()  # which ends the transaction: the sign-ins write to the same SQLite file
+
+    def get(client: Any, url: str) -> Any:
+        """A request inside this test's app context, which the request shares: its session is ended after it, as
+        the app context's teardown would (another request may write to the same SQLite file)."""
+        response = client.get(url)
+        app.extensions["tandem.db"].session.remove()
+        return response
+
+    board = sign_in_client(app.test_client(), people["regula.widmer@alpenbank.example"])
+    pilot = get(board, f"/board/cohorts/{cohorts['pilot-2025']}/report")
+    html = pilot.get_data(as_text=True)
+    assert pilot.status_code == 200
+    assert "Mid-point survey: How far have you reached the goals you set?" in html
+    assert "Final survey: What has changed in how you work?" in html
+    running = get(board, f"/board/cohorts/{cohorts['cohort-2026']}/report").get_data(as_text=True)
+    assert "fewer than 5 answers" in running and "no answers" in running
+
+    admin = sign_in_client(app.test_client(), people["sandra.frei@alpenbank.example"])
+    page = get(admin, f"/o/alpenbank-zuerich/reports/{cohorts['pilot-2025']}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "The cohort as a whole" in html and "fewer than 5 answers" in html
+    download = get(admin, f"/o/alpenbank-zuerich/reports/{cohorts['pilot-2025']}.xlsx")
+    assert download.status_code == 200
+    workbook = load_workbook(io.BytesIO(download.data), read_only=True)
+    rows = [list(row) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
+    whole = [row for row in rows if row and row[0] == "The cohort as a whole"]
+    # Each of the two surveys' ten questions: the pilot's seven people of its role; the check-ins: all fourteen.
+    assert sorted(row[1] for row in whole) == [7] * 20 + [14]
