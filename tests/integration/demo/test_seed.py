@@ -136,9 +136,9 @@ def test_seeding_twice_creates_nothing_the_second_time(database: Database) -> No
     }
     assert after_first["CohortQuota"] > 0 and after_first["Profile"] > 0 and after_first["ProfileTopic"] > 0
 
-    assert report.outcomes_counts() == {"surveys": 4, "survey_invitations": 14 + 14 + 20,
-                                        "survey_responses": 14 + 14 + 11, "survey_answers": 5 * (14 + 14 + 11),
-                                        "survey_learnings": 13}
+    assert report.outcomes_counts() == {"surveys": 4, "survey_invitations": 22 + 22 + 20,
+                                        "survey_responses": 22 + 22 + 11, "survey_answers": 5 * (22 + 22 + 11),
+                                        "survey_learnings": 21}
     assert "survey responses" in report.describe()
 
     # Another session, another day: still nothing new.
@@ -573,7 +573,7 @@ def test_an_anonymous_visitor_reads_the_pilots_showcase(seeded: Session) -> None
                              .where(Pair.cohort_id == pilot.id, PairMeeting.status == MeetingStatus.HELD))
         drafts = seeded.scalars(sa.select(Story.title).join(Cohort, Cohort.id == Story.cohort_id)
                                 .where(Cohort.slug == "cohort-2026")).all()
-    assert held == 42 and len(drafts) == 2
+    assert held == 66 and len(drafts) == 2
     client = current_app.test_client()
     landing = client.get("/?lang=en").get_data(as_text=True)
     assert 'href="/showcase/"' in landing
@@ -581,7 +581,7 @@ def test_an_anonymous_visitor_reads_the_pilots_showcase(seeded: Session) -> None
     assert index.status_code == 200 and "Pilot 2025" in index.get_data(as_text=True)
     page = client.get("/showcase/pilot-2025/?lang=en")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "42" in html
+    assert page.status_code == 200 and "66" in html
     for story in stories:
         assert story.title.replace("'", "&#39;") in html
         assert client.get(f"/showcase/pilot-2025/stories/{story.id}?lang=en").status_code == 200
@@ -633,22 +633,22 @@ def test_the_pilot_answered_both_surveys_completely_and_its_mentees_named_learni
             assert _day(survey.closed_at) == survey.closes_on + timedelta(days=1)
             invitations = session.scalars(sa.select(SurveyInvitation)
                                           .where(SurveyInvitation.survey_id == survey.id)).all()
-            assert len(invitations) == 14 and all(i.answered_at is not None for i in invitations)
+            assert len(invitations) == 22 and all(i.answered_at is not None for i in invitations)
             assert {as_utc(i.invited_at) for i in invitations} == {as_utc(survey.opened_at)}
             reminded = [i for i in invitations if i.reminded_at is not None]
-            assert 0 < len(reminded) < 14  # once, a week on, to those who had not answered by then
+            assert 0 < len(reminded) < 22  # once, a week on, to those who had not answered by then
             assert all(as_utc(i.answered_at) > as_utc(i.reminded_at) for i in reminded)
             assert all(survey.opens_on <= _day(i.answered_at) <= survey.closes_on for i in invitations)
             responses = _responses(session, survey)
-            assert len(responses) == 14 and all(r.respondent_key is None for r in responses)
-            assert Counter(r.role for r in responses) == {ParticipationRole.MENTOR: 7, ParticipationRole.MENTEE: 7}
+            assert len(responses) == 22 and all(r.respondent_key is None for r in responses)
+            assert Counter(r.role for r in responses) == {ParticipationRole.MENTOR: 11, ParticipationRole.MENTEE: 11}
             answers = _answers_of(session, survey)
-            assert len(answers) == 14 * 5  # every question of their role
+            assert len(answers) == 22 * 5  # every question of their role
             by_key: dict[str, list[SurveyAnswer]] = {}
             for question, answer, _response in answers:
                 assert question.key is not None
                 by_key.setdefault(question.key, []).append(answer)
-            assert {key: len(given) for key, given in by_key.items()} == {key: 7 for key in by_key}
+            assert {key: len(given) for key, given in by_key.items()} == {key: 11 for key in by_key}
             for key in ("mentee_goals", "mentee_useful", "mentee_recommend", "mentor_goals", "mentor_recommend"):
                 assert len({a.scale_value for a in by_key[key]}) >= 2, key  # varied
             assert all(a.choices for a in by_key["mentor_gained"])
@@ -666,7 +666,7 @@ def test_the_pilot_answered_both_surveys_completely_and_its_mentees_named_learni
         mentees = [r.id for r in _responses(session, final) if r.role == ParticipationRole.MENTEE]
         assert sorted(row[0] for row in learnings) == sorted(mentees)  # every mentee named some
         assert {row[2] for row in learnings} == {1, 2, 3}
-        assert 7 / 2 < sum(row[1] for row in learnings) < 7  # most shared them
+        assert 11 / 2 < sum(row[1] for row in learnings) < 11  # most shared them
         assert session.scalar(sa.select(sa.func.count()).select_from(SurveyLearning).join(
             SurveyResponse, SurveyResponse.id == SurveyLearning.response_id)
             .where(SurveyResponse.survey_id == midpoint.id)) == 0
@@ -771,5 +771,10 @@ def test_the_reports_read_the_demos_surveys(seeded: Session) -> None:
     workbook = load_workbook(io.BytesIO(download.data), read_only=True)
     rows = [list(row) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
     whole = [row for row in rows if row and row[0] == "The cohort as a whole"]
-    # Each of the two surveys' ten questions: the pilot's seven people of its role; the check-ins: all fourteen.
-    assert sorted(row[1] for row in whole) == [7] * 20 + [14]
+    # Each of the two surveys' ten questions: the pilot's eleven people of its role; the check-ins: all of them.
+    assert sorted(row[1] for row in whole) == [11] * 20 + [22]
+    # Alpenbank's five mentees: their figures shown; its one mentor's held back.
+    own = [row for row in rows if row and row[0] == "Your organisation"]
+    assert [row[1] for row in own].count(5) == 10 and [row[1] for row in own].count("fewer than 5 answers") == 10
+    learned = {str(cell) for row in rows for cell in row if cell is not None} & set(data.LEARNINGS["de"])
+    assert len(learned) >= 2  # the learnings its mentees shared
