@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from tandem.platform.outcomes.models import QuestionKind, SurveyKind
 from tandem.platform.outcomes.reports.figures import Bar, Cell, Chart, ClubFigures, Figure, Section, fewer_than
 
 ROLE_WORDS = {"mentor": "Mentors", "mentee": "Mentees", "both": "Mentors and mentees"}
+
+
+def _number(value: float | int | None) -> str:
+    """A figure as the reader's language writes it (1,5 in German and French, 1.5 in English)."""
+    return "" if value is None else str(format_decimal(value))
 
 
 def _kind_label(kind: str) -> str:
@@ -65,7 +71,7 @@ def _participation(figures: ClubFigures, cohort_id: int) -> Section:
         pairs, completed, early, goals, done = figures.pair_facts(cohort_id, org)
         name = figures.organisation_name(org)
         rows.append([name, mentors, mentees, pairs, completed, early, done, goals])
-        bars.append(Bar(name, mentors + mentees, str(mentors + mentees)))
+        bars.append(Bar(name, mentors + mentees, _number(mentors + mentees)))
     pairs, completed, early, goals, done = figures.pair_facts(cohort_id)
     rows.append([_("The cohort as a whole"), figures.people(cohort_id, role="mentor"),
                  figures.people(cohort_id, role="mentee"), pairs, completed, early, done, goals])
@@ -97,7 +103,7 @@ def _meetings(figures: ClubFigures, cohort_id: int, organisation_id: int | None)
         else:
             value = _per_pair(own_months.get(month, 0), own_pairs)
             rows.append([month, value, _per_pair(held, cohort_pairs)])
-        bars.append(Bar(month, float(value) if isinstance(value, (int, float)) else 0.0, str(value or 0)))
+        bars.append(Bar(month, float(value) if isinstance(value, (int, float)) else 0.0, _number(value or 0)))
     return Section("meetings", _("Meetings held per pair, by month"), header, rows,
                    chart=Chart(_("Meetings held per pair, by month"),
                                _("For each month, the meetings held divided by the pairs.") if organisation_id is None
@@ -136,13 +142,13 @@ def _check_ins(figures: ClubFigures, cohort_id: int, organisation_id: int | None
         rows.append([figures.organisation_name(org), _people(figures, key), _average(figures, key)])
         figure = figures.figures[key]
         bars.append(_bar(figures, figures.organisation_name(org), key, figure.average,
-                         f"{figure.average}" if figure.average is not None else ""))
+                         _number(figure.average)))
     whole_key = ("ci", cohort_id)
     rows.append([_("The cohort as a whole"), _people(figures, whole_key), _average(figures, whole_key)])
     whole = figures.figures.get(whole_key)
     if whole is not None:
         bars.append(_bar(figures, _("The cohort as a whole"), whole_key, whole.average,
-                         f"{whole.average}" if whole.average is not None else ""))
+                         _number(whole.average)))
     return Section("check-ins", _("Check-ins after meetings"),
                    [_("Organisation"), _("People who checked in"), _("Average usefulness (1 to 4)")], rows,
                    chart=Chart(_("Average usefulness of the meetings"),
@@ -194,7 +200,7 @@ def _questions(figures: ClubFigures, cohort_id: int, organisation_id: int | None
             bars = []
             for i, label in enumerate(labels):
                 count = main.counts[i] if main and figures.decision.shown(main_key) and i < len(main.counts) else None
-                text = str(count) if count is not None else str(figures.cell(main_key, 0))
+                text = _number(count) if count is not None else str(figures.cell(main_key, 0))
                 bars.append(Bar(label, float(count) if count is not None else None, text))
             chart = Chart(title, _("How many answered with each value or chose each option (%(group)s).",
                                    group=main_name), bars)
@@ -234,9 +240,9 @@ def organisation_sections(figures: ClubFigures, cohort_id: int, organisation_id:
                        [_("Figure"), _("Your organisation"), _("The cohort as a whole")], rows,
                        chart=Chart(_("Your people and the cohort"),
                                    _("Mentors and mentees of your organisation against the whole cohort."),
-                                   [Bar(_("Your people"), mentors + mentees, str(mentors + mentees)),
+                                   [Bar(_("Your people"), mentors + mentees, _number(mentors + mentees)),
                                     Bar(_("The cohort as a whole"), figures.people(cohort_id),
-                                        str(figures.people(cohort_id)))]),
+                                        _number(figures.people(cohort_id)))]),
                        note=_("A pair counts when one of its partners is of your organisation."))
     sections = [overview, _meetings(figures, cohort_id, organisation_id),
                 _response_rates(figures, cohort_id, organisation_id),
@@ -276,7 +282,7 @@ def club_sections(figures: ClubFigures) -> list[Section]:
                      _per_pair(meetings, pairs), done, goals, _rate(invited, answered), _average(figures, key)])
         figure = figures.figures.get(key)
         average = figure.average if figure else None
-        bars.append(_bar(figures, cohort.name, key, average, str(average) if average is not None else ""))
+        bars.append(_bar(figures, cohort.name, key, average, _number(average)))
     key_figures = Section(
         "cohorts", _("Key figures per cohort"),
         [_("Cohort"), _("People taking part"), _("Organisations"), _("Pairs"), _("Pairs completed"),
@@ -301,7 +307,7 @@ def club_sections(figures: ClubFigures) -> list[Section]:
             figure = figures.figures.get(node)
             average = figure.average if figure else None
             bars.append(_bar(figures, cohort_names.get(cohort_id, "?"), node, average,
-                             str(average) if average is not None else ""))
+                             _number(average)))
         root = ("q", kind, question_key)
         rows.append([_("All cohorts"), _people(figures, root), _average(figures, root)])
         sections.append(Section(f"key-{kind}-{question_key}", title, [_("Cohort"), _("Answers"), _("Average")], rows,
