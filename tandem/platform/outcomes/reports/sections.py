@@ -6,9 +6,10 @@ answers" everywhere.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 
 from tandem.platform.outcomes.models import QuestionKind, SurveyKind
@@ -20,6 +21,15 @@ ROLE_WORDS = {"mentor": "Mentors", "mentee": "Mentees", "both": "Mentors and men
 def _number(value: float | int | None) -> str:
     """A figure as the reader's language writes it (1,5 in German and French, 1.5 in English)."""
     return "" if value is None else str(format_decimal(value))
+
+
+def _month(month: str) -> str:
+    """"2025-06" as the reader's language names the month ("June 2025", "Juni 2025")."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        return str(format_date(date(year, number, 1), "LLLL y"))
+    except ValueError:
+        return month
 
 
 def _kind_label(kind: str) -> str:
@@ -98,12 +108,12 @@ def _meetings(figures: ClubFigures, cohort_id: int, organisation_id: int | None)
     bars = []
     for month, held in cohort_months.items():
         if organisation_id is None:
-            rows.append([month, held, _per_pair(held, cohort_pairs)])
+            rows.append([_month(month), held, _per_pair(held, cohort_pairs)])
             value = _per_pair(held, cohort_pairs)
         else:
             value = _per_pair(own_months.get(month, 0), own_pairs)
-            rows.append([month, value, _per_pair(held, cohort_pairs)])
-        bars.append(Bar(month, float(value) if isinstance(value, (int, float)) else 0.0, _number(value or 0)))
+            rows.append([_month(month), value, _per_pair(held, cohort_pairs)])
+        bars.append(Bar(_month(month), float(value) if isinstance(value, (int, float)) else 0.0, _number(value or 0)))
     return Section("meetings", _("Meetings held per pair, by month"), header, rows,
                    chart=Chart(_("Meetings held per pair, by month"),
                                _("For each month, the meetings held divided by the pairs.") if organisation_id is None
