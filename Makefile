@@ -7,7 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-DEMO   := TANDEM_ENV=demo CLUB_NAME="$${CLUB_NAME:-Club Kommunikation Schweiz}" BASE_URL="http://$(HOST):$(PORT)"
+# The demo's secret is made once and kept in instance/ (not in git): the seed and the server are two processes,
+# and survey answers find their author by a key made with it (a secret per process would lose that link).
+DEMO_SECRET := instance/demo-secret-key
+DEMO   := TANDEM_ENV=demo CLUB_NAME="$${CLUB_NAME:-Club Kommunikation Schweiz}" BASE_URL="http://$(HOST):$(PORT)" \
+          SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEMO_SECRET))}"
 
 .PHONY: run test install translations browser oidc-deps deploy-tools lint bench clean ci
 
@@ -23,7 +27,11 @@ translations: $(STAMP)
 
 install: $(STAMP) translations
 
-run: install
+$(DEMO_SECRET):
+	@mkdir -p instance
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $(DEMO_SECRET)
+
+run: install $(DEMO_SECRET)
 	@$(DEMO) $(BIN)/tandem migrate
 	@$(DEMO) $(BIN)/tandem seed-demo
 	@$(DEMO) $(BIN)/tandem demo-guide

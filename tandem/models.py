@@ -17,6 +17,14 @@ from tandem.platform.cohorts.models import (
 from tandem.platform.database import Base
 from tandem.platform.identity.models import Identity, SignInLink, User, UserSession
 from tandem.platform.mail.models import OutboxMessage, OutboxStatus
+from tandem.platform.outcomes.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyLearning,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from tandem.platform.pairs.models import (
     BoardMessage,
     HelpRequest,
@@ -29,14 +37,6 @@ from tandem.platform.pairs.models import (
     PairGoal,
     PairMeeting,
     PairNudge,
-)
-from tandem.platform.outcomes.models import (
-    Survey,
-    SurveyAnswer,
-    SurveyInvitation,
-    SurveyLearning,
-    SurveyQuestion,
-    SurveyResponse,
 )
 from tandem.platform.participant.models import Profile, ProfileReminder, ProfileTopic
 from tandem.platform.programme.models import CalendarFeed, EventInvitation, ProgrammeEvent

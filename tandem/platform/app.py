@@ -75,12 +75,12 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.board.blueprint import board
     from tandem.platform.cohorts.blueprint import cohorts
     from tandem.platform.identity.blueprint import identity, sso
+    from tandem.platform.outcomes.blueprint import outcomes
     from tandem.platform.pairs.blueprint import pairs
     from tandem.platform.participant.blueprint import participant
     from tandem.platform.programme.blueprint import programme
     from tandem.platform.public.blueprint import public
     from tandem.platform.rematch.blueprint import rematch
-    from tandem.platform.outcomes.blueprint import outcomes
     from tandem.platform.showcase.blueprint import showcase
     from tandem.platform.workbench.blueprint import workbench
     from tandem.tenants.blueprint import tenants

@@ -75,6 +75,7 @@ from tandem.platform.outcomes.models import (
     SurveyLearning,
     SurveyResponse,
 )
+from tandem.platform.pairs.models import ClosureOutcome, PairClosure
 from tandem.platform.pairs.nudges.jobs import nudge_pairs
 from tandem.platform.participant import operations as participant
 from tandem.platform.participant.consent import CONSENT_VERSION
@@ -719,6 +720,16 @@ class _Club:
             # Nothing ends the pairs of a programme that has closed: its tandems end here, on its closing day.
             self.session.execute(sa.update(Pair).where(Pair.cohort_id == cohort.id, Pair.status == PairStatus.ACTIVE)
                                  .values(status=PairStatus.ENDED, ended_at=history.pairs_ended))
+            # Both partners confirmed at closing that they completed their tandem (as pairs/space does), so the
+            # reports count the pilot's pairs as completed.
+            closed = set(self.session.scalars(sa.select(PairClosure.pair_id).join(Pair, Pair.id == PairClosure.pair_id)
+                                              .where(Pair.cohort_id == cohort.id)))
+            for pair_id in self.session.scalars(sa.select(Pair.id).where(Pair.cohort_id == cohort.id,
+                                                                         Pair.status == PairStatus.ENDED)):
+                if pair_id not in closed:
+                    self.session.add(PairClosure(
+                        pair_id=pair_id, outcome=ClosureOutcome.COMPLETED, ended_at=history.pairs_ended,
+                        mentor_confirmed_at=history.pairs_ended, mentee_confirmed_at=history.pairs_ended))
         if not spec.quotas_kept:
             self.session.execute(sa.delete(CohortQuota).where(CohortQuota.cohort_id == cohort.id))
         self.session.flush()

@@ -81,7 +81,8 @@ _SHOWCASE = "the pair's story for the symposium and the public showcase, as each
 _PROGRAMME = "the cohort's programme: invitations and answers (RSVP, capacity, waiting list)"
 _NUDGES = "the pair's meeting rhythm and its reminders"
 _MAIL = "delivering the club's mails (the outbox), and proof of what was sent"
-_SURVEYS = "the cohort's surveys: securing the programme's results, reported only in groups of at least REPORT_MIN_GROUP"
+_SURVEYS = ("the cohort's surveys: securing the programme's results, reported only in groups of at least "
+            "REPORT_MIN_GROUP")
 _RESPONSE = ("respondent_key = HMAC(SECRET_KEY, survey and participation) -> participations.user_id, only while "
              "the survey is open (closing clears the key; from then on the answers lead to nobody)")
 _AUDIT = "accountability: who did or saw what, when (also shown to the person concerned)"
@@ -355,7 +356,8 @@ REGISTRY: dict[str, TableDeclaration] = {
     ),
     # --- outcomes: surveys and learnings ------------------------------------------------------------------------
     "surveys": NoPersonalData("a cohort's mid-point and final survey: dates, when opened and closed"),
-    "survey_questions": NoPersonalData("the questions of a survey as the board or the default questionnaire wrote them"),
+    "survey_questions": NoPersonalData(
+        "the questions of a survey as the board or the default questionnaire wrote them"),
     "survey_invitations": PersonalData(
         subject=Subject(("participation_id",), _PARTICIPATION),
         columns={

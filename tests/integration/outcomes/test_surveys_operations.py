@@ -4,7 +4,7 @@ clears every key, and the job's claims (a worker killed mid-way loses nobody and
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -95,6 +95,18 @@ def test_prepare_redate_open_answer_close(app, db, club):
         assert db.scalars(sa.select(SurveyAnswer.choices).where(SurveyAnswer.choices.is_not(None))).all() == [[1, 4]]
         invitation = db.scalar(sa.select(SurveyInvitation).where(SurveyInvitation.participation_id == anna.id))
         assert invitation.answered_at is not None
+        assert invitation.answered_at.utcoffset() in (None, timedelta(0))  # kept in UTC, whatever the moment's zone
+
+        # The server's secret changed while the survey is open: the answers stay counted, and saving again
+        # does not count the person twice.
+        secret = app.config["SECRET_KEY"]
+        app.config["SECRET_KEY"] = "another secret of at least thirty-two characters"
+        try:
+            with pytest.raises(OperationRefused, match="can no longer be found"):
+                save_response(db, midpoint, anna, {ids["mentor_goals"]: AnswerInput(scale_value=2)}, moment=moment)
+        finally:
+            app.config["SECRET_KEY"] = secret
+        assert db.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)) == 1
 
         with pytest.raises(OperationRefused):  # after the last day
             save_response(db, midpoint, anna, {ids["mentor_goals"]: AnswerInput(scale_value=1)},

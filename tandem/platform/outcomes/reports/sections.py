@@ -113,7 +113,8 @@ def _meetings(figures: ClubFigures, cohort_id: int, organisation_id: int | None)
         else:
             value = _per_pair(own_months.get(month, 0), own_pairs)
             rows.append([_month(month), value, _per_pair(held, cohort_pairs)])
-        bars.append(Bar(_month(month), float(value) if isinstance(value, (int, float)) else 0.0, _number(value or 0)))
+        number = float(value) if isinstance(value, (int, float)) else 0.0
+        bars.append(Bar(_month(month), number, _number(number)))
     return Section("meetings", _("Meetings held per pair, by month"), header, rows,
                    chart=Chart(_("Meetings held per pair, by month"),
                                _("For each month, the meetings held divided by the pairs.") if organisation_id is None

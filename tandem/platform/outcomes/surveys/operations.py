@@ -14,7 +14,7 @@ import hmac
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -255,6 +255,7 @@ def eligible_participations(session: Session, cohort_id: int) -> list[Participat
 def open_survey(session: Session, survey: Survey, moment: datetime) -> list[SurveyInvitation]:
     """Open a survey: its questions are fixed from now on, and everyone asked gets an invitation (mailed by the
     job, which claims each). Opening a survey already opened (another run was first) creates nothing."""
+    moment = moment.astimezone(UTC)  # stored as UTC whatever zone the caller's moment is in (SQLite keeps it as given)
     claimed = matched_rows(session, sa.update(Survey).where(Survey.id == survey.id, Survey.opened_at.is_(None))
                            .values(opened_at=moment).execution_options(synchronize_session=False))
     if claimed != 1:
@@ -290,6 +291,7 @@ def save_response(session: Session, survey: Survey, participation: Participation
     """Save a person's answers (replacing the ones they saved before) while the survey is open. Questions
     left out are unanswered. Refused, with nothing written, when they are not asked, the survey is not open,
     an answer does not fit its question, a text is too long, or nothing is answered."""
+    moment = moment.astimezone(UTC)
     invitation = session.scalar(sa.select(SurveyInvitation).where(
         SurveyInvitation.survey_id == survey.id, SurveyInvitation.participation_id == participation.id))
     if invitation is None or participation.cohort_id != survey.cohort_id:
@@ -322,6 +324,11 @@ def save_response(session: Session, survey: Survey, participation: Participation
 
     key = respondent_key(survey.id, participation.id)
     response = session.scalar(sa.select(SurveyResponse).where(SurveyResponse.respondent_key == key))
+    if response is None and invitation.answered_at is not None:
+        # Answered, but the answers cannot be found by their key (the server's SECRET_KEY changed while the survey
+        # was open): they stay counted; a second response would count the person twice.
+        raise OperationRefused(_l("Your answers were saved before, but they can no longer be found to change them "
+                                  "(the site's key has changed). They are counted as they are."))
     if response is None:
         response = SurveyResponse(id=secrets.token_hex(RESPONSE_ID_BYTES), survey_id=survey.id,
                                   role=participation.role, organisation_id=participation.organisation_id,
@@ -363,6 +370,7 @@ def own_response(session: Session, survey_id: int, participation_id: int) -> Sur
 def close_survey(session: Session, survey: Survey, moment: datetime) -> None:
     """Close a survey: every response's link to its author is cleared; no answer leads to a person from now
     on. Closing twice changes nothing."""
+    moment = moment.astimezone(UTC)
     session.execute(sa.update(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
                                                     SurveyResponse.respondent_key.is_not(None))
                     .values(respondent_key=None).execution_options(synchronize_session=False))

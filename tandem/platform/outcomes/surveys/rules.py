@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from flask_babel import format_number
+
 from tandem.platform.config import LANGUAGES
 from tandem.platform.forms import input_problem
 from tandem.platform.i18n import lazy_gettext as _l
@@ -66,7 +68,7 @@ def text_problem(value: str, limit: int, *, multiline: bool) -> object | None:
     if input_problem(value, multiline=multiline) is not None:
         return _l("Please remove the control characters (invisible characters such as NUL) from this text.")
     if len(value) > limit:
-        limit_text, length_text = format(limit, ","), format(len(value), ",")
+        limit_text, length_text = format_number(limit), format_number(len(value))  # as the reader writes numbers
         return _l("At most %(max)s characters, please: this text has %(num)s.", max=limit_text, num=length_text)
     return None
 
