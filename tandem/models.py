@@ -39,6 +39,7 @@ from tandem.platform.pairs.models import (
     PairNudge,
 )
 from tandem.platform.participant.models import Profile, ProfileReminder, ProfileTopic
+from tandem.platform.privacy.models import DataExport, ErasureRequest
 from tandem.platform.programme.models import CalendarFeed, EventInvitation, ProgrammeEvent
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.showcase.models import (
@@ -73,6 +74,8 @@ __all__ = [
     "Survey", "SurveyAnswer", "SurveyInvitation", "SurveyLearning", "SurveyQuestion", "SurveyResponse",
     # participant
     "Profile", "ProfileReminder", "ProfileTopic",
+    # privacy
+    "DataExport", "ErasureRequest",
     # programme
     "CalendarFeed", "EventInvitation", "ProgrammeEvent",
     # rematch

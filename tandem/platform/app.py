@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     from tandem.platform.outcomes.blueprint import outcomes
     from tandem.platform.pairs.blueprint import pairs
     from tandem.platform.participant.blueprint import participant
+    from tandem.platform.privacy.blueprint import privacy
     from tandem.platform.programme.blueprint import programme
     from tandem.platform.public.blueprint import public
     from tandem.platform.rematch.blueprint import rematch
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     app.register_blueprint(pairs)
     app.register_blueprint(showcase)
     app.register_blueprint(outcomes)
+    app.register_blueprint(privacy)
     app.register_blueprint(participant)
     app.register_blueprint(tenants)
     app.register_blueprint(nominations)

@@ -84,6 +84,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REPORT_MIN_GROUP", "5",
             "Reports show a figure only when it rests on at least this many people; smaller groups read "
             "\"fewer than N answers\" (and a shown total never gives a hidden group away). At least 3."),
+    Setting("RETENTION_MONTHS", "12",
+            "Personal data of people who take part in no later cohort is erased this many months after their last "
+            "cohort is archived (a daily job); what the reports need stays, anonymised."),
+    Setting("ERASURE_AFTER_DAYS", "30",
+            "A person's request for erasure that neither their organisation's admin nor the board confirmed or "
+            "refused is carried out by itself this many days after it was made."),
+    Setting("PRIVACY_CONTROLLER", None,
+            "The controller of personal data named in the privacy notice: the club's legal name and postal address "
+            "(one line). Default: CLUB_NAME."),
+    Setting("PRIVACY_CONTACT", None,
+            "Where people write about their data (an e-mail address), in the privacy notice. Default: the address "
+            "of MAIL_FROM."),
+    Setting("IMPRINT", None,
+            "The imprint (legal notice) shown at /imprint: who runs the site, address, contact; lines separated by "
+            "`|`. Default: CLUB_NAME and PRIVACY_CONTACT."),
     Setting("OUTBOX_CLAIM_LEASE_SECONDS", "120",
             "A worker sending a message holds it for this many seconds. If the worker dies, the message is sent "
             "again once the hold has run out (by the sweep, every minute), with the same Message-ID. A send that "
@@ -128,6 +143,11 @@ class Config:
     pair_second_reminder_days: int = 14
     pair_flag_days: int = 28
     report_min_group: int = 5
+    retention_months: int = 12
+    erasure_after_days: int = 30
+    privacy_controller: str = ""
+    privacy_contact: str = ""
+    imprint: str = ""
     trusted_proxies: int = 0
     log_format: str = "text"
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -264,6 +284,11 @@ def load_config(values: Mapping[str, Any] | None = None) -> Config:
         pair_second_reminder_days=positive_int("PAIR_SECOND_REMINDER_DAYS"),
         pair_flag_days=positive_int("PAIR_FLAG_DAYS"),
         report_min_group=positive_int("REPORT_MIN_GROUP"),
+        retention_months=positive_int("RETENTION_MONTHS"),
+        erasure_after_days=positive_int("ERASURE_AFTER_DAYS"),
+        privacy_controller=(get("PRIVACY_CONTROLLER") or "").strip(),
+        privacy_contact=(get("PRIVACY_CONTACT") or "").strip(),
+        imprint=(get("IMPRINT") or "").strip(),
         trusted_proxies=int(raw_proxies),
         log_format=log_format,
         extra=extra,

@@ -85,6 +85,7 @@ _SURVEYS = ("the cohort's surveys: securing the programme's results, reported on
             "REPORT_MIN_GROUP")
 _RESPONSE = ("respondent_key = HMAC(SECRET_KEY, survey and participation) -> participations.user_id, only while "
              "the survey is open (closing clears the key; from then on the answers lead to nobody)")
+_RIGHTS = "the person's rights over their data: export and erasure"
 _AUDIT = "accountability: who did or saw what, when (also shown to the person concerned)"
 
 
@@ -390,6 +391,27 @@ REGISTRY: dict[str, TableDeclaration] = {
     "survey_learnings": PersonalData(
         subject=Subject(("response_id",), "response_id -> survey_responses (" + _RESPONSE + ")"),
         columns={"text": _col("something the mentee's organisation should take up", _SURVEYS)},
+    ),
+    # --- personal data rights ---------------------------------------------------------------------------------
+    "data_exports": PersonalData(
+        subject=Subject(("user_id",), _USER),
+        columns={
+            "content": _col("the person's export of their data, until they download it", _RIGHTS, export=False),
+            "created_at": _col("when the person asked for an export", _RIGHTS),
+            "downloaded_at": _col("when they downloaded it", _RIGHTS),
+        },
+    ),
+    "erasure_requests": PersonalData(
+        subject=Subject(("user_id",), _USER + " (empty once the erasure is done; `pseudonym` names them then)"),
+        columns={
+            "user_id": _col("the person who asked for erasure", _RIGHTS, _A),
+            "requested_at": _col("when they asked", _RIGHTS, _K),
+            "erase_on": _col("the day it happens unless decided before", _RIGHTS, _K),
+            "refusal_reason": _col("why the admin or the board refused it", _RIGHTS, _K),
+            "pseudonym": _col("the audit log's name for the erased person", "accountability of the erasure",
+                              _K, export=False),
+        },
+        note="the request itself stays, without the person, as proof that the erasure was done",
     ),
     # --- the programme ----------------------------------------------------------------------------------------
     "event_invitations": PersonalData(

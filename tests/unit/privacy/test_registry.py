@@ -47,6 +47,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("programme_events", "venue_name"): "the event's venue: a place",
     ("programme_events", "venue_address"): "the venue's address: a place, not a person's",
     ("programme_events", "online_url"): "the event's online link, the same for every invitee",
+    ("data_exports", "token_hash"): "the SHA-256 of the download link's token: a secret, not the person's data",
     ("survey_questions", "text_de"): "a survey question as the board wrote it, the same for every respondent",
     ("survey_questions", "text_fr"): "a survey question as the board wrote it, the same for every respondent",
     ("survey_questions", "text_en"): "a survey question as the board wrote it, the same for every respondent",
