@@ -34,6 +34,7 @@ from tandem.platform.cohorts.operations import (
 from tandem.platform.cohorts.queries import ROLES, STATUSES, cohort_nominations, quota_rows
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
+from tandem.platform.privacy.records.seen import BOARD, note_viewed, record_views
 from tandem.platform.programme.models import DATED_KINDS, EventKind, EventStatus, ProgrammeEvent
 from tandem.platform.programme.queries import cohort_events
 from tandem.platform.showcase.stories.jobs import invite_story_writers
@@ -198,7 +199,9 @@ def transition() -> Response | tuple[str, int]:
 @allow(Role.BOARD)
 def nominations() -> str:
     cohort = url_cohort()
-    return render_template("cohorts/nominations.html", cohort=cohort, view=cohort_nominations(db_session(), cohort),
+    view = cohort_nominations(db_session(), cohort)
+    note_viewed([nominee.person.id for nominee in view.nominees], "nominations", cohort_id=cohort.id)
+    return render_template("cohorts/nominations.html", cohort=cohort, view=view,
                            roles=ROLES, statuses=STATUSES, **_common())
 
 
@@ -206,8 +209,11 @@ def nominations() -> str:
 def nominations_csv() -> Response:
     session = db_session()
     cohort = url_cohort()
-    text, rows = render_csv(cohort_nominations(session, cohort).nominees)
+    nominees = cohort_nominations(session, cohort).nominees
+    text, rows = render_csv(nominees)
     with request_transaction():
+        record_views(session, viewer_user_id=current_user.id, role=BOARD, people=[n.person.id for n in nominees],
+                     what="nominations_csv", where={"cohort_id": cohort.id})
         audit.record(session, "personal_data.exported", actor_user_id=current_user.id, organisation_id=None,
                      target_type="cohort", target_id=cohort.id, details={"export": "cohort_nominations_csv",
                                                                          "rows": rows})

@@ -46,6 +46,7 @@ from tandem.platform.pairs.health.queries import organisation_pairs as organisat
 from tandem.platform.pairs.loading import url_pair
 from tandem.platform.pairs.models import MeetingFormat, MeetingStatus
 from tandem.platform.pairs.rhythm import Flag
+from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.rematch.models import RematchStatus
 from tandem.platform.transaction import request_transaction
 
@@ -234,6 +235,8 @@ def _detail(cohort: Cohort) -> PairDetail:
 def _render_pair(cohort: Cohort, *, message_form: MessageForm | None = None, end_form: EndForm | None = None,
                  status: int = 200) -> tuple[str, int]:
     detail = _detail(cohort)
+    note_viewed((detail.row.mentor.user_id, detail.row.mentee.user_id), "pair_details", cohort_id=cohort.id,
+                pair_id=detail.row.pair_id)
     return render_template(
         "pairs/board_pair.html", cohort=cohort, detail=detail, row=detail.row,
         message_form=message_form or MessageForm(formdata=None), end_form=end_form or EndForm(formdata=None),

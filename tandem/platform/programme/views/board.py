@@ -25,6 +25,7 @@ from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
+from tandem.platform.privacy.records.seen import BOARD, record_views
 from tandem.platform.programme import wording
 from tandem.platform.programme.forms import (
     ANSWER_COUNT_LABELS,
@@ -356,8 +357,12 @@ def answers_csv(event_id: int) -> Response:
     session = db_session()
     cohort = url_cohort()
     item = _url_event(event_id)
-    text, rows = _answers_csv(event_answers(session, item))
+    answers = event_answers(session, item)
+    text, rows = _answers_csv(answers)
     with request_transaction():
+        record_views(session, viewer_user_id=current_user.id, role=BOARD, what="event_answers_csv",
+                     people=[row.invitation.user_id for row in answers.invitees],
+                     where={"cohort_id": cohort.id, "event_id": item.id})
         audit.record(session, "personal_data.exported", actor_user_id=current_user.id, organisation_id=None,
                      target_type="programme_event", target_id=item.id,
                      details={"export": "programme_event_answers_csv", "cohort_id": cohort.id, "rows": rows})

@@ -28,6 +28,7 @@ from tandem.platform.database import as_utc, db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
 from tandem.platform.participant.labels import LANGUAGE_LABELS
+from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.programme import wording
 from tandem.platform.programme.models import ProgrammeEvent
 from tandem.platform.showcase.curation.forms import (
@@ -173,6 +174,7 @@ def story(story_id: int) -> tuple[str, int]:
     cohort = url_cohort()
     found = url_board_story(story_id)
     detail = story_detail(db_session(), found)
+    note_viewed((person.user_id for person in detail.people.both), "story", cohort_id=cohort.id, story_id=found.id)
     return render_template("showcase/board_story.html", cohort=cohort, detail=detail,
                            readable=detail.readable_by_board, **_labels()), 200
 

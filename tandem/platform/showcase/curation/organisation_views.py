@@ -20,6 +20,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.participant.labels import LANGUAGE_LABELS
+from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.showcase.curation.forms import (
     CONSENT_LABELS,
     PAGE_SIZE,
@@ -121,6 +122,7 @@ def settings() -> Response | tuple[str, int]:
 def _render_story(story: Story, *, review_form: ReviewForm | None = None,
                   description_form: DescriptionForm | None = None, status: int = 200) -> tuple[str, int]:
     detail: StoryDetail = story_detail(db_session(), story)
+    note_viewed((person.user_id for person in detail.people.both), "story", story_id=story.id)
     organisation = g.organisation
     own = detail.people.of_organisation(organisation.id)
     failed_for = description_form.participation_id.data if description_form is not None else None
