@@ -59,6 +59,14 @@ def register_commands(app: Flask) -> None:
         click.echo(f"{person.display_name} <{person.email}> is on the board; they sign in at "
                    f"{current_app.config['TANDEM'].base_url}/sign-in with an e-mailed link.")
 
+    @app.cli.group("privacy")
+    def privacy_commands() -> None:
+        """Personal data: a person's export and erasure (requests received by mail)."""
+
+    from tandem.platform.privacy.erasure.cli import erase_command
+
+    privacy_commands.add_command(erase_command)
+
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
     @click.argument("queues", nargs=-1)

@@ -12,6 +12,7 @@ from tandem.platform.outcomes.surveys.jobs import run_surveys
 from tandem.platform.pairs.meetings.jobs import sweep_meeting_mails
 from tandem.platform.pairs.nudges.jobs import nudge_pairs
 from tandem.platform.participant.jobs import remind_incomplete_profiles
+from tandem.platform.privacy.erasure.jobs import apply_retention
 from tandem.platform.programme.jobs import remind_upcoming_events, sweep_event_mails
 from tandem.platform.showcase.stories.jobs import remind_story_writers
 
@@ -41,6 +42,9 @@ PERIODIC_JOBS = (
     # The cohorts' surveys: prepared, opened on their day (invitations), one reminder a week later to whoever
     # has not answered, closed after their last day (answers unlinked from their authors); each mail once.
     PeriodicJob(run_surveys, "low", 3600),
+    # Personal data: people whose last cohort was archived more than RETENTION_MONTHS ago, and the requests for
+    # erasure confirmed or past their day, erased once a day (a request confirmed on a page is done at once).
+    PeriodicJob(apply_retention, "low", 86400),
 )
 
 

@@ -30,10 +30,11 @@ privacy.add_url_rule("/me/data/exports/<int:export_id>/<token>.json", "download_
 # Erasure and retention (erasure/views.py).
 privacy.add_url_rule("/me/data/erasure", "my_erasure", erasure.my_erasure, methods=["GET", "POST"])
 privacy.add_url_rule("/o/<org_slug>/privacy", "organisation_requests", erasure.organisation_requests)
-privacy.add_url_rule("/o/<org_slug>/privacy/<int:request_id>", "organisation_decide", erasure.organisation_decide,
-                     methods=["POST"])
+privacy.add_url_rule("/o/<org_slug>/privacy/<int:erasure_request_id>", "organisation_decide",
+                     erasure.organisation_decide, methods=["POST"])
 privacy.add_url_rule("/board/privacy", "board_privacy", erasure.board_privacy)
-privacy.add_url_rule("/board/privacy/<int:request_id>", "board_decide", erasure.board_decide, methods=["POST"])
+privacy.add_url_rule("/board/privacy/<int:erasure_request_id>", "board_decide", erasure.board_decide,
+                     methods=["POST"])
 
 # Consents, who saw my data, the privacy notice and imprint (records/views.py).
 privacy.add_url_rule("/me/consents", "my_consents", records.my_consents)
