@@ -15,6 +15,7 @@ from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
 from tandem.platform.participant.loading import own_participation
 from tandem.platform.participant.partner import partner_of
+from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.rematch.forms import DecideForm, RematchForm
 from tandem.platform.rematch.operations import decide_rematch, request_rematch
 from tandem.platform.rematch.queries import (
@@ -42,7 +43,10 @@ def _render_requests(cohort: Cohort, rows: list[RequestRow], failed: tuple[int, 
 @allow(Role.BOARD)
 def requests_page() -> tuple[str, int]:
     cohort = url_cohort()
-    return _render_requests(cohort, rematch_requests(db_session(), cohort.id))
+    rows = rematch_requests(db_session(), cohort.id)
+    note_viewed((person.user_id for row in rows for person in (row.requester, row.partner)), "rematch_requests",
+                cohort_id=cohort.id)
+    return _render_requests(cohort, rows)
 
 
 @allow(Role.BOARD)

@@ -15,6 +15,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
+from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.transaction import request_transaction
 from tandem.tenants.nominations import csv_import
 from tandem.tenants.nominations.csv_import import NominationRow, Problem
@@ -55,7 +56,9 @@ def _default_language() -> str:
 
 @allow(Role.ORG_ADMIN)
 def index() -> str:
-    return render_template("tenants/nominations/index.html", cohorts=nominations_overview(db_session()),
+    cohorts = nominations_overview(db_session())
+    note_viewed([n.person.id for view in cohorts for n in view.nominations], "nominations")
+    return render_template("tenants/nominations/index.html", cohorts=cohorts,
                            withdraw_form=WithdrawForm(), invite_form=InviteForm())
 
 

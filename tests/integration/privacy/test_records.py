@@ -205,3 +205,17 @@ def test_the_imprint_shows_its_lines(client, settings):
 def test_the_footer_and_the_landing_page_link_the_notice(client):
     raw = client.get("/", headers=EN).get_data(as_text=True)
     assert raw.count('href="/privacy"') >= 2 and 'href="/imprint"' in raw
+
+
+def test_an_admins_list_of_their_peoples_tandems_is_recorded_for_them_and_their_partners(app, db, sign_in, club):
+    client = app.test_client()
+    sign_in(client, club.people["admin_beta"])
+    assert client.get(f"/o/{club.organisations['beta'].slug}/pairs", headers=EN).status_code == 200
+    for name in ("mentor_one", "mentee_one", "mentor_two", "mentee_two"):  # beta's people and their partners
+        (event,) = _viewed(db, club.people[name].id)
+        assert event.actor_user_id == club.people["admin_beta"].id
+        assert event.details == {"what": "pair_list", "role": "organisation_admin"}
+        assert event.organisation_id == club.organisations["beta"].id
+    assert _viewed(db, club.people["admin_delta"].id) == []
+    page = _page(app, sign_in, club.people["mentee_two"], "/me/data/views")
+    assert "Admin Beta" in page and "Organisation admin" in page and "Your tandem in a list of tandems" in page

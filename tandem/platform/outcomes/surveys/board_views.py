@@ -26,6 +26,7 @@ from tandem.platform.outcomes.surveys.forms import (
     QuestionForm,
 )
 from tandem.platform.outcomes.surveys.rules import SurveyState, survey_state
+from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.transaction import request_transaction
 
 
@@ -158,6 +159,7 @@ def delete_question(survey_id: int, question_id: int) -> Response:
 def respondents(survey_id: int) -> str:
     found = _url_survey(survey_id)
     rows = queries.respondents(db_session(), found.id)
+    note_viewed((row.user_id for row in rows), "survey_respondents", cohort_id=url_cohort().id, survey_id=found.id)
     return render_template("outcomes/board_survey_respondents.html", cohort=url_cohort(), survey=found, rows=rows,
                            state=survey_state(found, today()), answered=sum(1 for row in rows if row.answered),
                            **_common())

@@ -183,6 +183,7 @@ class Respondent:
     invited_at: datetime | None
     reminded_at: datetime | None
     answered: bool
+    user_id: int = 0  # for the record of who saw it (tandem/platform/privacy/records/seen.py)
 
 
 def respondents(session: Session, survey_id: int) -> list[Respondent]:
@@ -190,11 +191,11 @@ def respondents(session: Session, survey_id: int) -> list[Respondent]:
     query; never an answer."""
     rows = session.execute(
         sa.select(User.display_name, Organisation.name, Participation.role, SurveyInvitation.invited_at,
-                  SurveyInvitation.reminded_at, SurveyInvitation.answered_at)
+                  SurveyInvitation.reminded_at, SurveyInvitation.answered_at, User.id)
         .join(Participation, Participation.id == SurveyInvitation.participation_id)
         .join(User, User.id == Participation.user_id)
         .join(Organisation, Organisation.id == Participation.organisation_id)
         .where(SurveyInvitation.survey_id == survey_id)
         .order_by(Organisation.name, User.display_name, SurveyInvitation.id)).all()
-    return [Respondent(name, organisation, role, invited_at, reminded_at, answered_at is not None)
-            for name, organisation, role, invited_at, reminded_at, answered_at in rows]
+    return [Respondent(name, organisation, role, invited_at, reminded_at, answered_at is not None, user_id)
+            for name, organisation, role, invited_at, reminded_at, answered_at, user_id in rows]

@@ -428,6 +428,7 @@ class OrganisationPairRow:
     expected: int
     last_held_on: date | None
     flags: tuple[Flag, ...]
+    people: tuple[int, int] = (0, 0)  # the user ids of the person and the partner (who saw my data)
 
 
 ADMIN_HIDDEN_FLAGS = frozenset({Flag.HELP_ASKED})  # the mentor's message is to the board
@@ -437,21 +438,23 @@ def organisation_pairs(session: Session, today: date) -> list[OrganisationPairRo
     """The published pairs of running or closing cohorts that include one of the current organisation's
     people (the session's tenant scope), by cohort and person. Eight queries."""
     own = session.execute(
-        sa.select(Participation.id, Participation.role, User.display_name, Cohort)
+        sa.select(Participation.id, Participation.role, User.display_name, Cohort, User.id)
         .join(User, User.id == Participation.user_id)
         .join(Cohort, Cohort.id == Participation.cohort_id)
         .where(Cohort.state.in_(ADMIN_COHORT_STATES))
     ).all()
     if not own:
         return []
-    mine = {pid: (role, name, cohort) for pid, role, name, cohort in own}
+    mine = {pid: (role, name, cohort) for pid, role, name, cohort, _user in own}
+    user_of = {pid: user_id for pid, _role, _name, _cohort, user_id in own}
     ids = list(mine)
     partner = aliased(Participation)
     own_id = sa.case((Pair.mentor_participation_id.in_(ids), Pair.mentor_participation_id),
                      else_=Pair.mentee_participation_id)
     with club_scope(session):
         pairs = session.execute(
-            sa.select(Pair.id, Pair.status, own_id, PairClosure.outcome, User.display_name, Organisation.name)
+            sa.select(Pair.id, Pair.status, own_id, PairClosure.outcome, User.display_name, Organisation.name,
+                      User.id)
             .join(partner, sa.or_(
                 sa.and_(Pair.mentor_participation_id.in_(ids), partner.id == Pair.mentee_participation_id),
                 sa.and_(Pair.mentee_participation_id.in_(ids), partner.id == Pair.mentor_participation_id)))
@@ -464,7 +467,7 @@ def organisation_pairs(session: Session, today: date) -> list[OrganisationPairRo
     facts = pair_facts(session, [row[0] for row in pairs], today)
     rhythms = {cohort.id: rhythm_of(cohort) for _role, _name, cohort in mine.values()}
     rows: list[OrganisationPairRow] = []
-    for pair_id, status, own_participation, outcome, partner_name, partner_organisation in pairs:
+    for pair_id, status, own_participation, outcome, partner_name, partner_organisation, partner_user in pairs:
         found = facts.get(pair_id)
         if found is None or own_participation not in mine:
             continue
@@ -475,6 +478,7 @@ def organisation_pairs(session: Session, today: date) -> list[OrganisationPairRo
             partner_name=partner_name, partner_organisation=partner_organisation,
             state=pair_state(status, outcome, found), held=found.held_count,
             expected=expected_by(found, rhythm, today), last_held_on=found.last_held_on,
-            flags=tuple(flag for flag in flags(found, rhythm, today) if flag not in ADMIN_HIDDEN_FLAGS)))
+            flags=tuple(flag for flag in flags(found, rhythm, today) if flag not in ADMIN_HIDDEN_FLAGS),
+            people=(user_of[own_participation], partner_user)))
     rows.sort(key=lambda row: (row.cohort_name.casefold(), row.cohort_id, row.person_name.casefold(), row.pair_id))
     return rows

@@ -207,6 +207,8 @@ def health() -> str:
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(_page_number(), pages)
     shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    note_viewed((person.user_id for row in shown for person in (row.mentor, row.mentee)), "pair_list",
+                cohort_id=cohort.id)
     bars = _chart_bars(cohort, data.meeting_days, language)
     chart_svg = chart.bar_chart(
         bars, title=_("Meetings held per month in %(cohort)s", cohort=cohort.name),
@@ -307,6 +309,8 @@ def organisation_pairs() -> str:
     cohorts: dict[int, tuple[str, list[Any]]] = {}
     for row in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]:
         cohorts.setdefault(row.cohort_id, (row.cohort_name, []))[1].append(row)
+    note_viewed((person for row in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE] for person in row.people),
+                "pair_list")
     links = {"previous": url_for("pairs.organisation_pairs", page=page - 1) if page > 1 else None,
              "next": url_for("pairs.organisation_pairs", page=page + 1) if page < pages else None}
     return render_template("pairs/organisation_pairs.html", cohorts=list(cohorts.values()), count=len(rows),

@@ -25,14 +25,14 @@ from tandem.platform.privacy.records.seen import BOARD, ORGANISATION_ADMIN, view
 WHAT = {
     "pair_details": _l("The page of your tandem in the board's pair health (meetings, check-in figures, "
                        "requests for help, messages)"),
-    "pair_list": _l("Your tandem in the list of your organisation's tandems"),
-    "nominations": _l("Your nomination in the cohort's list"),
+    "pair_list": _l("Your tandem in a list of tandems (meetings held, flags)"),
+    "nominations": _l("Your nomination in a list of nominations (with your profile's completeness)"),
     "nominations_csv": _l("Your nomination in the cohort's nominations file (CSV)"),
     "story": _l("Your tandem's story and your showcase choices"),
-    "story_photo": _l("Your tandem's story photo"),
     "event_answers_csv": _l("Your answer to an invitation, in the event's answers file (CSV)"),
+    "event_answers": _l("Your answer to an invitation, on the event's page"),
+    "rematch_requests": _l("A request for another partner in your tandem, on the board's list"),
     "survey_respondents": _l("Whether you answered a survey (the list of respondents)"),
-    "people": _l("Your account in your organisation's list of people"),
 }
 ROLES = {BOARD: _l("Club board"), ORGANISATION_ADMIN: _l("Organisation admin")}
 

@@ -25,7 +25,7 @@ from tandem.platform.cohorts.loading import url_cohort
 from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
-from tandem.platform.privacy.records.seen import BOARD, record_views
+from tandem.platform.privacy.records.seen import BOARD, note_viewed, record_views
 from tandem.platform.programme import wording
 from tandem.platform.programme.forms import (
     ANSWER_COUNT_LABELS,
@@ -291,6 +291,8 @@ def event(event_id: int) -> str:
     cohort = url_cohort()
     item = _url_event(event_id)
     answers = event_answers(session, item)
+    note_viewed([row.invitation.user_id for row in answers.invitees], "event_answers", cohort_id=cohort.id,
+                event_id=item.id)
     return render_template(
         "programme/board_event.html", cohort=cohort, event=item, answers=answers,
         event_title=wording.title_of(item, current_language()),

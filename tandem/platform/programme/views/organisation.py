@@ -11,6 +11,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
 from tandem.platform.i18n import lazy_gettext as _l
+from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.programme.models import Answer, Audience
 from tandem.platform.programme.queries import event_answers, organisation_event, organisation_events
 from tandem.platform.programme.wording import event_words, is_past
@@ -49,6 +50,7 @@ def event(event_id: int) -> str:
     if found is None:
         abort(404)
     answers = event_answers(session, found, organisation_id=g.organisation.id)
+    note_viewed([row.invitation.user_id for row in answers.invitees], "event_answers", event_id=found.id)
     return render_template("programme/organisation_event.html", event=found, answers=answers,
                            words=event_words(found, current_language()), past=is_past(found),
                            answer_labels=ANSWER_LABELS, invited_as_labels=INVITED_AS_LABELS)
