@@ -64,8 +64,10 @@ def register_commands(app: Flask) -> None:
         """Personal data: a person's export and erasure (requests received by mail)."""
 
     from tandem.platform.privacy.erasure.cli import erase_command
+    from tandem.platform.privacy.export.cli import export_command
 
     privacy_commands.add_command(erase_command)
+    privacy_commands.add_command(export_command)
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")

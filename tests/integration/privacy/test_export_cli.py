@@ -34,3 +34,10 @@ def test_an_unknown_address_is_refused(app, db, tmp_path) -> None:
     result = app.test_cli_runner().invoke(export_command, ["nobody@nowhere.example", str(tmp_path / "x.json")])
     assert result.exit_code != 0
     assert "Nobody has the address nobody@nowhere.example" in result.output
+
+
+def test_the_command_is_tandem_privacy_export(app, db, tmp_path) -> None:
+    everything = make_person_with_everything(db, app)
+    result = app.test_cli_runner().invoke(args=["privacy", "export", everything.person.email, "-"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout_bytes)["person"]["id"] == everything.person.id

@@ -6,6 +6,8 @@ output. The export is recorded in the audit log (`personal_data.exported`, about
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 import click
 from flask.cli import with_appcontext
 
@@ -14,7 +16,7 @@ from flask.cli import with_appcontext
 @click.argument("email")
 @click.argument("file", type=click.File("wb"))
 @with_appcontext
-def export_command(email: str, file: click.utils.LazyFile) -> None:
+def export_command(email: str, file: BinaryIO) -> None:
     """Write everything Tandem holds about the person with this e-mail address to FILE (JSON)."""
     import sqlalchemy as sa
 
