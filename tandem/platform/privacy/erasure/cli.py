@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 
 @click.command("erase")
 @click.argument("email")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
 def erase_command(email: str, yes: bool) -> None:
     """Erase every personal datum of the person with this e-mail address (cannot be undone)."""
     import sqlalchemy as sa
