@@ -174,7 +174,7 @@ def _photo(data: bytes | None) -> Any:
             "base64": base64.b64encode(data).decode("ascii")}
 
 
-def _rows(session: Session, name: str, person: _Person) -> list[dict[str, Any]]:
+def _rows(session: Session, name: str, person: _Person, photos: bool) -> list[dict[str, Any]]:
     declaration = REGISTRY[name]
     assert isinstance(declaration, PersonalData)
     table = Base.metadata.tables[name]
@@ -193,7 +193,8 @@ def _rows(session: Session, name: str, person: _Person) -> list[dict[str, Any]]:
         for column in columns:
             value = row[column]
             if name == "stories" and column == "photo":
-                record[column] = _photo(value)
+                record[column] = _photo(value) if photos or value is None else {
+                    "omitted": True, "size_bytes": len(value), "content_type": _image_type(value)}
             elif name == "calendar_feeds" and column == "revoked_at":
                 record["active"] = value is None
             else:
@@ -244,8 +245,9 @@ def _name_actors(session: Session, rows: list[dict[str, Any]], person: _Person) 
             row["actor"] = {"name": names.get(actor), "role": role}
 
 
-def collect(session: Session, user_id: int, *, created_at: datetime) -> dict[str, Any] | None:
-    """The export of everything Tandem holds about `user_id` (None when there is no such person)."""
+def collect(session: Session, user_id: int, *, created_at: datetime, photos: bool = True) -> dict[str, Any] | None:
+    """The export of everything Tandem holds about `user_id` (None when there is no such person). Without
+    `photos` (the readable page) a photo is given by its size only."""
     from tandem.platform.identity.models import User
     from tandem.tenants.models import Organisation
 
@@ -264,7 +266,7 @@ def collect(session: Session, user_id: int, *, created_at: datetime) -> dict[str
                 "about": declaration.note or None,
                 "columns": {column: {"what": spec.what, "why": spec.why}
                             for column, spec in declaration.columns.items() if spec.export},
-                "rows": _rows(session, name, person),
+                "rows": _rows(session, name, person, photos),
             }
     return {
         "schema": SCHEMA,

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -77,7 +79,20 @@ class TableView:
     rows: list[list[tuple[str, str]]]       # per row: (what, shown value)
 
 
+def _moment(value: str) -> str | None:
+    """An ISO moment of the export as the reader's language writes it (None: not a moment)."""
+    if len(value) < 20 or value[10:11] != "T" or not value[:4].isdigit():
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return format_datetime(moment, "medium")
+
+
 def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return _moment(value) or value
     if value is None:
         return "—"
     if value is True:
@@ -121,7 +136,7 @@ def sections_of(data: dict[str, Any]) -> list[tuple[Any, list[TableView]]]:
 @allow(Role.PARTICIPANT)
 def my_data() -> str:
     session = db_session()
-    data = collect(session, current_user.id, created_at=now())
+    data = collect(session, current_user.id, created_at=now(), photos=False)
     if data is None:
         abort(404)
     return render_template("privacy/data.html", data=data, sections=sections_of(data),
@@ -136,7 +151,6 @@ def request_export() -> Response:
         abort(400)
     with request_transaction(form) as outcome:
         export = operations.request_export(db_session(), current_user.id, current_user.organisation_id)
-        outcome.say(_("Your export is being prepared."), "info")
     if not outcome.committed:
         return redirect(url_for("privacy.my_data"))
     return redirect(url_for("privacy.export_status", export_id=export.id))
