@@ -219,3 +219,17 @@ def test_an_admins_list_of_their_peoples_tandems_is_recorded_for_them_and_their_
     assert _viewed(db, club.people["admin_delta"].id) == []
     page = _page(app, sign_in, club.people["mentee_two"], "/me/data/views")
     assert "Admin Beta" in page and "Organisation admin" in page and "Your tandem in a list of tandems" in page
+
+
+def test_a_long_list_of_people_is_written_a_thousand_rows_a_statement(app, db, club, count_queries):
+    from tandem.platform.privacy.records.seen import ROWS_PER_STATEMENT, record_views
+
+    people = range(10_000_000, 10_000_000 + 2 * ROWS_PER_STATEMENT + 5)  # ids need not exist: target_id is no key
+    with count_queries() as counter, club_scope(db):
+        count = record_views(db, viewer_user_id=club.people["board"].id, role="board", people=people,
+                             what="nominations_csv", where={"cohort_id": club.cohort.id})
+    assert count == len(people)
+    assert len([s for s in counter.statements if s.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS")]) == 3
+    with club_scope(db):
+        assert db.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                         .where(AuditEvent.action == VIEWED, AuditEvent.target_id >= 10_000_000)) == len(people)
