@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tandem.platform.audit_models import AuditEvent
+from tandem.platform.database import utcnow
 from tandem.platform.privacy.export.collector import SCHEMA, SCHEMA_VERSION, exported_tables
 from tandem.platform.privacy.models import DataExport, ExportStatus
 from tandem.platform.privacy.registry import REGISTRY, PersonalData
@@ -167,9 +169,9 @@ def test_the_status_page_waits_for_the_job_and_asking_again_meanwhile_gives_the_
     from tandem.platform.privacy.export.operations import request_export
 
     with app.app_context(), club_scope(db):
-        export = request_export(db, everything.person.id, everything.organisation.id)
+        export = request_export(db, everything.person.id, everything.organisation.id, utcnow())
         db.flush()
-        again = request_export(db, everything.person.id, everything.organisation.id)
+        again = request_export(db, everything.person.id, everything.organisation.id, utcnow())
         assert again.id == export.id
         db.commit()
     # Without Redis the job ran at the commit; with Redis it waits: the page refreshes itself until it is ready.
@@ -180,3 +182,49 @@ def test_the_status_page_waits_for_the_job_and_asking_again_meanwhile_gives_the_
         run_queued_jobs(app)
         page = client.get(f"/me/data/exports/{export.id}").get_data(as_text=True)
     assert LINK.search(page) and 'http-equiv="refresh"' not in page
+
+
+def test_an_export_whose_job_was_lost_does_not_block_a_new_one(app, db, client, sign_in, everything):
+    from tandem.platform.privacy.export.operations import STALE_AFTER
+
+    with club_scope(db):
+        lost = DataExport(user_id=everything.person.id, organisation_id=everything.organisation.id,
+                          status=ExportStatus.QUEUED, created_at=utcnow() - STALE_AFTER - timedelta(minutes=1))
+        db.add(lost)
+        db.commit()
+        lost_id = lost.id
+    sign_in(client, everything.person)
+    page = client.get(f"/me/data/exports/{lost_id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and "could not be prepared" in page
+
+    status_url = _ask(client)
+    assert not status_url.endswith(f"/{lost_id}")
+    assert LINK.search(client.get(status_url).get_data(as_text=True))
+    with club_scope(db):
+        db.expire_all()
+        statuses = dict(db.execute(sa.select(DataExport.id, DataExport.status).where(
+            DataExport.user_id == everything.person.id)).all())
+    assert statuses[lost_id] == ExportStatus.FAILED
+    # The fixture's earlier file, never downloaded, is dropped with it.
+    assert statuses[everything.rows["data_exports"][0]] == ExportStatus.FAILED
+
+
+def test_a_job_that_fails_marks_the_export_failed(app, db, everything, monkeypatch):
+    from tandem.platform.privacy.export import operations
+
+    with club_scope(db):
+        export = DataExport(user_id=everything.person.id, organisation_id=everything.organisation.id,
+                            status=ExportStatus.QUEUED)
+        db.add(export)
+        db.commit()
+        export_id = export.id
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(operations, "collect", broken)
+    with app.app_context(), pytest.raises(RuntimeError):
+        operations.prepare_export(db, export_id, utcnow())
+    with club_scope(db):
+        db.expire_all()
+        assert db.get(DataExport, export_id).status == ExportStatus.FAILED

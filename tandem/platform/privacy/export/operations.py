@@ -4,7 +4,8 @@ Operations flush and never commit (the job's body `prepare_export` commits its o
 
 - `request_export`: a new export (queued) for the signed-in person; the job `prepare_data_export` is enqueued
   after the commit (in-process without Redis: done before the page answers). One export is prepared at a time:
-  asking again while one is queued returns that one.
+  asking again while one is queued returns that one, unless it has waited more than `STALE_AFTER` (its job was
+  lost: it is marked failed and a new one is made). An earlier ready file that was never downloaded is dropped.
 - `prepare_export`: collects the data (collector.py) into the row's `content` (JSON, UTF-8), `ready`.
 - `issue_link`: a fresh download token for a ready export of its owner; only its SHA-256 is stored, so each
   showing of the ready page makes a new link and the one shown before stops working.
@@ -18,7 +19,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,6 +28,14 @@ from tandem.platform import audit
 from tandem.platform.privacy.export.collector import collect
 from tandem.platform.privacy.models import DataExport, ExportStatus
 from tandem.platform.tenancy import club_scope
+
+STALE_AFTER = timedelta(minutes=15)
+
+
+def is_stale(export: DataExport, moment: datetime) -> bool:
+    """A queued export whose job has not filled it in `STALE_AFTER` (lost, or it failed)."""
+    created = export.created_at if export.created_at.tzinfo else export.created_at.replace(tzinfo=UTC)
+    return export.status == ExportStatus.QUEUED and moment - created > STALE_AFTER
 
 
 def token_hash(token: str) -> str:
@@ -46,15 +55,22 @@ def latest_export(session: Session, user_id: int) -> DataExport | None:
                           .order_by(DataExport.id.desc()).limit(1))
 
 
-def request_export(session: Session, user_id: int, organisation_id: int) -> DataExport:
+def request_export(session: Session, user_id: int, organisation_id: int, moment: datetime) -> DataExport:
     from tandem.platform.privacy.export.jobs import prepare_data_export
     from tandem.workers.queues import enqueue_after_commit
 
-    waiting = session.scalar(sa.select(DataExport).where(DataExport.user_id == user_id,
-                                                         DataExport.status == ExportStatus.QUEUED))
-    if waiting is not None:
-        return waiting
-    export = DataExport(user_id=user_id, organisation_id=organisation_id, status=ExportStatus.QUEUED)
+    earlier = session.scalars(sa.select(DataExport).where(
+        DataExport.user_id == user_id, DataExport.status.in_((ExportStatus.QUEUED, ExportStatus.READY)))).all()
+    for export in earlier:
+        if export.status == ExportStatus.QUEUED and not is_stale(export, moment):
+            return export
+    for export in earlier:
+        if export.status == ExportStatus.QUEUED:
+            export.status = ExportStatus.FAILED
+        else:  # a file never downloaded: superseded by the new one
+            export.status, export.content, export.token_hash = ExportStatus.FAILED, None, None
+    export = DataExport(user_id=user_id, organisation_id=organisation_id, status=ExportStatus.QUEUED,
+                        created_at=moment)
     session.add(export)
     session.flush()
     audit.record(session, "personal_data.export_requested", actor_user_id=user_id, organisation_id=organisation_id,
@@ -77,7 +93,16 @@ def prepare_export(session: Session, export_id: int, moment: datetime) -> str:
         export = session.get(DataExport, export_id)
         if export is None or export.status != ExportStatus.QUEUED:
             return "skipped"
-        content = export_bytes(session, export.user_id, moment)
+        user_id = export.user_id
+        try:
+            content = export_bytes(session, user_id, moment)
+        except Exception:
+            session.rollback()
+            session.execute(sa.update(DataExport).where(DataExport.id == export_id,
+                                                        DataExport.status == ExportStatus.QUEUED)
+                            .values(status=ExportStatus.FAILED))
+            session.commit()
+            raise
         if content is None:
             export.status = ExportStatus.FAILED
         else:

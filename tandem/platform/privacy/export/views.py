@@ -150,7 +150,7 @@ def request_export() -> Response:
     if not form.validate_on_submit():
         abort(400)
     with request_transaction(form) as outcome:
-        export = operations.request_export(db_session(), current_user.id, current_user.organisation_id)
+        export = operations.request_export(db_session(), current_user.id, current_user.organisation_id, now())
     if not outcome.committed:
         return redirect(url_for("privacy.my_data"))
     return redirect(url_for("privacy.export_status", export_id=export.id))
@@ -169,7 +169,8 @@ def export_status(export_id: int) -> str | Response:
         if outcome.committed and token is not None:
             link = url_for("privacy.download_export", export_id=export.id, token=token)
     return render_template("privacy/data_export.html", export=export, link=link, form=ExportForm(),
-                           statuses=ExportStatus, schema=SCHEMA, schema_version=SCHEMA_VERSION)
+                           statuses=ExportStatus, schema=SCHEMA, schema_version=SCHEMA_VERSION,
+                           waiting=export.status == ExportStatus.QUEUED and not operations.is_stale(export, now()))
 
 
 @allow(Role.PARTICIPANT)
