@@ -161,6 +161,21 @@ def test_a_withdrawn_consent_shows_its_withdrawal(app, db, sign_in, club):
     assert 'datetime="2027-04-01T10:00:00' in raw
 
 
+def test_a_withdrawn_showcase_consent_and_one_not_chosen_yet(app, db, sign_in, club):
+    bernard, berta = club.people["mentee_one"], club.people["mentor_two"]
+    one = make_story(db, club.pairs["one"], title="Story one")
+    two = make_story(db, club.pairs["two"], title="Story two")
+    with club_scope(db):
+        db.add(StoryConsent(story_id=one.id, participation_id=club.participations["mentee_one"].id,
+                            story_version=1, decided_by_user_id=bernard.id))
+        db.add(StoryConsent(story_id=two.id, participation_id=club.participations["mentor_two"].id,
+                            description="Head of a team in Bern", story_version=1, decided_by_user_id=None))
+        db.commit()
+    page = _page(app, sign_in, bernard, "/me/consents")
+    assert "Story one (Spring Cohort) nothing (withdrawn)" in page
+    assert "nothing: you have not chosen yet" in _page(app, sign_in, berta, "/me/consents")
+
+
 @pytest.fixture()
 def settings(app):
     original = app.config["TANDEM"]

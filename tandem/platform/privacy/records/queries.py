@@ -38,7 +38,7 @@ class ShowcaseConsent:
     show_photo: bool
     show_quote: bool
     decided_at: datetime
-    decided_by_someone_else: bool  # their organisation's admin wrote the description shown instead of the name
+    chosen: bool  # False: the row exists because an admin wrote a description; the person has not chosen yet
 
     @property
     def withdrawn(self) -> bool:
@@ -64,7 +64,7 @@ def consents_of(session: Session, user_id: int) -> Consents:
     showcase = [ShowcaseConsent(pair_id=row[0], cohort_name=row[1], story_title=row[2], story_version=row[3],
                                 current_version=row[4], show_name=row[5], show_organisation=row[6],
                                 show_photo=row[7], show_quote=row[8], decided_at=row[9],
-                                decided_by_someone_else=row[10] not in (None, user_id))
+                                chosen=row[10] is not None)
                 for row in session.execute(
         sa.select(Story.pair_id, Cohort.name, Story.title, StoryConsent.story_version, Story.version,
                   StoryConsent.show_name, StoryConsent.show_organisation, StoryConsent.show_photo,
