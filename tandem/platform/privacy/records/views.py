@@ -29,6 +29,7 @@ WHAT = {
     "nominations": _l("Your nomination in a list of nominations (with your profile's completeness)"),
     "nominations_csv": _l("Your nomination in the cohort's nominations file (CSV)"),
     "story": _l("Your tandem's story and your showcase choices"),
+    "story_list": _l("Your tandem's story and your showcase choices, in the list of a cohort's stories"),
     "event_answers_csv": _l("Your answer to an invitation, in the event's answers file (CSV)"),
     "event_answers": _l("Your answer to an invitation, on the event's page"),
     "rematch_requests": _l("A request for another partner in your tandem, on the board's list"),

@@ -127,6 +127,7 @@ def _render_stories(cohort: Cohort, form: CurationForm | None = None, status: in
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(_page_number(), pages)
     shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    note_viewed((person.user_id for row in shown for person in row.pair.both), "story_list", cohort_id=cohort.id)
     form = form if form is not None else _initial_form(shown)
     entries = {entry.form.story_id.data: entry.form for entry in form.rows
                if isinstance(entry.form.story_id.data, int)}
