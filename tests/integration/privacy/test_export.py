@@ -166,13 +166,17 @@ def test_a_person_with_little_data_gets_their_file_too(app, db, client, sign_in)
 
 def test_the_status_page_waits_for_the_job_and_asking_again_meanwhile_gives_the_same_export(app, db, client,
                                                                                             sign_in, everything):
+    from tandem.platform.privacy.export.jobs import prepare_data_export
     from tandem.platform.privacy.export.operations import request_export
+    from tandem.workers.queues import enqueue_after_commit
 
     with app.app_context(), club_scope(db):
-        export = request_export(db, everything.person.id, everything.organisation.id, utcnow())
+        export, new = request_export(db, everything.person.id, everything.organisation.id, utcnow())
+        assert new
+        enqueue_after_commit(db, prepare_data_export, export.id)
         db.flush()
-        again = request_export(db, everything.person.id, everything.organisation.id, utcnow())
-        assert again.id == export.id
+        again, new = request_export(db, everything.person.id, everything.organisation.id, utcnow())
+        assert again.id == export.id and not new
         db.commit()
     # Without Redis the job ran at the commit; with Redis it waits: the page refreshes itself until it is ready.
     sign_in(client, everything.person)

@@ -2,10 +2,11 @@
 
 Operations flush and never commit (the job's body `prepare_export` commits its own work: it is the job).
 
-- `request_export`: a new export (queued) for the signed-in person; the job `prepare_data_export` is enqueued
-  after the commit (in-process without Redis: done before the page answers). One export is prepared at a time:
-  asking again while one is queued returns that one, unless it has waited more than `STALE_AFTER` (its job was
-  lost: it is marked failed and a new one is made). An earlier ready file that was never downloaded is dropped.
+- `request_export`: a new export (queued) for the signed-in person; the view enqueues the job
+  `prepare_data_export` after the commit (in-process without Redis: done before the page answers). One export
+  is prepared at a time: asking again while one is queued returns that one, unless it has waited more than
+  `STALE_AFTER` (its job was lost: it is marked failed and a new one is made). An earlier ready file that was
+  never downloaded is dropped.
 - `prepare_export`: collects the data (collector.py) into the row's `content` (JSON, UTF-8), `ready`.
 - `issue_link`: a fresh download token for a ready export of its owner; only its SHA-256 is stored, so each
   showing of the ready page makes a new link and the one shown before stops working.
@@ -55,15 +56,14 @@ def latest_export(session: Session, user_id: int) -> DataExport | None:
                           .order_by(DataExport.id.desc()).limit(1))
 
 
-def request_export(session: Session, user_id: int, organisation_id: int, moment: datetime) -> DataExport:
-    from tandem.platform.privacy.export.jobs import prepare_data_export
-    from tandem.workers.queues import enqueue_after_commit
-
+def request_export(session: Session, user_id: int, organisation_id: int, moment: datetime
+                   ) -> tuple[DataExport, bool]:
+    """The person's export being prepared, and whether it is new (the caller enqueues its job)."""
     earlier = session.scalars(sa.select(DataExport).where(
         DataExport.user_id == user_id, DataExport.status.in_((ExportStatus.QUEUED, ExportStatus.READY)))).all()
     for export in earlier:
         if export.status == ExportStatus.QUEUED and not is_stale(export, moment):
-            return export
+            return export, False
     for export in earlier:
         if export.status == ExportStatus.QUEUED:
             export.status = ExportStatus.FAILED
@@ -75,8 +75,7 @@ def request_export(session: Session, user_id: int, organisation_id: int, moment:
     session.flush()
     audit.record(session, "personal_data.export_requested", actor_user_id=user_id, organisation_id=organisation_id,
                  target_type="user", target_id=user_id, details={"export_id": export.id})
-    enqueue_after_commit(session, prepare_data_export, export.id, job_id=f"data-export-{export.id}")
-    return export
+    return export, True
 
 
 def export_bytes(session: Session, user_id: int, moment: datetime) -> bytes | None:

@@ -15,7 +15,6 @@ from typing import Any
 from flask import abort, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -23,10 +22,13 @@ from tandem.platform.access import Role, allow
 from tandem.platform.clock import now
 from tandem.platform.database import db_session
 from tandem.platform.forms import TandemForm
+from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.privacy.export import operations
 from tandem.platform.privacy.export.collector import SCHEMA, SCHEMA_VERSION, collect
+from tandem.platform.privacy.export.jobs import prepare_data_export
 from tandem.platform.privacy.models import ExportStatus
 from tandem.platform.transaction import request_transaction
+from tandem.workers.queues import enqueue_after_commit
 
 # The page's groups: every table the export holds is in one (a unit test checks).
 SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
@@ -149,8 +151,11 @@ def request_export() -> Response:
     form = ExportForm()
     if not form.validate_on_submit():
         abort(400)
+    session = db_session()
     with request_transaction(form) as outcome:
-        export = operations.request_export(db_session(), current_user.id, current_user.organisation_id, now())
+        export, new = operations.request_export(session, current_user.id, current_user.organisation_id, now())
+        if new:
+            enqueue_after_commit(session, prepare_data_export, export.id, job_id=f"data-export-{export.id}")
     if not outcome.committed:
         return redirect(url_for("privacy.my_data"))
     return redirect(url_for("privacy.export_status", export_id=export.id))
