@@ -93,6 +93,11 @@ def test_after_erasure_nothing_of_the_person_is_left(db, app_context, everything
             Base.metadata.tables["participations"].c.user_id == users.c.id).where(
             Base.metadata.tables["participations"].c.id == everything.participation.id)).mappings().one()
         assert placeholder["email"].endswith("@" + ERASED_DOMAIN) and not placeholder["is_active"]
+        # erased while taking part (the cohort runs): withdrawn, the tandem ended
+        participations = Base.metadata.tables["participations"]
+        assert db.scalar(sa.select(participations.c.status).where(
+            participations.c.id == everything.participation.id)) == "withdrawn"
+        assert db.scalar(sa.select(pairs.c.status).where(pairs.c.id == everything.pair.id)) == "ended"
         assert db.scalar(sa.select(sa.func.count()).select_from(users).where(
             users.c.id == everything.partner.id)) == 1
         stories = Base.metadata.tables["stories"]

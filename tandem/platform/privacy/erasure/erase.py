@@ -8,7 +8,8 @@ erasure declared for its columns is done:
   ANONYMISE links are cut, PSEUDONYMISE (the audit log) replaces the person by their pseudonym;
 - the person's participations stay for the cohorts' figures, moved to an anonymous placeholder account of
   their own (`@erased.invalid`, never active, no identity): a participation's `user_id` may not be empty, and
-  the pairs, check-ins and matching runs that count it keep counting it without leading to anybody;
+  the pairs, check-ins and matching runs that count it keep counting it without leading to anybody; in a
+  cohort not yet archived the participation is withdrawn and an active pair ended (the partner is paired anew);
 - stories of their pairs are unpublished and deleted (the cohort's showcase revision grows), open survey
   responses found by their respondent key are deleted (closed ones are anonymous already);
 - what they wrote or were called (name, e-mail, free texts of the deleted rows) is struck out of mails to
@@ -269,6 +270,15 @@ def _keep_participations(session: Session, person: _Person, outcome: Erased) -> 
             values[column] = None
     outcome.participations_kept = matched_rows(session,
         sa.update(participations).where(_in(participations.c.id, person.participations)).values(**values))
+    # Someone erased while taking part leaves: their place is free, their running tandems end (the board
+    # pairs the partner anew, as after a rematch). Figures of finished cohorts are untouched.
+    cohorts, pairs = _table("cohorts"), _table("pairs")
+    running = sa.select(cohorts.c.id).where(cohorts.c.state != "archived").scalar_subquery()
+    session.execute(sa.update(participations).where(
+        _in(participations.c.id, person.participations), participations.c.cohort_id.in_(running),
+        participations.c.status.in_(("nominated", "invited", "active"))).values(status="withdrawn"))
+    session.execute(sa.update(pairs).where(_in(pairs.c.id, person.pairs), pairs.c.status == "active")
+                    .values(status="ended", ended_at=utcnow()))
 
 
 def _clear(session: Session, table: sa.Table, declaration: PersonalData, clause: sa.ColumnElement[bool],
