@@ -112,3 +112,25 @@ def test_erasing_twice_finds_nobody(db, app_context, everything):
         erase_person(db, everything.person.id)
         with pytest.raises(LookupError):
             erase_person(db, everything.person.id)
+
+
+def test_the_audit_log_names_the_person_by_their_pseudonym(db, app_context, everything):
+    from tandem.platform import audit
+
+    person_id, board_id = everything.person.id, everything.board.id
+    with club_scope(db):
+        named = audit.record(db, "board.note", actor_user_id=board_id, organisation_id=None,
+                             target_type="participation", target_id=everything.participation.id,
+                             details={"user_id": person_id, "user_ids": [board_id, person_id], "count": person_id,
+                                      "words": f"about {everything.text('users', 'display_name')}"})
+        other = audit.record(db, "board.other", actor_user_id=board_id, organisation_id=None,
+                             details={"user_id": person_id + 1000})
+        db.flush()
+        named_id, other_id = named.id, other.id
+        pseudonym = erase(db, person_id, reason="test").pseudonym
+        events = Base.metadata.tables["audit_events"]
+        details = db.scalar(sa.select(events.c.details).where(events.c.id == named_id))
+        assert details == {"user_id": pseudonym, "user_ids": [board_id, pseudonym], "count": person_id,
+                           "words": "about [erased]"}
+        assert db.scalar(sa.select(events.c.actor_user_id).where(events.c.id == named_id)) == board_id
+        assert db.scalar(sa.select(events.c.details).where(events.c.id == other_id)) == {"user_id": person_id + 1000}

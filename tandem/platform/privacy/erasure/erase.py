@@ -173,6 +173,11 @@ def _collect_words(session: Session, name: str, clause: sa.ColumnElement[bool], 
                 words.add(value.strip())
 
 
+def _id_patterns(user_id: int) -> tuple[str, ...]:
+    """The id as a value in JSON text (`"user_id": 12,`, `[12]`, ...), to find the events that may name it."""
+    return tuple(f"{before}{user_id}{after}" for before in (": ", "[", ", ") for after in (",", "}", "]"))
+
+
 def _json_patterns(words: list[str]) -> set[str]:
     """The words as JSON text may hold them: as they are, and with non-ASCII letters escaped."""
     return {*words, *(json.dumps(word)[1:-1] for word in words)}
@@ -321,7 +326,7 @@ def _pseudonymise_audit(session: Session, person: _Person, pseudonym: str, words
                                      events.c.details).where(sa.or_(
         events.c.actor_user_id == person.user_id,
         sa.and_(events.c.target_type == "user", events.c.target_id == person.user_id),
-        details_text.contains(str(person.user_id)),
+        *(details_text.contains(pattern) for pattern in _id_patterns(person.user_id)),
         *(details_text.contains(pattern, autoescape=True) for pattern in _json_patterns(words)),
     ))).all()
     changed = 0
