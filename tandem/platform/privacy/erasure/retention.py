@@ -12,6 +12,7 @@ that are confirmed or whose `erase_on` has come; one commit per person, so a fai
 from __future__ import annotations
 
 import calendar
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -27,6 +28,8 @@ from tandem.platform.identity.models import User
 from tandem.platform.privacy.erasure.erase import ERASED_DOMAIN
 from tandem.platform.privacy.models import ErasureRequest, ErasureStatus
 from tandem.tenants.models import Organisation, OrganisationAdmin
+
+log = logging.getLogger(__name__)
 
 
 def add_months(day: date, months: int) -> date:
@@ -112,9 +115,13 @@ class _Person:
 class RetentionOutcome:
     erased_by_retention: int = 0
     erased_on_request: int = 0
+    failed: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"erased_by_retention": self.erased_by_retention, "erased_on_request": self.erased_on_request}
+        result = {"erased_by_retention": self.erased_by_retention, "erased_on_request": self.erased_on_request}
+        if self.failed:
+            result["failed"] = self.failed
+        return result
 
 
 def run_retention(session: Session, today: date) -> RetentionOutcome:
@@ -129,13 +136,25 @@ def run_retention(session: Session, today: date) -> RetentionOutcome:
                sa.and_(ErasureRequest.status == ErasureStatus.REQUESTED, ErasureRequest.erase_on <= today)))
         .order_by(ErasureRequest.id)))
     for request_id in due_requests:
-        if carry_out(session, request_id, today=today) is not None:
-            outcome.erased_on_request += 1
-        session.commit()
+        try:
+            done = carry_out(session, request_id, today=today) is not None
+            session.commit()
+        except Exception:  # one person's failure loses nobody else's erasure; the next run tries again
+            session.rollback()
+            log.exception("erasure of request %s failed", request_id)
+            outcome.failed += 1
+            continue
+        outcome.erased_on_request += int(done)
     for item in schedule(session):
         if item.erase_on > today:
             break
-        erase(session, item.user_id, reason="retention")
-        session.commit()
+        try:
+            erase(session, item.user_id, reason="retention")
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("retention's erasure of user %s failed", item.user_id)
+            outcome.failed += 1
+            continue
         outcome.erased_by_retention += 1
     return outcome
