@@ -179,7 +179,8 @@ REGISTRY: dict[str, TableDeclaration] = {
             "role": _col("mentor or mentee", _PARTICIPATION_WHY + ", " + _MATCHING, _K),
             "status": _col("nominated, invited, active, declined or withdrawn", _PARTICIPATION_WHY, _K),
             "note": _col("the nominating admin's note about the person", _PARTICIPATION_WHY, _C),
-            "nominated_at": _col("when the person was nominated", _PARTICIPATION_WHY, _C),
+            "nominated_at": _col("when the person was nominated (a date only; the participation stays, on a "
+                                 "placeholder account)", _PARTICIPATION_WHY, _K),
             "invited_at": _col("when the person was invited", _PARTICIPATION_WHY, _C),
             "consent_at": _col("when the person consented to take part", "consent record", _C),
             "consent_version": _col("the version of the text consented to", "consent record", _C),
@@ -304,7 +305,8 @@ REGISTRY: dict[str, TableDeclaration] = {
         subject=Subject(("participation_id",), _PARTICIPATION),
         columns={
             "participation_id": _col("the partner who answered", "pair health", _A),
-            "usefulness": _col("how useful the meeting was (1-4)", "pair health, the cohort's figures", _K),
+            "usefulness": _col("how useful the meeting was (1-4); goes with the pair's meetings when a partner "
+                               "is erased", "pair health, the cohort's figures", _K),
             "comment": _col("the partner's comment on the meeting", _PAIR_SPACE, _C),
         },
     ),
@@ -407,7 +409,7 @@ REGISTRY: dict[str, TableDeclaration] = {
             "user_id": _col("the person who asked for erasure", _RIGHTS, _A),
             "requested_at": _col("when they asked", _RIGHTS, _K),
             "erase_on": _col("the day it happens unless decided before", _RIGHTS, _K),
-            "refusal_reason": _col("why the admin or the board refused it", _RIGHTS, _K),
+            "refusal_reason": _col("why the admin or the board refused it (may name the person)", _RIGHTS, _C),
             "pseudonym": _col("the audit log's name for the erased person", "accountability of the erasure",
                               _K, export=False),
         },
