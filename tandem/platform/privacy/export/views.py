@@ -34,8 +34,8 @@ from tandem.workers.queues import enqueue_after_commit
 SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (_l("Account and sign-in"), ("users", "identities", "sign_in_links", "user_sessions", "organisation_admins",
                                  "board_members")),
-    (_l("Taking part"), ("participations", "profiles", "profile_topics", "survey_invitations", "matching_runs",
-                         "pairs", "rematch_requests")),
+    (_l("Taking part in cohorts"), ("participations", "profiles", "profile_topics", "survey_invitations",
+                                    "matching_runs", "pairs", "rematch_requests")),
     (_l("My tandem"), ("pair_agreements", "pair_goals", "pair_meetings", "meeting_notes", "pair_check_ins",
                        "pair_help_requests", "pair_board_messages", "pair_closures", "pair_nudges",
                        "nudge_preferences")),
