@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -28,6 +29,7 @@ from tandem.platform.privacy.export.collector import SCHEMA, SCHEMA_VERSION, col
 from tandem.platform.privacy.export.jobs import prepare_data_export
 from tandem.platform.privacy.models import ExportStatus
 from tandem.platform.transaction import request_transaction
+from tandem.tenants.models import Organisation
 from tandem.workers.queues import enqueue_after_commit
 
 # The page's groups: every table the export holds is in one (a unit test checks).
@@ -108,7 +110,7 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _table_view(name: str, table: dict[str, Any]) -> TableView:
+def _table_view(name: str, table: dict[str, Any], organisations: dict[int, str]) -> TableView:
     columns = [(key, spec["what"]) for key, spec in table["columns"].items()]
     if name == "calendar_feeds":
         columns = [(key, what) if key != "revoked_at" else ("active", _("whether the feed is active"))
@@ -124,14 +126,17 @@ def _table_view(name: str, table: dict[str, Any]) -> TableView:
             value = row.get(key)
             if key == "actor" and value:
                 value = f"{value['name']} ({value['role']})"
+            elif key == "organisation_id" and isinstance(value, int):
+                value = organisations.get(value, value)  # the organisation's name, not its number
             shown.append((what, _shown(value)))
         rows.append(shown)
     return TableView(name=name, label=TABLE_LABELS.get(name, name), columns=columns, rows=rows)
 
 
-def sections_of(data: dict[str, Any]) -> list[tuple[Any, list[TableView]]]:
+def sections_of(data: dict[str, Any], organisations: dict[int, str] | None = None
+                ) -> list[tuple[Any, list[TableView]]]:
     tables = data["tables"]
-    return [(title, [_table_view(name, tables[name]) for name in names if name in tables])
+    return [(title, [_table_view(name, tables[name], organisations or {}) for name in names if name in tables])
             for title, names in SECTIONS]
 
 
@@ -141,7 +146,8 @@ def my_data() -> str:
     data = collect(session, current_user.id, created_at=now(), photos=False)
     if data is None:
         abort(404)
-    return render_template("privacy/data.html", data=data, sections=sections_of(data),
+    organisations = dict(session.execute(sa.select(Organisation.id, Organisation.name)).tuples().all())
+    return render_template("privacy/data.html", data=data, sections=sections_of(data, organisations),
                            latest=operations.latest_export(session, current_user.id), form=ExportForm(),
                            statuses=ExportStatus)
 
