@@ -109,8 +109,10 @@ def test_a_participant_exports_asks_for_erasure_and_is_gone(browser: Any, server
     sign_in_by_link(monika, server, MENTEE)
     monika.goto(f"{server.url}/me/data")
     monika.get_by_role("button", name="Prepare a file of my data").click()
+    monika.wait_for_url("**/me/data/exports/*")  # the status page (it refreshes itself while the file is made)
+    status_url = monika.url
     run_queued_jobs(server.app)
-    monika.reload()
+    monika.goto(status_url)  # a navigation of our own, not a reload racing the page's own refresh
     with monika.expect_download() as download_info:
         monika.get_by_role("link", name="Download my data (JSON)").click()
     data = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
