@@ -27,7 +27,7 @@ translations: $(STAMP)
 
 install: $(STAMP) translations
 
-$(DEMO_SECRET):
+$(DEMO_SECRET): | $(STAMP)
 	@mkdir -p instance
 	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $(DEMO_SECRET)
 
