@@ -11,9 +11,7 @@ through a real SMTP server on 127.0.0.1.
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +20,6 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tandem.platform.clock import set_clock
 from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.outcomes.models import (
     QuestionKind,
@@ -61,15 +58,8 @@ KEPT_TEXT = "Something only the board may read, and not even it with my name."
 
 
 @pytest.fixture()
-def outcomes_server(request: pytest.FixtureRequest, smtp_server: Any) -> Iterator[Any]:
-    server = request.getfixturevalue("live_server_with_redis" if os.environ.get("REDIS_URL") else "live_server")
-    settings = server.app.config["TANDEM"]
-    server.app.config["TANDEM"] = replace(settings, smtp_url=smtp_server.url)
-    try:
-        yield server
-    finally:
-        set_clock(server.app, None)
-        server.app.config["TANDEM"] = settings
+def outcomes_server(mailing_live_server: Any) -> Any:
+    return mailing_live_server
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,8 @@ Redis (they are then run from the queues at each step, as a worker would).
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import Message
 from time import monotonic, sleep
@@ -61,17 +59,8 @@ SIGN_IN_SUBJECT = re.compile(r"^Your sign-in link")
 
 
 @pytest.fixture()
-def pairs_server(request: pytest.FixtureRequest, smtp_server: Any) -> Iterator[Any]:
-    """The live app (jobs in-process, or queued in Redis when REDIS_URL is set), mailing to the test's SMTP
-    server."""
-    server = request.getfixturevalue("live_server_with_redis" if os.environ.get("REDIS_URL") else "live_server")
-    settings = server.app.config["TANDEM"]
-    server.app.config["TANDEM"] = replace(settings, smtp_url=smtp_server.url)
-    try:
-        yield server
-    finally:
-        set_clock(server.app, None)
-        server.app.config["TANDEM"] = settings
+def pairs_server(mailing_live_server: Any) -> Any:
+    return mailing_live_server
 
 
 @dataclass(frozen=True)

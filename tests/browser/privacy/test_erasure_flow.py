@@ -7,9 +7,6 @@ Each person has a browser of their own; mail goes through a real SMTP server on 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,14 +44,8 @@ TITLE = "A week without meetings"
 
 
 @pytest.fixture()
-def server(request: pytest.FixtureRequest, smtp_server: Any) -> Iterator[Any]:
-    live = request.getfixturevalue("live_server_with_redis" if os.environ.get("REDIS_URL") else "live_server")
-    settings = live.app.config["TANDEM"]
-    live.app.config["TANDEM"] = replace(settings, smtp_url=smtp_server.url)
-    try:
-        yield live
-    finally:
-        live.app.config["TANDEM"] = settings
+def server(mailing_live_server: Any) -> Any:
+    return mailing_live_server
 
 
 @pytest.fixture()
