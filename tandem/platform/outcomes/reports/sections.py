@@ -12,10 +12,9 @@ from typing import Any
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 
-from tandem.platform.outcomes.models import QuestionKind, SurveyKind
+from tandem.platform.outcomes.models import QuestionAudience, QuestionKind, SurveyKind
 from tandem.platform.outcomes.reports.figures import Bar, Cell, Chart, ClubFigures, Figure, Section, fewer_than
-
-ROLE_WORDS = {"mentor": "Mentors", "mentee": "Mentees", "both": "Mentors and mentees"}
+from tandem.platform.outcomes.wording import AUDIENCE_LABELS
 
 
 def _number(value: float | int | None) -> str:
@@ -221,8 +220,8 @@ def _questions(figures: ClubFigures, cohort_id: int, organisation_id: int | None
                 if question_id == question.id and figures.decision.shown(figures.question_org_key(question_id, org)):
                     shared.append(text)
         sections.append(Section(f"question-{question.id}", title, header, rows, chart=chart, texts=shared,
-                                note=_("For %(audience)s.", audience=_(ROLE_WORDS.get(question.audience,
-                                                                                        "Mentors and mentees")))))
+                                note=_("For %(audience)s.", audience=AUDIENCE_LABELS.get(
+                                    QuestionAudience(question.audience), AUDIENCE_LABELS[QuestionAudience.BOTH]))))
     return sections
 
 

@@ -18,14 +18,13 @@ from tandem.platform.i18n import current_language
 from tandem.platform.outcomes.models import MAX_OPTIONS, MAX_QUESTIONS, MAX_SCALE_POINTS, Survey, SurveyQuestion
 from tandem.platform.outcomes.surveys import operations, queries
 from tandem.platform.outcomes.surveys.forms import (
-    AUDIENCE_LABELS,
-    KIND_LABELS,
     OPTIONS_HINT,
     ButtonForm,
     DatesForm,
     QuestionForm,
 )
 from tandem.platform.outcomes.surveys.rules import SurveyState, survey_state
+from tandem.platform.outcomes.wording import AUDIENCE_LABELS, KIND_LABELS
 from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.transaction import request_transaction
 

@@ -19,25 +19,13 @@ from tandem.platform.outcomes.models import (
     MAX_LEARNING,
     MAX_LEARNINGS,
     MAX_QUESTION,
-    QuestionAudience,
     QuestionKind,
     SurveyQuestion,
 )
 from tandem.platform.outcomes.surveys.operations import AnswerInput
 from tandem.platform.outcomes.surveys.rules import QuestionDraft, answer_problem, text_problem
+from tandem.platform.outcomes.wording import AUDIENCE_LABELS, KIND_LABELS
 from tandem.platform.participant.labels import LANGUAGE_LABELS
-
-KIND_LABELS = {
-    QuestionKind.SCALE: _l("Scale"),
-    QuestionKind.SINGLE: _l("Single choice"),
-    QuestionKind.MULTIPLE: _l("Multiple choice"),
-    QuestionKind.TEXT: _l("Text"),
-}
-AUDIENCE_LABELS = {
-    QuestionAudience.MENTEE: _l("Mentees"),
-    QuestionAudience.MENTOR: _l("Mentors"),
-    QuestionAudience.BOTH: _l("Mentors and mentees"),
-}
 
 
 class ButtonForm(TandemForm):
