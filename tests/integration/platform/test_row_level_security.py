@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 
 from tandem.platform.database import Database
-from tandem.platform.migrate import upgrade
 from tandem.platform.tenancy import ClubScope, club_scope, current_scope, tenant_scope, use_club_scope, use_tenant
 from tests.factories import make_organisation, make_user
-from tests.fixtures.services import fresh_database
+from tests.fixtures.services import app_role_database as migrated_app_role_database
 
 pytestmark = pytest.mark.postgres
 
@@ -19,21 +16,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture()
 def app_role_database():
     """A fresh migrated database and a URL for an application role that owns nothing and is no superuser."""
-    with fresh_database("rls", "postgresql") as owner_url:
-        owner = sa.create_engine(owner_url, isolation_level="AUTOCOMMIT")
-        upgrade(Database(owner_url).engine)
-        role = f"tandem_app_{uuid.uuid4().hex[:8]}"
-        with owner.connect() as conn:
-            conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS')
-            conn.exec_driver_sql(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
-            conn.exec_driver_sql(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
-        try:
-            yield sa.make_url(owner_url).set(username=role).render_as_string(hide_password=False)
-        finally:
-            with owner.connect() as conn:
-                conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
-                conn.exec_driver_sql(f'DROP ROLE "{role}"')
-            owner.dispose()
+    with migrated_app_role_database("rls") as url:
+        yield url
 
 
 def test_raw_sql_sees_only_the_sessions_tenant(app_role_database):
