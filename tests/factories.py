@@ -103,7 +103,7 @@ def make_participation(session: Session, user: User, cohort: Cohort,
 # --- Participant onboarding: the topic catalogue and profiles ---
 
 def make_catalogue_topic(session: Session, label: str | None = None, **fields: Any) -> Any:
-    """A topic of the catalogue, labelled in every language (`label` in English, marked in de and fr)."""
+    """A topic of the catalogue, labelled in every language (`label` in English, marked in de, fr and it)."""
     from tandem.platform.board.models import Topic
 
     n = _n()
@@ -111,7 +111,8 @@ def make_catalogue_topic(session: Session, label: str | None = None, **fields: A
     with club_scope(session):
         topic = Topic(slug=fields.pop("slug", f"topic-{n}"), label_en=label,
                       label_de=fields.pop("label_de", f"{label} (de)"),
-                      label_fr=fields.pop("label_fr", f"{label} (fr)"), **fields)
+                      label_fr=fields.pop("label_fr", f"{label} (fr)"),
+                      label_it=fields.pop("label_it", f"{label} (it)"), **fields)
         session.add(topic)
         session.flush()
     return topic

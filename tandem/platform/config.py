@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("production", "demo", "test")
-LANGUAGES = ("de", "fr", "en")
+LANGUAGES = ("de", "fr", "it", "en")
 LOG_FORMATS = ("json", "text")
 
 

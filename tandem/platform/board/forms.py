@@ -143,6 +143,8 @@ class TopicForm(TandemForm):
         DataRequired(message=_l("Enter the German label.")), Length(max=120)])
     label_fr = StringField(_l("Label in French"), validators=[
         DataRequired(message=_l("Enter the French label.")), Length(max=120)])
+    label_it = StringField(_l("Label in Italian"), validators=[
+        DataRequired(message=_l("Enter the Italian label.")), Length(max=120)])
     label_en = StringField(_l("Label in English"), validators=[
         DataRequired(message=_l("Enter the English label.")), Length(max=120)])
     submit = SubmitField(_l("Save"))
@@ -151,6 +153,9 @@ class TopicForm(TandemForm):
         _clean_label(field)
 
     def validate_label_fr(self, field: StringField) -> None:
+        _clean_label(field)
+
+    def validate_label_it(self, field: StringField) -> None:
         _clean_label(field)
 
     def validate_label_en(self, field: StringField) -> None:

@@ -25,19 +25,20 @@ class Topic(Base):
 
     __tablename__ = "topics"
     __table_args__ = (
-        sa.CheckConstraint("length(label_de) > 0 AND length(label_fr) > 0 AND length(label_en) > 0",
-                           name="labels"),
+        sa.CheckConstraint("length(label_de) > 0 AND length(label_fr) > 0 AND length(label_it) > 0 "
+                           "AND length(label_en) > 0", name="labels"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(63), unique=True)
     label_de: Mapped[str] = mapped_column(sa.String(120))
     label_fr: Mapped[str] = mapped_column(sa.String(120))
+    label_it: Mapped[str] = mapped_column(sa.String(120))
     label_en: Mapped[str] = mapped_column(sa.String(120))
     is_active: Mapped[bool] = mapped_column(default=True)
 
     def label(self, language: str) -> str:
-        return {"de": self.label_de, "fr": self.label_fr}.get(language, self.label_en)
+        return {"de": self.label_de, "fr": self.label_fr, "it": self.label_it}.get(language, self.label_en)
 
 
 class OrganisationExclusion(Base):

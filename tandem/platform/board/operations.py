@@ -233,11 +233,11 @@ def remove_exclusion(session: Session, exclusion_id: int, *, actor_user_id: int)
 
 # --- The topic catalogue. Topics are never deleted: profiles refer to them; they are deactivated. ---
 
-def create_topic(session: Session, *, slug: str, label_de: str, label_fr: str, label_en: str,
+def create_topic(session: Session, *, slug: str, label_de: str, label_fr: str, label_it: str, label_en: str,
                  actor_user_id: int) -> Topic:
     if session.scalar(sa.select(sa.exists().where(Topic.slug == slug))):
         raise FieldProblem("slug", _l("Another topic already uses this short name."))
-    topic = Topic(slug=slug, label_de=label_de, label_fr=label_fr, label_en=label_en)
+    topic = Topic(slug=slug, label_de=label_de, label_fr=label_fr, label_it=label_it, label_en=label_en)
     session.add(topic)
     session.flush()
     audit.record(session, "topic.created", actor_user_id=actor_user_id, organisation_id=None,
@@ -246,11 +246,11 @@ def create_topic(session: Session, *, slug: str, label_de: str, label_fr: str, l
     return topic
 
 
-def update_topic(session: Session, topic: Topic, *, label_de: str, label_fr: str, label_en: str,
+def update_topic(session: Session, topic: Topic, *, label_de: str, label_fr: str, label_it: str, label_en: str,
                  actor_user_id: int) -> Topic:
-    before = {"de": topic.label_de, "fr": topic.label_fr, "en": topic.label_en}
-    topic.label_de, topic.label_fr, topic.label_en = label_de, label_fr, label_en
-    after = {"de": label_de, "fr": label_fr, "en": label_en}
+    before = {"de": topic.label_de, "fr": topic.label_fr, "it": topic.label_it, "en": topic.label_en}
+    topic.label_de, topic.label_fr, topic.label_it, topic.label_en = label_de, label_fr, label_it, label_en
+    after = {"de": label_de, "fr": label_fr, "it": label_it, "en": label_en}
     changed = {language: {"from": before[language], "to": after[language]}
                for language in before if before[language] != after[language]}
     if changed:

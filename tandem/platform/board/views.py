@@ -286,8 +286,8 @@ def topics() -> Page:
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
             topic = create_topic(session, slug=validated(form.slug.data), label_de=validated(form.label_de.data),
-                                 label_fr=validated(form.label_fr.data), label_en=validated(form.label_en.data),
-                                 actor_user_id=current_user.id)
+                                 label_fr=validated(form.label_fr.data), label_it=validated(form.label_it.data),
+                                 label_en=validated(form.label_en.data), actor_user_id=current_user.id)
             outcome.say(_("The topic “%(topic)s” is added.", topic=topic.label(current_language())))
         if outcome.committed:
             return redirect(url_for("board.topics"))
@@ -299,13 +299,14 @@ def topics() -> Page:
 def topic_edit(topic_id: int) -> Page:
     session = db_session()
     topic = _topic(topic_id)
-    defaults = {"label_de": topic.label_de, "label_fr": topic.label_fr, "label_en": topic.label_en}
+    defaults = {"label_de": topic.label_de, "label_fr": topic.label_fr, "label_it": topic.label_it,
+                "label_en": topic.label_en}
     form = TopicForm(data=None if request.method == "POST" else defaults)
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
             update_topic(session, topic, label_de=validated(form.label_de.data),
-                         label_fr=validated(form.label_fr.data), label_en=validated(form.label_en.data),
-                         actor_user_id=current_user.id)
+                         label_fr=validated(form.label_fr.data), label_it=validated(form.label_it.data),
+                         label_en=validated(form.label_en.data), actor_user_id=current_user.id)
             outcome.say(_("The topic “%(topic)s” is saved.", topic=topic.label(current_language())))
         if outcome.committed:
             return redirect(url_for("board.topics"))

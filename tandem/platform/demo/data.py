@@ -62,17 +62,20 @@ EXCLUSIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 # (slug, German, French, English)
-TOPICS: tuple[tuple[str, str, str, str], ...] = (
-    ("digital-tools", "Digitale Werkzeuge", "Outils numériques", "Digital tools"),
-    ("social-media", "Social Media", "Réseaux sociaux", "Social media"),
-    ("artificial-intelligence", "Künstliche Intelligenz", "Intelligence artificielle", "Artificial intelligence"),
-    ("diversity-inclusion", "Diversität und Inklusion", "Diversité et inclusion", "Diversity and inclusion"),
-    ("new-work", "Neue Arbeitsformen", "Nouvelles façons de travailler", "New ways of working"),
-    ("feedback-culture", "Feedbackkultur", "Culture du feedback", "Feedback culture"),
-    ("sustainability", "Nachhaltigkeit", "Durabilité", "Sustainability"),
-    ("employer-branding", "Employer Branding", "Marque employeur", "Employer branding"),
-    ("hybrid-leadership", "Hybride Führung", "Leadership hybride", "Hybrid leadership"),
-    ("data-literacy", "Datenkompetenz", "Culture des données", "Data literacy"),
+TOPICS: tuple[tuple[str, str, str, str, str], ...] = (  # slug, then the labels in de, fr, it and en
+    ("digital-tools", "Digitale Werkzeuge", "Outils numériques", "Strumenti digitali", "Digital tools"),
+    ("social-media", "Social Media", "Réseaux sociaux", "Social media", "Social media"),
+    ("artificial-intelligence", "Künstliche Intelligenz", "Intelligence artificielle", "Intelligenza artificiale",
+     "Artificial intelligence"),
+    ("diversity-inclusion", "Diversität und Inklusion", "Diversité et inclusion", "Diversità e inclusione",
+     "Diversity and inclusion"),
+    ("new-work", "Neue Arbeitsformen", "Nouvelles façons de travailler", "Nuovi modi di lavorare",
+     "New ways of working"),
+    ("feedback-culture", "Feedbackkultur", "Culture du feedback", "Cultura del feedback", "Feedback culture"),
+    ("sustainability", "Nachhaltigkeit", "Durabilité", "Sostenibilità", "Sustainability"),
+    ("employer-branding", "Employer Branding", "Marque employeur", "Employer branding", "Employer branding"),
+    ("hybrid-leadership", "Hybride Führung", "Leadership hybride", "Leadership ibrida", "Hybrid leadership"),
+    ("data-literacy", "Datenkompetenz", "Culture des données", "Alfabetizzazione dei dati", "Data literacy"),
 )
 
 

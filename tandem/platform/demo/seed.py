@@ -446,10 +446,10 @@ class _Club:
 
     def _topics(self) -> None:
         known = set(self.session.scalars(sa.select(Topic.slug)))
-        for slug, label_de, label_fr, label_en in data.TOPICS:
+        for slug, label_de, label_fr, label_it, label_en in data.TOPICS:
             if slug not in known:
-                create_topic(self.session, slug=slug, label_de=label_de, label_fr=label_fr, label_en=label_en,
-                             actor_user_id=self.president.id)
+                create_topic(self.session, slug=slug, label_de=label_de, label_fr=label_fr, label_it=label_it,
+                             label_en=label_en, actor_user_id=self.president.id)
         # Profiles take the topics still offered.
         self.topic_ids = {slug: topic_id for slug, topic_id in self.session.execute(
             sa.select(Topic.slug, Topic.id).where(Topic.is_active.is_(True)))}
@@ -663,7 +663,7 @@ class _Club:
         """What the person enters, by their place in their cohort (sorted by key)."""
         organisation = data.org_spec(person.org)
         remote = organisation.city in data.REMOTE_CITIES
-        labels = {slug: (de, fr, en) for slug, de, fr, en in data.TOPICS}
+        labels = {slug: (de, fr, it, en) for slug, de, fr, it, en in data.TOPICS}
         named = [labels[slug] for slug in person.topics]
         language = person.language if person.language in data.BIOS else "en"
         role = person.role
@@ -679,7 +679,8 @@ class _Club:
                 role=data.ROLE_WORDS[(language, role)], org=organisation.name, city=organisation.city,
                 topics_de="Themen: " + ", ".join(t[0] for t in named) + ".",
                 topics_fr="Thèmes : " + ", ".join(t[1] for t in named) + ".",
-                topics_en="Topics: " + ", ".join(t[2].lower() for t in named) + "."),
+                topics_it="Temi: " + ", ".join(t[2].lower() for t in named) + ".",
+                topics_en="Topics: " + ", ".join(t[3].lower() for t in named) + "."),
             "aims": data.AIMS[(language, role)],
         }
         for part in left_out:

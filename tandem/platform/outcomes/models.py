@@ -99,6 +99,7 @@ class SurveyQuestion(Base):
     kind: Mapped[str] = mapped_column(sa.String(10))
     text_de: Mapped[str | None] = mapped_column(sa.String(MAX_QUESTION))
     text_fr: Mapped[str | None] = mapped_column(sa.String(MAX_QUESTION))
+    text_it: Mapped[str | None] = mapped_column(sa.String(MAX_QUESTION))
     text_en: Mapped[str | None] = mapped_column(sa.String(MAX_QUESTION))
     scale_min: Mapped[int | None]
     scale_max: Mapped[int | None]
@@ -110,7 +111,7 @@ class SurveyQuestion(Base):
 
     def text(self, language: str) -> str:
         """The question in `language`, else the first language it was written in."""
-        texts = {"de": self.text_de, "fr": self.text_fr, "en": self.text_en}
+        texts = {"de": self.text_de, "fr": self.text_fr, "it": self.text_it, "en": self.text_en}
         return texts.get(language) or next((value for value in texts.values() if value), "")
 
     def option_texts(self, language: str) -> list[str]:

@@ -311,20 +311,24 @@ def test_an_exclusion_is_removed(board_client, db, club):
 
 def test_the_board_keeps_the_topic_catalogue(board_client, db):
     response = board_client.post("/board/topics", data={
-        "slug": "Open-Source", "label_de": "Open Source", "label_fr": "Logiciel libre", "label_en": "Open source"})
+        "slug": "Open-Source", "label_de": "Open Source", "label_fr": "Logiciel libre", "label_it": "Software libero",
+        "label_en": "Open source"})
     assert response.status_code == 302
     [topic] = fresh(db, Topic, slug="open-source")
-    assert (topic.label_de, topic.label_fr, topic.label_en, topic.is_active) == (
-        "Open Source", "Logiciel libre", "Open source", True)
+    assert (topic.label_de, topic.label_fr, topic.label_it, topic.label_en, topic.is_active) == (
+        "Open Source", "Logiciel libre", "Software libero", "Open source", True)
     assert len(audited(db, "topic.created")) == 1
 
     response = board_client.post(f"/board/topics/{topic.id}/edit", data={
-        "label_de": "Quelloffene Software", "label_fr": "Logiciel libre", "label_en": "Open-source software"})
+        "label_de": "Quelloffene Software", "label_fr": "Logiciel libre", "label_it": "Software open source",
+        "label_en": "Open-source software"})
     assert response.status_code == 302
     [topic] = fresh(db, Topic, slug="open-source")
-    assert (topic.label_de, topic.label_en) == ("Quelloffene Software", "Open-source software")
+    assert (topic.label_de, topic.label_it, topic.label_en) == (
+        "Quelloffene Software", "Software open source", "Open-source software")
     [event] = audited(db, "topic.changed")
-    assert set(event.details["labels"]) == {"de", "en"}
+    assert set(event.details["labels"]) == {"de", "it", "en"}
+    assert event.details["labels"]["it"] == {"from": "Software libero", "to": "Software open source"}
 
     assert board_client.post(f"/board/topics/{topic.id}/deactivate").status_code == 302
     assert fresh(db, Topic, slug="open-source")[0].is_active is False
@@ -340,13 +344,15 @@ def test_the_board_keeps_the_topic_catalogue(board_client, db):
     ({"slug": "existing"}, "slug", "Another topic already uses this short name."),
     ({"slug": "no spaces"}, "slug", "lowercase letters"),
     ({"label_fr": ""}, "label_fr", "Enter the French label."),
+    ({"label_it": " "}, "label_it", "Enter the Italian label."),
     ({"label_de": "   "}, "label_de", "Enter the German label."),
     ({"label_en": "x" * 121}, "label_en", "120"),
 ])
 def test_bad_topics_are_explained_beside_the_field(board_client, db, data, field, message):
     make_catalogue_topic(db, slug="existing")
     db.commit()
-    form = {"slug": "fresh-topic", "label_de": "Neu", "label_fr": "Nouveau", "label_en": "New", **data}
+    form = {"slug": "fresh-topic", "label_de": "Neu", "label_fr": "Nouveau", "label_it": "Nuovo", "label_en": "New",
+            **data}
     response = board_client.post("/board/topics", data=form)
     assert response.status_code == 400
     errors = field_errors(response, field)
@@ -358,7 +364,7 @@ def test_editing_a_topic_needs_every_label(board_client, db):
     topic = make_catalogue_topic(db, "Data literacy")
     db.commit()
     response = board_client.post(f"/board/topics/{topic.id}/edit",
-                                 data={"label_de": "", "label_fr": "Données", "label_en": "Data"})
+                                 data={"label_de": "", "label_fr": "Données", "label_it": "Dati", "label_en": "Data"})
     assert response.status_code == 400
     assert field_errors(response, "label_de") == ["Enter the German label."]
     assert fresh(db, Topic, id=topic.id)[0].label_en == "Data literacy"

@@ -198,7 +198,7 @@ def test_logging_an_unplanned_meeting_with_topics_and_a_private_note(db, pair_cl
     from tandem.platform.board.models import Topic
     with club_scope(db):
         topic = Topic(slug="feedback", label_de="Feedback geben", label_fr="Donner du feedback",
-                      label_en="Giving feedback")
+                      label_it="Dare un feedback", label_en="Giving feedback")
         db.add(topic)
         db.commit()
     page = mentor.get(f"{base(pair_club)}/meetings/log", headers=EN)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
+from tandem.platform.config import LANGUAGES
 from tandem.platform.outcomes.models import MAX_OPTIONS
 from tandem.platform.outcomes.surveys.defaults import DEFAULT_KEYS, DEFAULT_QUESTIONS, default_dates
 from tandem.platform.outcomes.surveys.rules import (
@@ -20,20 +21,21 @@ from tandem.platform.outcomes.surveys.rules import (
 )
 
 
-def test_the_default_questionnaire_is_per_role_with_stable_keys_in_three_languages():
+def test_the_default_questionnaire_is_per_role_with_stable_keys_in_every_language():
     assert DEFAULT_KEYS == ("mentee_goals", "mentee_useful", "mentee_changed", "mentee_recommend", "mentee_open",
                             "mentor_goals", "mentor_useful", "mentor_gained", "mentor_recommend", "mentor_open")
     for question in DEFAULT_QUESTIONS:
         assert question.audience == question.key.split("_")[0]
-        assert set(question.texts) == {"de", "fr", "en"} and all(question.texts.values())
+        assert set(question.texts) == set(LANGUAGES) and all(question.texts.values())
+        assert set(question.scale_labels or LANGUAGES) == set(LANGUAGES)
         draft = QuestionDraft(question.audience, question.kind, question.texts,
-                              {lang: [o[lang] for o in question.options] for lang in ("de", "fr", "en")}
+                              {lang: [o[lang] for o in question.options] for lang in LANGUAGES}
                               if question.options else dict(question.scale_labels or {}),
                               *(question.scale or (None, None)))
         assert question_problems(draft) == {}, question.key
     gained = next(q for q in DEFAULT_QUESTIONS if q.key == "mentor_gained")
     assert gained.kind == "multiple" and len(gained.options) == 5
-    assert all(set(option) == {"de", "fr", "en"} for option in gained.options)
+    assert all(set(option) == set(LANGUAGES) for option in gained.options)
     recommend = next(q for q in DEFAULT_QUESTIONS if q.key == "mentee_recommend")
     assert recommend.scale == (0, 10) and recommend.scale_labels["en"] == ["very unlikely", "very likely"]
 

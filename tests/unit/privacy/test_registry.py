@@ -50,6 +50,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("data_exports", "token_hash"): "the SHA-256 of the download link's token: a secret, not the person's data",
     ("survey_questions", "text_de"): "a survey question as the board wrote it, the same for every respondent",
     ("survey_questions", "text_fr"): "a survey question as the board wrote it, the same for every respondent",
+    ("survey_questions", "text_it"): "a survey question as the board wrote it, the same for every respondent",
     ("survey_questions", "text_en"): "a survey question as the board wrote it, the same for every respondent",
     ("symposium_slots", "title"): "a slot's title in the public programme, written by the board",
     ("matching_runs", "error"): "the engine's refusal: rule names and participation ids, never names or texts",

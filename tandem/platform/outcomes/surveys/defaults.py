@@ -1,7 +1,7 @@
 """The default questionnaire and the default dates of a cohort's two surveys (pure: no database, no Flask).
 
 Each role has its own questions, so that each question is reported by organisation only; their `key` is the
-same in every cohort (the across-cohort report compares them). Texts in de/fr/en: they are stored on the
+same in every cohort (the across-cohort report compares them). Texts in de/fr/it/en: they are stored on the
 questions when the surveys are prepared, so a later change here does not change a survey already prepared.
 """
 
@@ -29,42 +29,50 @@ class DefaultQuestion:
 
 GOALS = {"de": "Wie weit haben Sie die Ziele erreicht, die Sie sich gesetzt haben?",
          "fr": "Dans quelle mesure avez-vous atteint les objectifs que vous vous étiez fixés ?",
+         "it": "Fino a che punto ha raggiunto i Suoi obiettivi?",
          "en": "How far have you reached the goals you set?"}
 USEFUL = {"de": "Wie nützlich sind die Treffen für Sie?",
           "fr": "Dans quelle mesure les rencontres vous sont-elles utiles ?",
+          "it": "Quanto Le sono utili gli incontri?",
           "en": "How useful are the meetings for you?"}
 RECOMMEND = {"de": "Wie wahrscheinlich ist es, dass Sie Reverse Mentoring einer Kollegin oder einem Kollegen "
                    "empfehlen?",
              "fr": "Quelle est la probabilité que vous recommandiez le reverse mentoring à une ou un collègue ?",
+             "it": "Con quale probabilità consiglierebbe il reverse mentoring a una collega o a un collega?",
              "en": "How likely are you to recommend reverse mentoring to a colleague?"}
 OPEN = {"de": "Was möchten Sie dem Vorstand sonst noch mitteilen?",
         "fr": "Que souhaitez-vous encore dire au comité ?",
+        "it": "Che cos'altro desidera comunicare al comitato?",
         "en": "What else would you like the board to know?"}
 CHANGED = {"de": "Was hat sich an Ihrer Arbeitsweise verändert?",
            "fr": "Qu'est-ce qui a changé dans votre façon de travailler ?",
+           "it": "Che cosa è cambiato nel Suo modo di lavorare?",
            "en": "What has changed in how you work?"}
 GAINED = {"de": "Was haben Sie als Mentorin oder Mentor gewonnen?",
           "fr": "Qu'avez-vous gagné en tant que mentor ?",
+          "it": "Che cosa ha guadagnato nel ruolo di mentore?",
           "en": "What have you gained as a mentor?"}
 
 NOT_AT_ALL_COMPLETELY = {"de": ["überhaupt nicht", "vollständig"], "fr": ["pas du tout", "entièrement"],
-                         "en": ["not at all", "completely"]}
+                         "it": ["per niente", "completamente"], "en": ["not at all", "completely"]}
 NOT_USEFUL_VERY = {"de": ["gar nicht nützlich", "sehr nützlich"], "fr": ["pas du tout utiles", "très utiles"],
-                   "en": ["not useful at all", "very useful"]}
+                   "it": ["per niente utili", "molto utili"], "en": ["not useful at all", "very useful"]}
 UNLIKELY_LIKELY = {"de": ["sehr unwahrscheinlich", "sehr wahrscheinlich"],
                    "fr": ["très peu probable", "très probable"],
+                   "it": ["molto improbabile", "molto probabile"],
                    "en": ["very unlikely", "very likely"]}
 
 MENTOR_GAINED_OPTIONS: tuple[dict[str, str], ...] = (
     {"de": "Gespräche mit Führungspersonen führen", "fr": "Mener des conversations avec des cadres supérieurs",
-     "en": "Leading conversations with senior people"},
-    {"de": "Meine Ideen präsentieren", "fr": "Présenter mes idées", "en": "Presenting my ideas"},
-    {"de": "Feedback geben und annehmen", "fr": "Donner et recevoir du feedback",
+     "it": "Condurre conversazioni con dirigenti", "en": "Leading conversations with senior people"},
+    {"de": "Meine Ideen präsentieren", "fr": "Présenter mes idées", "it": "Presentare le mie idee",
+     "en": "Presenting my ideas"},
+    {"de": "Feedback geben und annehmen", "fr": "Donner et recevoir du feedback", "it": "Dare e ricevere feedback",
      "en": "Giving and receiving feedback"},
     {"de": "Verstehen, wie Führungspersonen entscheiden", "fr": "Comprendre comment les dirigeants décident",
-     "en": "Understanding how leaders decide"},
+     "it": "Capire come decidono i dirigenti", "en": "Understanding how leaders decide"},
     {"de": "Ein Netzwerk über Organisationen hinweg", "fr": "Un réseau au-delà de mon organisation",
-     "en": "A network across organisations"},
+     "it": "Una rete al di là della mia organizzazione", "en": "A network across organisations"},
 )
 
 

@@ -89,7 +89,8 @@ def _default_question_rows(survey_id: int) -> list[SurveyQuestion]:
         rows.append(SurveyQuestion(
             survey_id=survey_id, position=position, key=question.key, audience=str(question.audience),
             kind=str(question.kind), text_de=question.texts["de"], text_fr=question.texts["fr"],
-            text_en=question.texts["en"], scale_min=question.scale[0] if question.scale else None,
+            text_it=question.texts["it"], text_en=question.texts["en"],
+            scale_min=question.scale[0] if question.scale else None,
             scale_max=question.scale[1] if question.scale else None,
             scale_labels={language: list(words) for language, words in question.scale_labels.items()}
             if question.scale_labels else sa.null(),
@@ -171,6 +172,7 @@ def _apply_draft(question: SurveyQuestion, draft: QuestionDraft) -> None:
     question.audience, question.kind = str(draft.audience), str(draft.kind)
     question.text_de = draft.text("de") or None
     question.text_fr = draft.text("fr") or None
+    question.text_it = draft.text("it") or None
     question.text_en = draft.text("en") or None
     # SQL NULL, not JSON null, where a kind has no labels or options.
     if draft.kind == QuestionKind.SCALE:
