@@ -60,7 +60,7 @@ class Cohort(Base):
     symposium_venue: Mapped[str | None] = mapped_column(sa.String(300))
     meeting_every_min_weeks: Mapped[int] = mapped_column(default=3)
     meeting_every_max_weeks: Mapped[int] = mapped_column(default=4)
-    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["de", "fr", "en"])
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["de", "fr", "it", "en"])
     # The board's weights for matching, by criterion (None: the engine's defaults), and the score under which
     # a pair counts as poor (figures, warnings when pairing by hand).
     matching_weights: Mapped[dict[str, float] | None] = mapped_column(sa.JSON)

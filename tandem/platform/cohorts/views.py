@@ -42,7 +42,8 @@ from tandem.platform.transaction import request_transaction
 from tandem.workers.queues import enqueue_after_commit
 
 LIFECYCLE = list(CohortState)
-NEW_COHORT_DEFAULTS = {"meeting_every_min_weeks": 3, "meeting_every_max_weeks": 4, "languages": ["de", "fr", "en"]}
+NEW_COHORT_DEFAULTS = {"meeting_every_min_weeks": 3, "meeting_every_max_weeks": 4,
+                       "languages": ["de", "fr", "it", "en"]}
 
 
 

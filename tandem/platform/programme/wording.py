@@ -24,18 +24,30 @@ KIND_LABELS = {
 }
 
 
+def language_of(texts: dict[str, str], language: str, preferred: list[str] | None = None) -> str:
+    """The language `in_language` answers in: `language` when there is a text in it, else the first of
+    `preferred` that has one, else English, German, French, Italian, else any; `language` when none has one.
+    A page marks a text in another language than its own with it (`lang="..."`)."""
+    if texts.get(language):
+        return language
+    for other in (preferred or []) + ["en", "de", "fr", "it"]:
+        if texts.get(other):
+            return other
+    return next((code for code, text in texts.items() if text), language)
+
+
 def in_language(texts: dict[str, str], language: str, preferred: list[str] | None = None) -> str:
     """The text in `language`, else in the first of `preferred` that has one, else any."""
-    if texts.get(language):
-        return texts[language]
-    for other in (preferred or []) + ["en", "de", "fr"]:
-        if texts.get(other):
-            return texts[other]
-    return next(iter(texts.values()), "")
+    return texts.get(language_of(texts, language, preferred)) or next(iter(texts.values()), "")
 
 
 def title_of(event: ProgrammeEvent, language: str) -> str:
     return in_language(event.titles, language, list(event.cohort.languages))
+
+
+def title_language(event: ProgrammeEvent, language: str) -> str:
+    """The language `title_of` answers in (for `lang` on the title when it is not the page's)."""
+    return language_of(event.titles, language, list(event.cohort.languages))
 
 
 def description_of(event: ProgrammeEvent, language: str) -> str:
@@ -93,7 +105,10 @@ def open_for_answers(event: ProgrammeEvent) -> bool:
 def event_words(event: ProgrammeEvent, language: str) -> dict[str, str]:
     """The event's title, description, time (with the club's time zone named) and place, in `language`."""
     zone = club_zone()
+    preferred = list(event.cohort.languages)
     return {"title": title_of(event, language), "description": description_of(event, language),
+            "title_lang": title_language(event, language),
+            "description_lang": language_of(event.descriptions or {}, language, preferred),
             "when": when_text(event, language),
             "zone": f"{get_timezone_name(local(event.starts_at), width='long', locale=language)} ({zone.key})",
             "where": where_text(event), "kind": str(KIND_LABELS.get(EventKind(event.kind), event.kind)),

@@ -46,22 +46,26 @@ HEADER_NAMES: dict[str, dict[str, str]] = {
     "en": {"name": "name", "email": "email", "role": "role", "cohort": "cohort", "note": "note"},
     "de": {"name": "Name", "email": "E-Mail", "role": "Rolle", "cohort": "Kohorte", "note": "Notiz"},
     "fr": {"name": "Nom", "email": "E-mail", "role": "Rôle", "cohort": "Volée", "note": "Remarque"},
+    "it": {"name": "Nome", "email": "E-mail", "role": "Ruolo", "cohort": "Coorte", "note": "Nota"},
 }
 # Other names people give these columns in the site's languages (compared without case, accents, spaces and
 # punctuation: "E-Mail-Adresse" is "emailadresse").
 HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
-    "name": ("Full name", "Vollständiger Name", "Nom complet"),
+    "name": ("Full name", "Vollständiger Name", "Nom complet", "Nome e cognome", "Nome completo"),
     "email": ("E-mail address", "Work e-mail address", "E-Mail-Adresse", "Adresse e-mail", "Courriel",
-              "Adresse électronique"),
+              "Adresse électronique", "Indirizzo e-mail", "Posta elettronica"),
     "role": (),
-    "cohort": ("Cohorte",),
-    "note": ("Comment", "Bemerkung", "Kommentar", "Anmerkung", "Commentaire"),
+    "cohort": ("Cohorte", "Edizione"),
+    "note": ("Comment", "Bemerkung", "Kommentar", "Anmerkung", "Commentaire", "Commento", "Osservazione"),
 }
-# The roles as the site writes them in each language (Mentor:in, Mentoré·e), by the same comparison.
+# The roles as the site writes them in each language (Mentor:in, Mentoré·e), by the same comparison. Italian
+# writes mentor and mentee as English does: its "mentore" (a mentor) reads the same as the French "Mentoré"
+# once accents are dropped, so it is not taken for either.
 ROLE_NAMES = {"mentor": "mentor", "mentorin": "mentor", "mentee": "mentee", "mentore": "mentee",
               "mentoree": "mentee"}
-TEMPLATE_SEPARATORS = {"en": ","}  # else ";", which spreadsheet programs of German and French locales expect
-TEMPLATE_NOTES = {"en": "Social media team", "de": "Social-Media-Team", "fr": "Équipe réseaux sociaux"}
+TEMPLATE_SEPARATORS = {"en": ","}  # else ";", which spreadsheet programs of Swiss locales (de, fr, it) expect
+TEMPLATE_NOTES = {"en": "Social media team", "de": "Social-Media-Team", "fr": "Équipe réseaux sociaux",
+                  "it": "Team social media"}
 
 
 def _key(value: str) -> str:

@@ -91,8 +91,8 @@ def test_the_invitation_explains_taking_part(client, sign_in, club):
 
 def test_the_consent_text_changes_only_with_a_new_version():
     assert consent_text_sha256() == CONSENT_TEXT_SHA256, (
-        "participant/_consent.html changed: set a new CONSENT_VERSION and CONSENT_TEXT_SHA256 in "
-        "tandem/platform/participant/consent.py"
+        "participant/_consent.html or a translation of one of its messages changed: set a new CONSENT_VERSION "
+        "and CONSENT_TEXT_SHA256 in tandem/platform/participant/consent.py"
     )
 
 

@@ -495,7 +495,7 @@ def test_runs_with_no_recorded_figures_compare_without_error(board_client, db, c
 # ---------------------------------------------------------------------------------------- languages, queries
 
 
-@pytest.mark.parametrize("language", ["de", "fr", "en"])
+@pytest.mark.parametrize("language", ["de", "fr", "it", "en"])
 def test_every_page_renders_in_every_language(board_client, db, club, language):
     _finished_run(db, club, FIGURES_A, [("lea", "ben", 0.42)])
     _finished_run(db, club, FIGURES_B, [("lea", "ben", 0.85), ("tom", "chloe", 0.35)])

@@ -24,7 +24,7 @@ def club_in_german():
 
 
 @pytest.mark.parametrize(("chosen", "language"), [("fr", "fr"), ("en", "en"), ("de", "de"), (None, "de"),
-                                                  ("", "de"), ("it", "de")])
+                                                  ("", "de"), ("it", "it"), ("rm", "de")])
 def test_the_persons_choice_else_the_clubs_language(club_in_german, chosen, language):
     assert mail_language(SimpleNamespace(preferred_language=chosen)) == language
 

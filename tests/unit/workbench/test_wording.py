@@ -139,13 +139,14 @@ def test_poor_criteria_only_count_weighed_ones():
 
 
 def test_topic_labels_in_the_readers_language():
-    topic = Topic(id=10, slug="ai", label_en="AI", label_de="KI", label_fr="IA")
+    topic = Topic(id=10, slug="ai", label_en="AI", label_de="KI", label_fr="IA", label_it="Intelligenza artificiale")
     assert wording.topic_labels([topic], "de") == {10: "KI"}
     assert wording.topic_labels([topic], "fr") == {10: "IA"}
+    assert wording.topic_labels([topic], "it") == {10: "Intelligenza artificiale"}
     assert wording.topic_labels([topic], "en") == {10: "AI"}
 
 
-@pytest.mark.parametrize("language", ["de", "fr", "en"])
+@pytest.mark.parametrize("language", ["de", "fr", "it", "en"])
 def test_every_sentence_renders_in_every_language(app, language):
     with app.test_request_context(), force_locale(language):
         for mentor, mentee in itertools.product(MENTORS, MENTEES):

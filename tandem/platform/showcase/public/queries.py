@@ -233,7 +233,7 @@ def public_stories(session: Session, cohort_ids: Sequence[int], language: str, *
                           StoryConsent.description)
                 .where(StoryConsent.story_id.in_(ids)))
         }
-        label = {"de": Topic.label_de, "fr": Topic.label_fr}.get(language, Topic.label_en)
+        label = {"de": Topic.label_de, "fr": Topic.label_fr, "it": Topic.label_it}.get(language, Topic.label_en)
         topics: dict[int, list[str]] = {}
         for story, text in session.execute(
                 sa.select(StoryTopic.story_id, label).join(Topic, Topic.id == StoryTopic.topic_id)

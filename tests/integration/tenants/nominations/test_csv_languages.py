@@ -72,6 +72,7 @@ def test_a_file_in_no_known_encoding_is_refused_with_a_clear_message(client, sig
 @pytest.mark.parametrize(("language", "header"), [
     ("de", "Name;E-Mail;Rolle;Kohorte;Notiz"),
     ("fr", "Nom;E-mail;Rôle;Volée;Remarque"),
+    ("it", "Nome;E-mail;Ruolo;Coorte;Nota"),
     ("en", "name,email,role,cohort,note"),
 ])
 def test_the_template_has_the_headers_of_the_admins_language(client, sign_in, club, language, header):

@@ -110,7 +110,7 @@ def test_roles_as_the_site_writes_them_in_each_language(value, role):
     assert report.problems == [] and report.rows[0].role == role
 
 
-@pytest.mark.parametrize("language", ["de", "fr", "en"])
+@pytest.mark.parametrize("language", ["de", "fr", "it", "en"])
 def test_the_template_is_in_the_admins_language_and_passes_its_own_checks(language):
     data = template_csv(domain="alpha.example", cohort_slug="kohorte-2027", language=language)
     assert data.startswith("\ufeff".encode()) and b"\r\n" in data
@@ -124,3 +124,5 @@ def test_the_template_is_in_the_admins_language_and_passes_its_own_checks(langua
     assert header_names("de") == {"name": "Name", "email": "E-Mail", "role": "Rolle", "cohort": "Kohorte",
                                   "note": "Notiz"}
     assert header_names("fr")["cohort"] == "Volée" and header_names("xx") == header_names("en")
+    assert header_names("it") == {"name": "Nome", "email": "E-mail", "role": "Ruolo", "cohort": "Coorte",
+                                  "note": "Nota"}
