@@ -4,6 +4,7 @@ A test (tests/unit/platform/test_architecture.py) imports every module of the co
 class is missing here.
 """
 
+from tandem.platform.accessibility.models import BarrierReport, ReportStatus
 from tandem.platform.audit_models import AuditEvent
 from tandem.platform.board.models import BoardMember, OrganisationExclusion, Topic
 from tandem.platform.cohorts.models import (
@@ -57,6 +58,8 @@ from tandem.tenants.models import Organisation, OrganisationAdmin, OrganisationD
 
 __all__ = [
     "Base",
+    # accessibility
+    "BarrierReport", "ReportStatus",
     # audit
     "AuditEvent",
     # board

@@ -72,6 +72,7 @@ def _trust_proxies(app: Flask, settings: Any) -> None:
 
 
 def _register_blueprints(app: Flask, settings: Any) -> None:
+    from tandem.platform.accessibility.blueprint import accessibility
     from tandem.platform.board.blueprint import board
     from tandem.platform.cohorts.blueprint import cohorts
     from tandem.platform.identity.blueprint import identity, sso
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask, settings: Any) -> None:
     app.register_blueprint(showcase)
     app.register_blueprint(outcomes)
     app.register_blueprint(privacy)
+    app.register_blueprint(accessibility)
     app.register_blueprint(participant)
     app.register_blueprint(tenants)
     app.register_blueprint(nominations)

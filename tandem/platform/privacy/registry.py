@@ -86,6 +86,7 @@ _SURVEYS = ("the cohort's surveys: securing the programme's results, reported on
 _RESPONSE = ("respondent_key = HMAC(SECRET_KEY, survey and participation) -> participations.user_id, only while "
              "the survey is open (closing clears the key; from then on the answers lead to nobody)")
 _RIGHTS = "the person's rights over their data: export and erasure"
+_BARRIERS = "the accessibility statement's feedback: removing the barrier and answering the reporter"
 _AUDIT = "accountability: who did or saw what, when (also shown to the person concerned)"
 
 
@@ -498,6 +499,26 @@ REGISTRY: dict[str, TableDeclaration] = {
     "symposium_slot_stories": PersonalData(
         subject=Subject(("story_id",), _STORY),
         columns={"slot_id": _col("the symposium slot in which the pair presents", _SHOWCASE)},
+    ),
+    # --- accessibility ----------------------------------------------------------------------------------------
+    "barrier_reports": PersonalData(
+        subject=Subject(("recipient_user_id", "recipient"),
+                        "recipient_user_id -> users.id (the reporter, when signed in), or the address in "
+                        "`recipient` (the reporter's address for an answer, when they gave one)"),
+        columns={
+            "description": _col("the barrier as the reporter described it (may tell of a disability)", _BARRIERS),
+            "page": _col("the address of the page concerned", _BARRIERS),
+            "assistive_technology": _col("the assistive technology the reporter uses, if they said "
+                                         "(may tell of a disability)", _BARRIERS),
+            "language": _col("the language of the page the report was sent from", _BARRIERS),
+            "recipient": _col("the e-mail address for an answer, if the reporter wanted one", _BARRIERS),
+            "recipient_user_id": _col("the reporter, when signed in", _BARRIERS),
+            "created_at": _col("when the barrier was reported", _BARRIERS),
+            "status": _col("open, answered or closed", _BARRIERS),
+            "board_note": _col("the board's note on the report", _BARRIERS),
+        },
+        note="closing a report clears its address and assistive technology (no answer is due any more); "
+             "a report without address or account leads to nobody",
     ),
     # --- mail and audit ---------------------------------------------------------------------------------------
     "outbox_messages": PersonalData(

@@ -48,6 +48,7 @@ SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (_l("Mails sent to me"), ("outbox_messages",)),
     (_l("Records: what I did, and who did or saw what about me"), ("audit_events",)),
     (_l("My requests about my data"), ("data_exports", "erasure_requests")),
+    (_l("Barriers I reported"), ("barrier_reports",)),
 )
 
 TABLE_LABELS: dict[str, Any] = {
@@ -67,7 +68,7 @@ TABLE_LABELS: dict[str, Any] = {
     "story_changes": _l("Story changes"), "story_consents": _l("What may be public"),
     "story_reviews": _l("Organisation's reviews"), "symposium_slot_stories": _l("Symposium slots"),
     "outbox_messages": _l("Mails"), "audit_events": _l("Records"), "data_exports": _l("Exports"),
-    "erasure_requests": _l("Requests for erasure"),
+    "erasure_requests": _l("Requests for erasure"), "barrier_reports": _l("Barrier reports"),
 }
 
 

@@ -34,6 +34,7 @@ WHAT = {
     "event_answers": _l("Your answer to an invitation, on the event's page"),
     "rematch_requests": _l("A request for another partner in your tandem, on the board's list"),
     "survey_respondents": _l("Whether you answered a survey (the list of respondents)"),
+    "barrier_reports": _l("A barrier you reported on the accessibility statement, on the board's list"),
 }
 ROLES = {BOARD: _l("Club board"), ORGANISATION_ADMIN: _l("Organisation admin")}
 
