@@ -42,8 +42,9 @@ def consent_messages(template: Path | None = None) -> list[Message]:
     messages: list[Message] = []
     for _line, _function, message, _comments in babel_extract(
             io.BytesIO(source), GETTEXT_FUNCTIONS, [], {"encoding": "utf-8", "silent": "false"}):
-        parts = tuple(part for part in message if part) if isinstance(message, tuple) else (message,)
-        messages.append(parts[0] if len(parts) == 1 else parts)  # `_("...", low=...)` comes as a tuple too
+        found = message if isinstance(message, tuple) else (message,)  # `_("...", low=...)` is a tuple too
+        parts = tuple(str(part) for part in found if part)
+        messages.append(parts[0] if len(parts) == 1 else parts)
     return messages
 
 
@@ -58,8 +59,8 @@ def shown_words(messages: list[Message], language: str, translations: Path | Non
     for message in messages:
         english = [message] if isinstance(message, str) else list(message)
         entry = catalogue.get(message if isinstance(message, str) else message[0])
-        strings = [] if entry is None or entry.fuzzy else (
-            [entry.string] if isinstance(entry.string, str) else list(entry.string))
+        translated = None if entry is None or entry.fuzzy else entry.string
+        strings = [translated] if isinstance(translated, str) else list(translated or ())
         shown.append(strings if strings and all(strings) else english)
     return shown
 
