@@ -128,7 +128,7 @@ def _check_request_access() -> None:
 # A real request has an application context of its own; a test that keeps one open across requests would
 # otherwise give the next request the previous one's person and objects.
 REQUEST_KEYS = ("principal", "_login_user", "organisation", "url_cohort", "url_cohort_id", "url_pair",
-                "url_pair_id", "url_membership", "_flask_babel")
+                "url_pair_id", "url_membership", "_flask_babel", "_tandem_catalogue")
 
 
 def _forget_the_request(_error: BaseException | None) -> None:

@@ -1,19 +1,74 @@
-"""German, French and English: chosen by the person, else by the browser, else the club's default."""
+"""German, French and English: chosen by the person, else by the browser, else the club's default.
+
+Translations are looked up once per request per locale: `catalogue()` keeps the locale's catalogue in the
+request's context and answers from there while the locale stays the same (Flask-Babel resolves the locale
+through the context at every call: a page of a few hundred messages spent a quarter of its time there).
+Flask-Babel's own `gettext` (which many modules import as `_`), `_l` below and the templates' `_`, `gettext`
+and `ngettext` all go through it. `force_locale` (mail in the recipient's language) and `refresh` change the
+locale and are seen at the next call.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale, get_translations
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain, get_babel, get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from tandem.platform.config import LANGUAGES
 
-LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "en": "English"}
+LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "it": "Italiano", "en": "English"}
+CATALOGUE_KEY = "_tandem_catalogue"  # in `g`: (the locale it was looked up for, its catalogue)
+BABEL_KEY = "_flask_babel"  # Flask-Babel's namespace in `g` (babel_locale: the locale it chose or was forced to)
+MEMO_LIMIT = 20_000  # formatted template messages without parameters kept per catalogue (they are literals)
+_NULL = NullTranslations()
+
+
+def catalogue() -> Any:
+    """The translations of the current locale: looked up through Flask-Babel once per request and locale,
+    then read from the request's context. Outside an app context, no translation (Flask-Babel does the same)."""
+    context = _cv_app.get(None)
+    if context is None:
+        return _NULL
+    store = context.g.__dict__
+    babel = store.get(BABEL_KEY)
+    locale = getattr(babel, "babel_locale", None) if babel is not None else None
+    kept = store.get(CATALOGUE_KEY)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = Domain.get_translations(get_babel().instance.domain_instance)  # resolves the locale
+    babel = store.get(BABEL_KEY)
+    if babel is not None and getattr(babel, "babel_locale", None) is not None:
+        store[CATALOGUE_KEY] = (babel.babel_locale, translations)
+    return translations
+
+
+class RequestDomain(Domain):  # Flask-Babel has no types: Domain is Any to mypy
+    """Flask-Babel's default domain, answering from the request's catalogue (`catalogue()`), so that
+    `flask_babel.gettext` and the rest look the catalogue up once per request and locale as well."""
+
+    def get_translations(self) -> Any:
+        return catalogue()
+
+
+def gettext(message: str, **variables: Any) -> str:
+    """`_`: the message in the current language, formatted with `variables` when there are any."""
+    text: str = catalogue().ugettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text: str = catalogue().ungettext(singular, plural, num)
+    return text % variables
 
 
 class LazyText(LazyString):  # Flask-Babel has no types: LazyString is Any to mypy
@@ -41,12 +96,59 @@ class LazyText(LazyString):  # Flask-Babel has no types: LazyString is Any to my
 def lazy_gettext(message: str, **variables: Any) -> LazyText:
     """`_l`: Flask-Babel's lazy_gettext, with the parameters escaped when the message is shown in HTML. Every
     module takes it from here (tests/unit/platform/test_lazy_text.py checks)."""
-    return LazyText(lambda: get_translations().gettext(message), variables)
+    return LazyText(lambda: catalogue().ugettext(message), variables)
 
 
 def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> LazyText:
     """Flask-Babel's lazy_ngettext (`%(num)d` is the number), with the parameters escaped in HTML."""
-    return LazyText(lambda: get_translations().ngettext(singular, plural, num), {"num": num, **variables})
+    return LazyText(lambda: catalogue().ungettext(singular, plural, num), {"num": num, **variables})
+
+
+# --- Templates: Jinja's "new style" gettext (the message is always a format string; in HTML it is markup and
+# its parameters are escaped), called directly instead of through three layers of Jinja's context calls. ---
+
+
+def _formatted(translations: Any, message: str, autoescape: bool) -> Any:
+    """A template's message without parameters, formatted once per catalogue (`%%` is `%` as Jinja does)."""
+    memo = translations.__dict__.setdefault("_tandem_memo", {})
+    key = (message, autoescape)
+    try:
+        return memo[key]
+    except KeyError:
+        text = translations.ugettext(message)
+        result = (Markup(text) if autoescape else text) % {}
+        if len(memo) < MEMO_LIMIT:
+            memo[key] = result
+        return result
+
+
+@pass_eval_context
+def template_gettext(eval_context: EvalContext, message: str, **variables: Any) -> Any:
+    if not variables:
+        return _formatted(catalogue(), message, eval_context.autoescape)
+    text = catalogue().ugettext(message)
+    return (Markup(text) if eval_context.autoescape else text) % variables
+
+
+@pass_eval_context
+def template_ngettext(eval_context: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> Any:
+    variables.setdefault("num", num)
+    text = catalogue().ungettext(singular, plural, num)
+    return (Markup(text) if eval_context.autoescape else text) % variables
+
+
+@pass_eval_context
+def template_pgettext(eval_context: EvalContext, context: str, message: str, **variables: Any) -> Any:
+    text = catalogue().upgettext(context, message)
+    return (Markup(text) if eval_context.autoescape else text) % variables
+
+
+@pass_eval_context
+def template_npgettext(eval_context: EvalContext, context: str, singular: str, plural: str, num: int,
+                       **variables: Any) -> Any:
+    variables.setdefault("num", num)
+    text = catalogue().unpgettext(context, singular, plural, num)
+    return (Markup(text) if eval_context.autoescape else text) % variables
 
 
 def select_language() -> str:
@@ -54,7 +156,7 @@ def select_language() -> str:
     default = current_app.config["TANDEM"].default_language
     if not has_request_context():
         return default  # jobs and mail choose with flask_babel.force_locale
-    chosen = session.get("language")
+    chosen = asked if (asked := request.args.get("lang", "")) in LANGUAGES else session.get("language")  # ?lang= first
     if chosen in LANGUAGES:
         return chosen
     if current_user and current_user.is_authenticated and current_user.preferred_language in LANGUAGES:
@@ -68,7 +170,12 @@ def current_language() -> str:
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=select_language, default_translation_directories="translations")
+    babel = Babel(app, locale_selector=select_language, default_translation_directories="translations")
+    babel.domain_instance = RequestDomain(domain=app.extensions["babel"].default_domain)
+    app.jinja_env.globals.update(
+        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext,
+        pgettext=template_pgettext, npgettext=template_npgettext,
+    )
 
     @app.context_processor
     def _languages() -> dict[str, object]:
