@@ -13,7 +13,7 @@ DEMO_SECRET := instance/demo-secret-key
 DEMO   := TANDEM_ENV=demo CLUB_NAME="$${CLUB_NAME:-Club Kommunikation Schweiz}" BASE_URL="http://$(HOST):$(PORT)" \
           SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEMO_SECRET))}"
 
-.PHONY: run test install translations browser oidc-deps deploy-tools lint bench clean ci
+.PHONY: run test install translations browser oidc-deps deploy-tools lint bench bench-throughput clean ci
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python 3.11 or newer")'
@@ -72,6 +72,11 @@ lint: install deploy-tools
 
 bench: install
 	$(BIN)/python -m bench.query_counts
+
+# Pages per second against a bare Flask app, both under Gunicorn with deploy/gunicorn.conf.py (bench/throughput.py).
+# Options in BENCH_ARGS (--database URL, --rounds, --duration, --check, --profile, ...); uses wrk when installed.
+bench-throughput: install
+	$(BIN)/python -m bench.throughput $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
