@@ -32,6 +32,7 @@ from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, Pai
 from tandem.platform.workbench.runs.queries import (
     MATCHING_STATES,
     PUBLISHED_PAIRING_STATES,
+    CohortRuns,
     active_run,
     cohort_weights,
     current_run,
@@ -84,33 +85,38 @@ class SwapResult:
 # ------------------------------------------------------------------------------------------------ reading
 
 
-def edit_problem(session: Session, cohort: Cohort) -> str | None:
-    """Why the proposals of the cohort cannot be changed now (None: they can). At most three queries."""
+def edit_problem(session: Session, cohort: Cohort, runs: CohortRuns | None = None) -> str | None:
+    """Why the proposals of the cohort cannot be changed now (None: they can). At most three queries; none with
+    the cohort's runs read already (`runs`)."""
+    if cohort.state not in MATCHING_STATES:
+        return str(_l("Proposals can be changed only while the cohort is in its matching step."))
     with club_scope(session):
-        if cohort.state not in MATCHING_STATES:
-            return str(_l("Proposals can be changed only while the cohort is in its matching step."))
-        if published_run(session, cohort.id) is not None:
+        published = runs.published if runs is not None else published_run(session, cohort.id)
+        if published is not None:
             return str(_l("The pairs of this cohort are published: the proposals can no longer be changed."))
-        if current_run(session, cohort.id) is None:
+        current = runs.current if runs is not None else current_run(session, cohort.id)
+        if current is None:
             return str(_l("There are no proposals yet: start a matching run first."))
-        if active_run(session, cohort.id) is not None:
+        active = runs.active if runs is not None else active_run(session, cohort.id)
+        if active is not None:
             return str(_l("A matching run is queued or running: its proposals will replace these. Wait until it "
                           "has finished."))
     return None
 
 
-def hand_problem(session: Session, cohort: Cohort) -> str | None:
+def hand_problem(session: Session, cohort: Cohort, runs: CohortRuns | None = None) -> str | None:
     """Why nobody can be paired by hand now (None: they can).
 
     Before publishing, as any change to the proposals. After publishing, while the cohort is matching or
     running: people whose tandem ended (an accepted rematch request) get a new partner, an active pair at once.
     """
     with club_scope(session):
-        if published_run(session, cohort.id) is not None:
+        published = runs.published if runs is not None else published_run(session, cohort.id)
+        if published is not None:
             if cohort.state not in PUBLISHED_PAIRING_STATES:
                 return str(_l("New tandems can be formed only until the programme begins closing."))
             return None
-    return edit_problem(session, cohort)
+    return edit_problem(session, cohort, runs)
 
 
 # --------------------------------------------------------------------------------------------- operations

@@ -1,8 +1,10 @@
 """The board's matching workbench of a cohort (club scope): proposals, the unmatched, edits.
 
 GET parameters of the workbench (no script needed): `sort` (score, -score, mentor, mentee, organisation),
-`show` (all, locked, by_hand, below) and `q` (free text on names and organisations). The forms that change
-something carry them along, so that the board comes back to the list as it was.
+`show` (all, locked, by_hand, below, warnings), `q` (free text on names and organisations), `page` (the pairs'
+page), `upage` and `mpage` (the pages of the people without a partner and of the mentors' places). The forms
+that change something carry them along, so that the board comes back to the list as it was, at the pair
+it changed (an anchor): one pair's action re-renders one page, never the whole cohort.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
 from tandem.platform.i18n import current_language
 from tandem.platform.i18n import lazy_gettext as _l
+from tandem.platform.pagination import page_number
 from tandem.platform.transaction import request_transaction
 from tandem.platform.workbench import wording
 from tandem.platform.workbench.proposals.forms import ActionForm, HandForm, SwapForm
@@ -37,14 +40,15 @@ from tandem.platform.workbench.proposals.operations import (
 from tandem.platform.workbench.proposals.queries import (
     FILTERS,
     SORTS,
-    Workbench,
+    HandChoices,
+    Listing,
     explanation_labels,
+    hand_choices,
     load_workbench,
     names_of,
-    select_pairs,
 )
 from tandem.platform.workbench.publishing.views import publish_context
-from tandem.platform.workbench.runs.queries import MATCHING_STATES
+from tandem.platform.workbench.runs.queries import MATCHING_STATES, cohort_runs
 from tandem.platform.workbench.runs.views import run_panel_context
 
 SORT_LABELS = {
@@ -59,13 +63,15 @@ FILTER_LABELS = {
     "locked": _l("Locked"),
     "by_hand": _l("Changed by hand"),
     "below": _l("Below the threshold"),
+    "warnings": _l("With a warning"),
 }
+PAGES = {"page": "page", "unmatched_page": "upage", "mentors_page": "mpage"}  # Listing's field -> parameter
 
 
 
 
 def _list_args(source: MultiDict[str, str]) -> dict[str, Any]:
-    """The list's sort, filter and search, checked, for links and redirects (defaults left out)."""
+    """The list's sort, filter, search and pages, checked, for links and redirects (defaults left out)."""
     args: dict[str, Any] = {}
     sort, show, text = source.get("sort", ""), source.get("show", ""), " ".join(source.get("q", "").split())[:100]
     if sort in SORTS and sort != "score":
@@ -74,7 +80,15 @@ def _list_args(source: MultiDict[str, str]) -> dict[str, Any]:
         args["show"] = show
     if text:
         args["q"] = text
+    for param in PAGES.values():
+        if (number := page_number(source, param)) > 1:
+            args[param] = number
     return args
+
+
+def _listing(args: dict[str, Any]) -> Listing:
+    return Listing(sort=args.get("sort", "score"), show=args.get("show", "all"), text=args.get("q", ""),
+                   **{name: args.get(param, 1) for name, param in PAGES.items()})
 
 
 def _back(cohort: Cohort, pair_id: int | None = None) -> Response:
@@ -90,17 +104,18 @@ def workbench() -> str:
     session = db_session()
     cohort = url_cohort()
     args = _list_args(request.args)
-    sort, show, text = args.get("sort", "score"), args.get("show", "all"), args.get("q", "")
-    view = load_workbench(session, cohort, current_language())
-    problem = edit_problem(session, cohort)
-    shown = select_pairs(view.pairs, sort=sort, show=show, text=text)
+    listing = _listing(args)
+    runs = cohort_runs(session, cohort.id)  # once per request: every panel and check below reads from it
+    view = load_workbench(session, cohort, current_language(), runs, listing)
+    problem = edit_problem(session, cohort, runs)
     return render_template(
-        "workbench/index.html", cohort=cohort, view=view, shown=shown, problem=problem,
+        "workbench/index.html", cohort=cohort, view=view, shown=view.pairs, problem=problem,
         editable=problem is None and not view.published, in_matching=cohort.state in MATCHING_STATES,
-        can_pair_by_hand=view.run is not None and hand_problem(session, cohort) is None and (
-            not view.published or bool(view.unmatched_mentees)),
-        sort=sort, show=show, text=text, list_args=args, sorts=SORT_LABELS, filters=FILTER_LABELS,
-        action_form=ActionForm(), **run_panel_context(session, cohort), **publish_context(session, cohort))
+        can_pair_by_hand=view.run is not None and hand_problem(session, cohort, runs) is None and (
+            not view.published or bool(view.figures and view.figures.unmatched_mentees)),
+        sort=listing.sort, show=listing.show, text=listing.text, list_args=args, sorts=SORT_LABELS,
+        filters=FILTER_LABELS, action_form=ActionForm(), **run_panel_context(session, cohort, runs),
+        **publish_context(session, cohort, runs))
 
 
 # ---------------------------------------------------------------------------------------------- the actions
@@ -195,12 +210,12 @@ def _hundred(value: float) -> int:
 # ------------------------------------------------------------------------------------------- pair by hand
 
 
-def _hand_choices(form: HandForm, view: Workbench) -> None:
+def _hand_choices(form: HandForm, view: HandChoices) -> None:
     """The mentors with room and the mentees without a mentor. Once one side is chosen (a link from the list
     of the unmatched, or a form sent back), the other offers only people of other organisations: a tandem spans
     two organisations (a pair of one organisation sent anyway is refused by the engine's rule)."""
     mentors = {m.person.participation_id: m.person for m in view.mentors_with_room}
-    mentees = {row.person.participation_id: row.person for row in view.unmatched_mentees}
+    mentees = {person.participation_id: person for person in view.unmatched_mentees}
     chosen_mentor = mentors.get(form.mentor.data) if isinstance(form.mentor.data, int) else None
     chosen_mentee = mentees.get(form.mentee.data) if isinstance(form.mentee.data, int) else None
     form.mentor.choices = [(0, _("Choose a mentor…"))] + [
@@ -211,10 +226,10 @@ def _hand_choices(form: HandForm, view: Workbench) -> None:
         if chosen_mentor is not None or chosen_mentee is None
         or m.person.organisation_id != chosen_mentee.organisation_id]
     form.mentee.choices = [(0, _("Choose a mentee…"))] + [
-        (row.person.participation_id, _("%(name)s (%(organisation)s)", name=row.person.name,
-                                        organisation=row.person.organisation))
-        for row in view.unmatched_mentees
-        if chosen_mentor is None or row.person.organisation_id != chosen_mentor.organisation_id]
+        (person.participation_id, _("%(name)s (%(organisation)s)", name=person.name,
+                                    organisation=person.organisation))
+        for person in view.unmatched_mentees
+        if chosen_mentor is None or person.organisation_id != chosen_mentor.organisation_id]
 
 
 @allow(Role.BOARD)
@@ -225,7 +240,8 @@ def by_hand() -> str | Response | tuple[str, int]:
     defaults: dict[str, Any] = {key: request.args.get(key, type=int) for key in ("mentor", "mentee")}
     defaults.update(_list_args(request.args))
     form = HandForm(data=None if request.method == "POST" else defaults)
-    problem = hand_problem(session, cohort)
+    runs = cohort_runs(session, cohort.id)
+    problem = hand_problem(session, cohort, runs)
     refusal = None
     evaluation = None
     status = 200
@@ -247,7 +263,7 @@ def by_hand() -> str | Response | tuple[str, int]:
             evaluation = result.evaluation
     elif form.errors:
         status = 400
-    view = load_workbench(session, cohort, language)
+    view = hand_choices(session, cohort, runs)
     _hand_choices(form, view)
     explained: list[wording.ExplainedCriterion] = []
     warnings: list[str] = []

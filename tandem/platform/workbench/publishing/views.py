@@ -20,17 +20,18 @@ from tandem.platform.rematch.queries import open_rematch_count
 from tandem.platform.transaction import request_transaction
 from tandem.platform.workbench.publishing.forms import PublishForm
 from tandem.platform.workbench.publishing.operations import publish_problems, publish_run
-from tandem.platform.workbench.runs.queries import published_run
+from tandem.platform.workbench.runs.queries import CohortRuns, published_run
 
 
-def publish_context(session: Session, cohort: Cohort) -> dict[str, Any]:
-    """What `workbench/_publish.html` needs; the workbench view spreads it into its template context."""
-    problems, summary = publish_problems(session, cohort)
+def publish_context(session: Session, cohort: Cohort, runs: CohortRuns | None = None) -> dict[str, Any]:
+    """What `workbench/_publish.html` needs; the workbench view spreads it into its template context (with the
+    cohort's runs it has read: `runs`)."""
+    problems, summary = publish_problems(session, cohort, runs)
     return {
         "publish_problems": problems,
         "publish_summary": summary,
         "publish_form": PublishForm(data={"run_id": summary.run_id or ""}),
-        "published_run": published_run(session, cohort.id),
+        "published_run": runs.published if runs is not None else published_run(session, cohort.id),
         "open_rematch_count": open_rematch_count(session, cohort.id),
     }
 

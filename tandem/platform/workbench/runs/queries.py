@@ -33,6 +33,34 @@ def cohort_weights(cohort: Cohort) -> Weights:
 # ------------------------------------------------------------------------------------------------ reading
 
 
+@dataclass(frozen=True)
+class CohortRuns:
+    """Every run of a cohort, newest first, read once per request: the current, active and published run of
+    the workbench's panels and checks come from it instead of a query each."""
+
+    runs: tuple[MatchingRun, ...]
+
+    @property
+    def current(self) -> MatchingRun | None:
+        """The latest successful run (as `current_run`)."""
+        return next((run for run in self.runs if run.status == MatchingRunStatus.SUCCEEDED), None)
+
+    @property
+    def active(self) -> MatchingRun | None:
+        """The queued or running run (as `active_run`)."""
+        return next((run for run in self.runs if run.status in ACTIVE_RUN_STATUSES), None)
+
+    @property
+    def published(self) -> MatchingRun | None:
+        """The published run (as `published_run`)."""
+        return next((run for run in self.runs if run.published_at is not None), None)
+
+
+def cohort_runs(session: Session, cohort_id: int) -> CohortRuns:
+    """The cohort's runs, newest first: one query."""
+    return CohortRuns(tuple(runs_of(session, cohort_id)))
+
+
 def current_run(session: Session, cohort_id: int) -> MatchingRun | None:
     """The run the board works on: the cohort's latest successful run (None before the first)."""
     with club_scope(session):

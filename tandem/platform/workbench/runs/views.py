@@ -18,21 +18,22 @@ from tandem.platform.cohorts.models import Cohort
 from tandem.platform.database import db_session
 from tandem.platform.matching import Weights
 from tandem.platform.transaction import request_transaction
-from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus
+from tandem.platform.workbench.models import MatchingRun
 from tandem.platform.workbench.runs.execution import kept_locks
 from tandem.platform.workbench.runs.forms import RunForm
 from tandem.platform.workbench.runs.operations import retry_run, start_run
 from tandem.platform.workbench.runs.queries import (
     MATCHING_STATES,
+    CohortRuns,
     KeptPair,
     active_run,
+    cohort_runs,
     current_run,
     is_stale,
     keepable_pairs,
     kept_by,
     published_run,
     run_state,
-    runs_of,
 )
 
 
@@ -64,28 +65,30 @@ def kept_sentence(number: int, kept: list[KeptPair]) -> str:
                     number=number, pairs="; ".join(kept_pair_label(pair) for pair in kept))
 
 
-def start_problem(session: Session, cohort: Cohort) -> str | None:
-    """Why a run cannot be started now (None: it can)."""
-    if published_run(session, cohort.id) is not None:  # first: in any later step, this is the reason
+def start_problem(session: Session, cohort: Cohort, runs: CohortRuns | None = None) -> str | None:
+    """Why a run cannot be started now (None: it can). With the cohort's runs read already (`runs`), no query."""
+    published = runs.published if runs is not None else published_run(session, cohort.id)
+    if published is not None:  # first: in any later step, this is the reason
         return _("The pairs are published: a new run would not change them.")
     if cohort.state not in MATCHING_STATES:
         return _("Matching starts when nominations close: the cohort must be in its matching step.")
-    if active_run(session, cohort.id) is not None:
+    active = runs.active if runs is not None else active_run(session, cohort.id)
+    if active is not None:
         return _("A run is queued or running: wait until it has finished.")
     return None
 
 
-def run_panel_context(session: Session, cohort: Cohort) -> dict[str, Any]:
-    """What `workbench/_run_panel.html` needs: the runs, the active and current one, the start button."""
-    runs = runs_of(session, cohort.id)
-    active = next((r for r in runs if r.status in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)), None)
-    current = next((r for r in runs if r.status == MatchingRunStatus.SUCCEEDED), None)
+def run_panel_context(session: Session, cohort: Cohort, runs: CohortRuns | None = None) -> dict[str, Any]:
+    """What `workbench/_run_panel.html` needs: the runs, the active and current one, the start button (from the
+    cohort's runs, `runs`, when the view has read them)."""
+    runs = runs if runs is not None else cohort_runs(session, cohort.id)
+    active = runs.active
     return {
-        "runs": runs,
+        "runs": list(runs.runs),
         "active_run": active,
         "active_run_stale": active is not None and is_stale(active, stale_after()),
-        "current_run": current,
-        "start_problem": start_problem(session, cohort),
+        "current_run": runs.current,
+        "start_problem": start_problem(session, cohort, runs),
         "run_form": RunForm(),
     }
 
