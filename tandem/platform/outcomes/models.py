@@ -114,8 +114,18 @@ class SurveyQuestion(Base):
         texts = {"de": self.text_de, "fr": self.text_fr, "it": self.text_it, "en": self.text_en}
         return texts.get(language) or next((value for value in texts.values() if value), "")
 
+    def text_language(self, language: str) -> str:
+        """The language `text` answers in (a page marks the question with it when it is not the page's)."""
+        texts = {"de": self.text_de, "fr": self.text_fr, "it": self.text_it, "en": self.text_en}
+        return language if texts.get(language) else next((code for code, value in texts.items() if value), language)
+
     def option_texts(self, language: str) -> list[str]:
         return [option.get(language) or next((v for v in option.values() if v), "") for option in self.options or []]
+
+    def option_languages(self, language: str) -> list[str]:
+        """The language of each of `option_texts`."""
+        return [language if option.get(language) else next((code for code, v in option.items() if v), language)
+                for option in self.options or []]
 
     def end_labels(self, language: str) -> list[str]:
         labels: dict[str, Any] = self.scale_labels or {}

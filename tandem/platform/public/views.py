@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -30,7 +32,14 @@ def choose_language() -> Response:
             with request_transaction(), tenant_scope(db, current_user.organisation_id):
                 current_user.preferred_language = language
                 db.flush()  # in the person's scope; the transaction commits after it is left
-    return redirect(safe_next(request.form.get("next"), url_for("public.landing")))
+    return redirect(without_language(safe_next(request.form.get("next"), url_for("public.landing"))))
+
+
+def without_language(path: str) -> str:
+    """The page to go back to, without a `?lang=` asking for another language than the one just chosen."""
+    parts = urlsplit(path)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "lang"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @allow(Role.PUBLIC)

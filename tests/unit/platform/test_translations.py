@@ -1,4 +1,5 @@
-"""Every message is translated into German and French; the catalogues compile."""
+"""Every message is translated into every site language but English (the source): German, French, Italian;
+the catalogues compile."""
 
 from __future__ import annotations
 
@@ -7,20 +8,31 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from tandem.platform.config import LANGUAGES
+
 TRANSLATIONS = Path(__file__).resolve().parents[3] / "tandem" / "translations"
 
 
-@pytest.mark.parametrize("language", ["de", "fr"])
+def test_every_site_language_but_the_source_has_a_catalogue():
+    assert [code for code in LANGUAGES if code != "en"] == ["de", "fr", "it"]
+    assert sorted(path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")) == [
+        "de", "fr", "it"]
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
 def test_catalogue_is_complete(language):
     path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
         catalogue = read_po(handle, locale=language)
+    assert str(catalogue.locale) == language and catalogue.num_plurals == 2
     template = read_po((TRANSLATIONS / "messages.pot").open("rb"))
     missing = [m.id for m in template if m.id and m.id not in catalogue]
     untranslated = [m.id for m in catalogue if m.id and (not m.string or (
         isinstance(m.string, tuple) and not all(m.string)))]
     fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
-    assert missing == [] and untranslated == [] and fuzzy == []
+    assert missing == [], f"{len(missing)} messages of the template missing from {language}: {missing[:5]}"
+    assert untranslated == [], f"{len(untranslated)} messages untranslated in {language}: {untranslated[:5]}"
+    assert fuzzy == [], f"{len(fuzzy)} fuzzy messages in {language}: {fuzzy[:5]}"
     assert (TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo").exists(), "run `make install`"
 
 

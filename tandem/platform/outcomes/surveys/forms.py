@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 from wtforms.validators import Optional, StopValidation
@@ -164,24 +165,35 @@ class _ChoiceField(RadioField):
     pass
 
 
+def in_language(text: str, text_language: str, language: str) -> str:
+    """`text`, marked with its language when it is not the page's (a question the board did not write in the
+    reader's language is shown in another one): labels are shown as element content, never in an attribute."""
+    if text_language == language:
+        return text
+    return Markup('<span lang="{}">{}</span>').format(text_language, text)
+
+
+def _options(question: SurveyQuestion, language: str) -> list[SelectChoice]:
+    return [SelectChoice(str(i), in_language(text, code, language)) for i, (text, code) in enumerate(
+        zip(question.option_texts(language), question.option_languages(language), strict=True))]
+
+
 def answer_form_class(questions: list[SurveyQuestion], language: str, with_learnings: bool) -> type[AnswerForm]:
-    """A form class for these questions, labelled in `language`."""
+    """A form class for these questions, labelled in `language` (or marked with the language they are in)."""
     attrs: dict[str, Any] = {"question_ids": tuple(q.id for q in questions), "with_learnings": with_learnings}
     for question in questions:
-        label = question.text(language)
+        label = in_language(question.text(language), question.text_language(language), language)
         if question.kind == QuestionKind.SCALE:
             low, high = question.scale_min or 0, question.scale_max or 0
             points = [SelectChoice(str(v), str(v)) for v in range(low, high + 1)]
             attrs[f"q{question.id}"] = _ScaleField(label, choices=points, validate_choice=False,
                                                    validators=[Optional()])
         elif question.kind == QuestionKind.SINGLE:
-            attrs[f"q{question.id}"] = _ChoiceField(
-                label, choices=[SelectChoice(str(i), text) for i, text in enumerate(question.option_texts(language))],
-                validate_choice=False, validators=[Optional()])
+            attrs[f"q{question.id}"] = _ChoiceField(label, choices=_options(question, language),
+                                                    validate_choice=False, validators=[Optional()])
         elif question.kind == QuestionKind.MULTIPLE:
-            attrs[f"q{question.id}"] = CheckboxesField(
-                label, choices=[SelectChoice(str(i), text) for i, text in enumerate(question.option_texts(language))],
-                validate_choice=False)
+            attrs[f"q{question.id}"] = CheckboxesField(label, choices=_options(question, language),
+                                                       validate_choice=False)
         else:
             attrs[f"q{question.id}"] = TextAreaField(label, validators=[_text_validator(MAX_ANSWER_TEXT)],
                                                      render_kw={"rows": 5})

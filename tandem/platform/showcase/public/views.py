@@ -254,9 +254,7 @@ def _sitemap(heads: Sequence[CohortHead]) -> bytes:
     def add(endpoint: str, **values: Any) -> None:
         url = ElementTree.SubElement(root, f"{{{SITEMAP_NS}}}url")
         ElementTree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = absolute_url(endpoint, **values)
-        if endpoint == "public.landing":
-            return
-        for code in LANGUAGES:
+        for code in LANGUAGES:  # the landing page too: `?lang=` chooses its language (i18n.select_language)
             ElementTree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=code,
                                    href=absolute_url(endpoint, **values, lang=code))
 

@@ -215,8 +215,8 @@ def test_sharing_metadata_canonical_and_alternates(client, db):
     base = f"http://localhost{showcase.url('one')}"
     assert [link["href"] for link in tags(one, "link") if link.get("rel") == "canonical"] == [base + "?lang=en"]
     alternates = {link["hreflang"]: link["href"] for link in tags(one, "link") if link.get("rel") == "alternate"}
-    assert alternates == {"de": base + "?lang=de", "fr": base + "?lang=fr", "en": base + "?lang=en",
-                          "x-default": base}
+    assert alternates == {"de": base + "?lang=de", "fr": base + "?lang=fr", "it": base + "?lang=it",
+                          "en": base + "?lang=en", "x-default": base}
     assert meta(one, "og:title") == ["Listening across generations"]
     assert meta(one, "og:type") == ["article"]
     assert meta(one, "og:url") == [base + "?lang=en"]
@@ -363,7 +363,7 @@ def test_the_sitemap_lists_the_public_pages_only(client, db):
     for story in (unchosen, draft):
         assert f"/stories/{story.id}" not in text
     assert hidden.slug not in text
-    assert text.count('hreflang="fr"') == 4
+    assert text.count('hreflang="fr"') == 5 and text.count('hreflang="it"') == 5  # the landing page's too
 
 
 def test_unpublishing_takes_the_pages_offline_at_the_next_request(client, db):
