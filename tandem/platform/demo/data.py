@@ -1,4 +1,4 @@
-"""The demo club as data: a Swiss club of communication leaders with eight member organisations.
+"""The demo club as data: a Swiss club of communication leaders with nine member organisations.
 
 Only names, people, places, topics, cohorts and what happens to them: no database and no logic beyond
 deriving an e-mail address. `seed.py` turns this into a club through the real operations. People are named by
@@ -51,6 +51,8 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
     OrgSpec("medienhaus-aargau", "Medienhaus Aargau", ("medienhaus-aargau.example",), "Aarau", "CH",
             status=OrganisationStatus.SUSPENDED),
     OrgSpec("bodensee-kliniken", "Bodensee Kliniken", ("bodensee-kliniken.example",), "Konstanz", "DE"),
+    # Italian-speaking, from Ticino: joined the club for the 2027 cohort.
+    OrgSpec("banca-ceresio-lugano", "Banca Ceresio Lugano", ("bancaceresio.example",), "Lugano", "CH"),
 )
 
 # Two organisations whose people are never paired: (slug, slug, reason).
@@ -120,6 +122,7 @@ ADMINS: tuple[PersonSpec, ...] = (
     PersonSpec("Stefan", "Armbruster", "stadtwerke-freiburg"),
     PersonSpec("Markus", "Hunziker", "medienhaus-aargau"),
     PersonSpec("Petra", "Eggenberger", "bodensee-kliniken"),
+    PersonSpec("Giulia", "Rossi", "banca-ceresio-lugano", "it", ("it", "de", "en")),
 )
 
 # The club board; the first is the president (who set the club up and does the board's work in the demo).
@@ -131,6 +134,7 @@ BOARD: tuple[PersonSpec, ...] = (
 
 _FR = ("fr", "de")
 _FR_EN = ("fr", "en")
+_IT = ("it", "de", "fr")
 
 # The nominated people: young mentors and senior mentees, spread unevenly over the organisations.
 PEOPLE: tuple[PersonSpec, ...] = (
@@ -247,6 +251,13 @@ PEOPLE: tuple[PersonSpec, ...] = (
                topics=("employer-branding", "hybrid-leadership", "data-literacy")),
     PersonSpec("Philippe", "Jaquet", "lemanis-assurances", "fr", ("fr", "de"), role=MENTEE,
                topics=("digital-tools", "social-media", "new-work")),
+    # Banca Ceresio Lugano (Ticino, Italian-speaking): nominated for the 2027 cohort.
+    PersonSpec("Chiara", "Bernasconi", "banca-ceresio-lugano", "it", ("it", "en", "de"), role=MENTOR,
+               topics=("social-media", "artificial-intelligence", "new-work")),
+    PersonSpec("Marco", "Pedrazzini", "banca-ceresio-lugano", "it", _IT, role=MENTEE,
+               topics=("digital-tools", "hybrid-leadership", "feedback-culture")),
+    PersonSpec("Alessia", "Lurati", "banca-ceresio-lugano", "it", ("it", "de"), role=MENTEE,
+               topics=("sustainability", "employer-branding")),
     # Only in the pilot, in which Alpenbank Zürich sent five of its leaders: enough mentees of one organisation
     # for its own figures to show in the reports (at least REPORT_MIN_GROUP, 5, answers).
     PersonSpec("Thomas", "Egli", "alpenbank-zuerich", role=MENTEE, topics=("employer-branding", "sustainability")),
@@ -401,52 +412,57 @@ class EventSpec:
     others: str | None = YES
 
 
-def _in_three(de: str, fr: str, en: str) -> dict[str, str]:
-    return {"de": de, "fr": fr, "en": en}
+def _in_four(de: str, fr: str, it: str, en: str) -> dict[str, str]:
+    return {"de": de, "fr": fr, "it": it, "en": en}
 
 
-KICKOFF_TEXT = _in_three(
+KICKOFF_TEXT = _in_four(
     "Die Tandems lernen sich kennen: Ablauf des Programms, erste Verabredungen, Apéro.",
     "Les tandems font connaissance : déroulement du programme, premiers rendez-vous, apéritif.",
+    "I tandem si conoscono: svolgimento del programma, primi appuntamenti, aperitivo.",
     "The tandems meet: how the programme works, first appointments, drinks.")
-TRAINING_TEXT = _in_three(
+TRAINING_TEXT = _in_four(
     "Für die Mentorinnen und Mentoren: Wie führe ich ein Reverse-Mentoring-Gespräch? Mit Übungen in Paaren.",
     "Pour les mentors : comment mener un entretien de mentorat inversé ? Avec des exercices en binôme.",
+    "Per i mentor: come si conduce un colloquio di reverse mentoring? Con esercizi a coppie.",
     "For the mentors: how to lead a reverse-mentoring conversation, with exercises in pairs.")
 
 # The running cohort: kick-off and mentors' training behind it, a workshop soon (full, one on the waiting list,
 # most not answered yet: a mentee who tries lands on the waiting list), the symposium after the closing.
 RUNNING_PROGRAMME: tuple[EventSpec, ...] = (
-    EventSpec(EventKind.KICKOFF, _in_three("Kick-off Cohort 2026", "Lancement de la volée 2026",
-                                           "Kick-off Cohort 2026"),
+    EventSpec(EventKind.KICKOFF, _in_four("Kick-off Cohort 2026", "Lancement de la volée 2026",
+                                          "Evento di lancio della coorte 2026", "Kick-off Cohort 2026"),
               time(17, 0), time(20, 0), descriptions=KICKOFF_TEXT, venue="Welle7",
               address="Schanzenstrasse 5, 3008 Bern", room="Saal Aare", published_days_before=35,
               answers=(("lara.meier", YES), ("samuel.aebischer", NO), ("christine.merian", YES),
                        ("urs.tobler", MAYBE), ("birgit.lorenzen", NO), ("monika.wyss", SILENT))),
-    EventSpec(EventKind.TRAINING, _in_three("Training für Mentorinnen und Mentoren", "Formation des mentors",
-                                            "Mentors' training"),
+    EventSpec(EventKind.TRAINING, _in_four("Training für Mentorinnen und Mentoren", "Formation des mentors",
+                                           "Formazione per i mentor", "Mentors' training"),
               time(13, 30), time(17, 0), day=14, descriptions=TRAINING_TEXT,
               online_url="https://meet.example/tandem-mentors-2026", audience=(Audience.MENTORS,),
               published_days_before=28,
               answers=(("elif.yilmaz", YES), ("chloe.favre", NO), ("david.okafor", MAYBE), ("lea.schaefer", NO))),
-    EventSpec(EventKind.WORKSHOP, _in_three("Werkstatt: KI im Führungsalltag", "Atelier : l'IA au quotidien du "
-                                            "management", "Workshop: AI in everyday leadership"),
+    EventSpec(EventKind.WORKSHOP, _in_four("Werkstatt: KI im Führungsalltag", "Atelier : l'IA au quotidien du "
+                                           "management", "Workshop: l'IA nel lavoro quotidiano della dirigenza",
+                                           "Workshop: AI in everyday leadership"),
               time(14, 0), time(17, 30), day=103,
-              descriptions=_in_three(
+              descriptions=_in_four(
                   "Ein Nachmittag zum Ausprobieren: Tandems arbeiten mit KI-Werkzeugen an echten Aufgaben.",
                   "Un après-midi pour essayer : les tandems travaillent avec des outils d'IA sur de vrais cas.",
+                  "Un pomeriggio per sperimentare: i tandem usano strumenti di IA su compiti reali.",
                   "An afternoon to try things: tandems use AI tools on real tasks."),
               venue="Rhein Energie Basel, Innovation Lab", address="Rheinweg 12, 4058 Basel", room="Lab 2",
               host="rhein-energie-basel", capacity=4, published_days_before=21,
               answers=(("luca.bianchi", YES), ("monika.wyss", YES), ("aylin.demir", YES), ("finn.petersen", NO),
                        ("urs.tobler", YES), ("martin.schnyder", YES), ("sophie.dubois", NO)),
               others=None),
-    EventSpec(EventKind.SYMPOSIUM, _in_three("Symposium Cohort 2026", "Symposium de la volée 2026",
-                                             "Symposium Cohort 2026"),
+    EventSpec(EventKind.SYMPOSIUM, _in_four("Symposium Cohort 2026", "Symposium de la volée 2026",
+                                            "Simposio della coorte 2026", "Symposium Cohort 2026"),
               time(14, 0), time(18, 0),
-              descriptions=_in_three(
+              descriptions=_in_four(
                   "Die Tandems zeigen, was sie voneinander gelernt haben. Mit den Organisationen des Clubs.",
                   "Les tandems présentent ce qu'ils ont appris l'un de l'autre. Avec les organisations du club.",
+                  "I tandem mostrano ciò che hanno imparato l'uno dall'altro, con le organizzazioni del club.",
                   "The tandems show what they learned from each other, with the club's organisations."),
               address="Kornhausstrasse 3, 3013 Bern", room="Arena", host="berner-verkehrsbetriebe",
               audience=EVERYONE, published_days_before=120,
@@ -485,7 +501,7 @@ PILOT = CohortSpec(
 )
 # Its quotas are exactly its places.
 RUNNING = CohortSpec(
-    "cohort-2026", "Cohort 2026", CohortState.RUNNING, "Kursaal Bern", ("de", "fr", "en"),
+    "cohort-2026", "Cohort 2026", CohortState.RUNNING, "Kursaal Bern", ("de", "fr", "it", "en"),
     kickoff_in_days=-91, quotas=places_of(RUNNING_PAIRS), nominations=taking_part(*in_pairs(RUNNING_PAIRS)),
     pairs=RUNNING_PAIRS, programme=RUNNING_PROGRAMME,
 )
@@ -502,6 +518,7 @@ OPEN = CohortSpec(
         ("hanse-logistik-hamburg", 2, 1),
         ("stadtwerke-freiburg", 2, 2),
         ("bodensee-kliniken", 2, 2),
+        ("banca-ceresio-lugano", 1, 2),
     ),
     nominations=(
         Nomination("jonas.keller", ACTIVE, "Runs the bank's internal AI guild."),
@@ -516,6 +533,9 @@ OPEN = CohortSpec(
         Nomination("hansjoerg.steiner", NOMINATED),
         Nomination("claudia.braendle", DECLINED, "Declined: takes over as CEO in January."),
         Nomination("jean-luc.perrin", ACTIVE),
+        Nomination("chiara.bernasconi", ACTIVE, "Runs the bank's Instagram and its podcast in three languages."),
+        Nomination("marco.pedrazzini", INVITED),
+        Nomination("alessia.lurati", NOMINATED),
     ),
 )
 # A year after the next one: only a tentative half-year.
@@ -569,11 +589,13 @@ MENTEE_CAREER_BANDS = ("11-20", "21+")
 BIOS = {
     "de": "{role} bei {org} in {city}. {topics_de}",
     "fr": "{role} chez {org} à {city}. {topics_fr}",
+    "it": "{role} presso {org} a {city}. {topics_it}",
     "en": "{role} at {org} in {city}. {topics_en}",
 }
 ROLE_WORDS: dict[tuple[str, str], str] = {
     ("de", MENTOR): "Junge Fachkraft", ("de", MENTEE): "Mitglied der Geschäftsleitung",
     ("fr", MENTOR): "Jeune professionnel·le", ("fr", MENTEE): "Membre de la direction",
+    ("it", MENTOR): "Giovane professionista", ("it", MENTEE): "Membro della direzione",
     ("en", MENTOR): "Young professional", ("en", MENTEE): "Member of the executive board",
 }
 AIMS: dict[tuple[str, str], str] = {
@@ -581,6 +603,8 @@ AIMS: dict[tuple[str, str], str] = {
     ("de", MENTEE): "Ich möchte verstehen, was sich in der Arbeitswelt gerade verändert, und es ausprobieren.",
     ("fr", MENTOR): "Je veux montrer comment ma génération travaille et communique.",
     ("fr", MENTEE): "Je veux comprendre ce qui change dans le monde du travail et l'essayer.",
+    ("it", MENTOR): "Voglio mostrare come lavora e comunica la mia generazione.",
+    ("it", MENTEE): "Voglio capire che cosa sta cambiando nel mondo del lavoro e provarlo.",
     ("en", MENTOR): "I want to show how my generation works and communicates.",
     ("en", MENTEE): "I want to understand what is changing in the world of work, and try it out.",
 }

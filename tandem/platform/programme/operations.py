@@ -304,7 +304,7 @@ def cancel_event(session: Session, event: ProgrammeEvent, actor_user_id: int | N
 DEFAULT_HOURS = {EventKind.KICKOFF: (time(17, 0), time(20, 0)), EventKind.CLOSING: (time(17, 0), time(20, 0)),
                  EventKind.SYMPOSIUM: (time(14, 0), time(18, 0))}
 DEFAULT_TITLES = {
-    EventKind.KICKOFF: {"de": "Kick-off", "fr": "Lancement", "it": "Avvio", "en": "Kick-off"},
+    EventKind.KICKOFF: {"de": "Kick-off", "fr": "Lancement", "it": "Evento di lancio", "en": "Kick-off"},
     EventKind.CLOSING: {"de": "Abschluss", "fr": "Clôture", "it": "Chiusura", "en": "Closing"},
     EventKind.SYMPOSIUM: {"de": "Symposium", "fr": "Symposium", "it": "Simposio", "en": "Symposium"},
 }

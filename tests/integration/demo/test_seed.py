@@ -124,7 +124,7 @@ def test_seeding_twice_creates_nothing_the_second_time(database: Database) -> No
         report = seed_demo(first, today=TODAY)
         after_first = counts(first)
     assert report.created
-    assert report.organisations == 8 and report.pairs > 0
+    assert report.organisations == 9 and report.pairs > 0
     assert {k: v for k, v in report.counts().items() if k != "domains"} == {
         "organisations": after_first["Organisation"], "users": after_first["User"],
         "organisation_admins": after_first["OrganisationAdmin"], "board_members": after_first["BoardMember"],
@@ -180,7 +180,7 @@ def test_the_club_looks_like_the_brief(seeded: Session) -> None:
     session = seeded
     with club_scope(session):
         orgs = session.scalars(sa.select(Organisation)).all()
-        assert 7 <= len(orgs) <= 9
+        assert 8 <= len(orgs) <= 10
         assert {o.status for o in orgs} == {OrganisationStatus.ACTIVE, OrganisationStatus.SUSPENDED}
         assert all(o.domains and all(d.domain.endswith(".example") for d in o.domains) for o in orgs)
         assert any(o.slug == "lemanis-assurances" for o in orgs)
@@ -208,7 +208,7 @@ def test_the_club_looks_like_the_brief(seeded: Session) -> None:
             first, *_rest = user.display_name.split(" ")
             assert local.startswith(ascii_email_part(first) + ".")
         languages = {u.preferred_language for u in session.scalars(sa.select(User))}
-        assert languages == {"de", "fr", "en"}
+        assert languages == {"de", "fr", "it", "en"}
 
 
 def test_emails_transliterate_umlauts() -> None:
@@ -310,7 +310,7 @@ def test_quotas_cover_the_open_and_running_cohorts(seeded: Session) -> None:
         assert sum(q.mentors for q in running) == sum(q.mentees for q in running) == 10  # its ten pairs
 
         assert cohorts["cohort-2027"].languages == ["de", "fr", "it", "en"]
-        assert cohorts["cohort-2026"].languages == ["de", "fr", "en"]
+        assert cohorts["cohort-2026"].languages == ["de", "fr", "it", "en"]
         assert cohorts["cohort-2028"].languages == []  # the draft: not decided yet
 
 
@@ -778,3 +778,21 @@ def test_the_reports_read_the_demos_surveys(seeded: Session) -> None:
     assert [row[1] for row in own].count(5) == 10 and [row[1] for row in own].count("fewer than 5 answers") == 10
     learned = {str(cell) for row in rows for cell in row if cell is not None} & set(data.LEARNINGS["de"])
     assert len(learned) >= 2  # the learnings its mentees shared
+
+
+def test_italian_speaking_people_from_ticino_and_events_in_italian(seeded: Session) -> None:
+    session = seeded
+    with club_scope(session):
+        chiara = session.scalars(sa.select(User).where(User.email.startswith("chiara.bernasconi@"))).one()
+        assert chiara.preferred_language == "it" and chiara.organisation.name == "Banca Ceresio Lugano"
+        participation = session.scalars(sa.select(Participation).where(Participation.user_id == chiara.id)).one()
+        profile = session.scalars(sa.select(Profile).where(Profile.participation_id == participation.id)).one()
+        assert profile.bio == ("Giovane professionista presso Banca Ceresio Lugano a Lugano. "
+                               "Temi: social media, intelligenza artificiale, nuovi modi di lavorare.")
+        assert profile.languages == ["de", "it", "en"]
+        topics = {t.slug: t.label("it") for t in session.scalars(sa.select(Topic))}
+        assert topics["artificial-intelligence"] == "Intelligenza artificiale"
+        running = session.scalars(sa.select(Cohort).where(Cohort.slug == "cohort-2026")).one()
+        events = session.scalars(sa.select(ProgrammeEvent).where(ProgrammeEvent.cohort_id == running.id)).all()
+        assert events and all(event.titles.get("it") for event in events)
+        assert any(event.titles["it"] == "Simposio della coorte 2026" for event in events)

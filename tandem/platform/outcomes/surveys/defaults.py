@@ -50,7 +50,7 @@ CHANGED = {"de": "Was hat sich an Ihrer Arbeitsweise verändert?",
            "en": "What has changed in how you work?"}
 GAINED = {"de": "Was haben Sie als Mentorin oder Mentor gewonnen?",
           "fr": "Qu'avez-vous gagné en tant que mentor ?",
-          "it": "Che cosa ha guadagnato nel ruolo di mentore?",
+          "it": "Che cosa ha guadagnato nel ruolo di mentor?",
           "en": "What have you gained as a mentor?"}
 
 NOT_AT_ALL_COMPLETELY = {"de": ["überhaupt nicht", "vollständig"], "fr": ["pas du tout", "entièrement"],
