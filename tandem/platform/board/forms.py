@@ -94,6 +94,7 @@ class OrganisationForm(TandemForm):
 
 class NewOrganisationForm(OrganisationForm):
     slug = _organisation_slug
+    remove_logo = None  # type: ignore[assignment]  # WTForms drops a field set to None: a new one has no logo
     submit = SubmitField(_l("Add the organisation"))
 
     def validate_slug(self, field: StringField) -> None:
