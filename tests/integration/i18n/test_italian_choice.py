@@ -93,3 +93,9 @@ def test_the_club_may_default_to_italian():
     assert load_config({"TANDEM_ENV": "test", "DEFAULT_LANGUAGE": "it"}).default_language == "it"
     with pytest.raises(ConfigError, match="DEFAULT_LANGUAGE must be one of de, fr, it, en"):
         load_config({"TANDEM_ENV": "test", "DEFAULT_LANGUAGE": "rm"})
+
+
+def test_error_pages_in_italian(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "it-CH"})
+    assert response.status_code == 404 and page_language(response) == "it"
+    assert h1(response) == italian("Page not found") != "Page not found"

@@ -3,14 +3,13 @@ showcase. A withdrawal shows at the very next request."""
 
 from __future__ import annotations
 
+from tandem.platform.config import LANGUAGES
 from tandem.platform.identity.models import User
 from tandem.platform.showcase import revision
 from tandem.platform.showcase.models import Story
 from tandem.platform.tenancy import club_scope
 from tandem.tenants.models import Organisation
 from tests.integration.showcase.public.showcase_club import Showcase, build_showcase, consent, extra_story
-
-LANGUAGES = ("en", "de", "fr")
 
 
 def every_public_page(client, showcase: Showcase) -> dict[str, str]:
