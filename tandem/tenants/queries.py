@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from tandem.platform.cohorts.models import Participation
 from tandem.platform.identity.models import User
+from tandem.platform.pagination import Page, paginate
 from tandem.tenants.models import OrganisationAdmin
 
 
@@ -19,20 +19,40 @@ class PersonRow:
     participations: list[Participation] = field(default_factory=list)
 
 
-def people_with_participations(session: Session) -> list[PersonRow]:
-    """The organisation's people and their participations: two queries, whatever the head count."""
-    users = session.scalars(sa.select(User).order_by(User.display_name)).all()
+PEOPLE_PER_PAGE = 50
+
+
+@dataclass
+class PeoplePage:
+    rows: list[PersonRow]
+    page: Page
+    total: int  # everyone of the organisation, whatever the search
+    search: str = ""
+
+
+def people_page(session: Session, *, page: int = 1, search: str = "") -> PeoplePage:
+    """A page of the organisation's people (by name; those whose name or e-mail contains `search`) with their
+    participations: four queries, whatever the head count; rows are loaded only for the page."""
+    needle = " ".join(search.split()).casefold()
+    total = int(session.scalar(sa.select(sa.func.count(User.id))) or 0)
+    query = sa.select(User)
+    if needle:
+        query = query.where(sa.or_(sa.func.lower(User.display_name).contains(needle, autoescape=True),
+                                   sa.func.lower(User.email).contains(needle, autoescape=True)))
+        found = int(session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+    else:
+        found = total
+    shown = paginate(found, page, PEOPLE_PER_PAGE)
+    users = session.scalars(query.order_by(sa.func.lower(User.display_name), User.id)
+                            .offset(shown.offset).limit(shown.size)).all()
     rows = {u.id: PersonRow(user=u) for u in users}
-    participations = session.scalars(
-        sa.select(Participation).options(joinedload(Participation.cohort)).order_by(Participation.nominated_at)
-    ).all()
-    grouped: dict[int, list[Participation]] = defaultdict(list)
-    for participation in participations:
-        grouped[participation.user_id].append(participation)
-    for user_id, items in grouped.items():
-        if user_id in rows:
-            rows[user_id].participations = items
-    return list(rows.values())
+    for participation in session.scalars(
+        sa.select(Participation).options(joinedload(Participation.cohort))
+        .where(Participation.user_id.in_(list(rows)))
+        .order_by(Participation.nominated_at, Participation.id)
+    ):
+        rows[participation.user_id].participations.append(participation)
+    return PeoplePage(rows=list(rows.values()), page=shown, total=total, search=needle)
 
 
 @dataclass

@@ -15,22 +15,32 @@ from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
 from tandem.platform.identity.oidc import callback_url, sso_clients
+from tandem.platform.pagination import page_number
 from tandem.platform.transaction import request_transaction
 from tandem.tenants.discovery import check_provider
 from tandem.tenants.forms import AddAdminForm, RemoveAdminForm, SSOSettingsForm, parse_domains
 from tandem.tenants.models import OrganisationSSO
 from tandem.tenants.operations import grant_org_admin, invite_participant, revoke_org_admin, save_sso_settings
-from tandem.tenants.queries import organisation_admins, people_with_participations
+from tandem.tenants.queries import organisation_admins, people_page
 
 
 def add_org_slug(endpoint: str, values: dict[str, Any]) -> None:
-    if "org_slug" not in values and "organisation" in g:
+    """Links built inside an organisation's area stay in it: the organisation's slug for the routes that take
+    one (not for the area's other routes, such as /me/events, which would get it as a stray query)."""
+    if ("org_slug" not in values and "organisation" in g
+            and current_app.url_map.is_endpoint_expecting(endpoint, "org_slug")):
         values["org_slug"] = g.organisation.slug
 
 
 @allow(Role.ORG_ADMIN)
 def people() -> str:
-    return render_template("tenants/people.html", rows=people_with_participations(db_session()))
+    """The organisation's people a page at a time (`page`), found by name or e-mail (`q`)."""
+    search = " ".join(request.args.get("q", "").split())[:100]
+    view = people_page(db_session(), page=page_number(request.args, "page"), search=search)
+    args: dict[str, Any] = {"q": search} if search else {}
+    if view.page.number > 1:
+        args["page"] = view.page.number
+    return render_template("tenants/people.html", rows=view.rows, view=view, list_args=args)
 
 
 @allow(Role.ORG_ADMIN)
@@ -48,7 +58,14 @@ def invite(participation_id: int) -> Response:
         except LookupError:
             abort(404)
         outcome.say(_("Invitation sent to %(name)s.", name=participation.user.display_name))
-    return redirect(url_for("tenants.people"))
+    # back to the page and search the admin was on, at the person
+    args: dict[str, Any] = {}
+    if search := " ".join(request.form.get("q", "").split())[:100]:
+        args["q"] = search
+    if (number := page_number(request.form, "page")) > 1:
+        args["page"] = number
+    anchor = f"person-{participation.user_id}" if outcome.committed else None
+    return redirect(url_for("tenants.people", _anchor=anchor, **args))
 
 
 def _sso_form_defaults(settings: OrganisationSSO | None) -> dict[str, object]:

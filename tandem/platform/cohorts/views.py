@@ -31,9 +31,10 @@ from tandem.platform.cohorts.operations import (
     save_quotas,
     update_cohort,
 )
-from tandem.platform.cohorts.queries import ROLES, STATUSES, cohort_nominations, quota_rows
+from tandem.platform.cohorts.queries import ROLES, STATUSES, cohort_nominations, nominations_page, quota_rows
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
+from tandem.platform.pagination import page_number
 from tandem.platform.privacy.records.seen import BOARD, note_viewed, record_views
 from tandem.platform.programme.models import DATED_KINDS, EventKind, EventStatus, ProgrammeEvent
 from tandem.platform.programme.queries import cohort_events
@@ -197,12 +198,19 @@ def transition() -> Response | tuple[str, int]:
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
+NOMINATIONS_PAGES = {"organisations_page": "opage", "waiting_page": "wpage", "incomplete_page": "ipage"}
+
+
 @allow(Role.BOARD)
 def nominations() -> str:
+    """The cohort's nominations: counts over the whole cohort, the organisations and the people waiting or with
+    an incomplete profile a page at a time (`opage`, `wpage`, `ipage`)."""
     cohort = url_cohort()
-    view = cohort_nominations(db_session(), cohort)
-    note_viewed([nominee.person.id for nominee in view.nominees], "nominations", cohort_id=cohort.id)
-    return render_template("cohorts/nominations.html", cohort=cohort, view=view,
+    pages = {name: page_number(request.args, param) for name, param in NOMINATIONS_PAGES.items()}
+    view = nominations_page(db_session(), cohort, **pages)
+    note_viewed(view.shown_people, "nominations", cohort_id=cohort.id)
+    page_args = {param: pages[name] for name, param in NOMINATIONS_PAGES.items() if pages[name] > 1}
+    return render_template("cohorts/nominations.html", cohort=cohort, view=view, page_args=page_args,
                            roles=ROLES, statuses=STATUSES, **_common())
 
 

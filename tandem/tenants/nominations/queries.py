@@ -21,6 +21,7 @@ from tandem.platform.cohorts.models import (
     ParticipationStatus,
 )
 from tandem.platform.identity.models import User
+from tandem.platform.pagination import Page, paginate
 from tandem.platform.participant.completeness import Completeness, profile_completeness
 from tandem.platform.participant.queries import completeness_of
 from tandem.platform.tenancy import club_scope
@@ -113,11 +114,24 @@ class RolePlaces:
         return max(self.quota - self.held, 0)
 
 
+NOMINATIONS_PER_PAGE = 50
+
+
+def page_param(cohort_id: int) -> str:
+    """The GET parameter of a cohort's page of nominations (each cohort's list has its own pages)."""
+    return f"p{cohort_id}"
+
+
 @dataclass
 class CohortNominations:
     cohort: Cohort
     places: dict[str, RolePlaces] = field(default_factory=lambda: {r: RolePlaces() for r in ROLES})
-    nominations: list[Nomination] = field(default_factory=list)
+    nominations: list[Nomination] = field(default_factory=list)  # of the page shown
+    page: Page = field(default_factory=lambda: paginate(0, 1, NOMINATIONS_PER_PAGE))
+
+    @property
+    def param(self) -> str:
+        return page_param(self.cohort.id)
 
     @property
     def is_open(self) -> bool:
@@ -128,9 +142,11 @@ class CohortNominations:
         return sum(p.left for p in self.places.values())
 
 
-def nominations_overview(session: Session) -> list[CohortNominations]:
-    """Per managed cohort: the organisation's quota used and left per role, and its nominations with their
-    profile completeness. Five queries, whatever the number of cohorts and people."""
+def nominations_overview(session: Session, pages: dict[int, int] | None = None) -> list[CohortNominations]:
+    """Per managed cohort: the organisation's quota used and left per role (aggregate queries), and the page of
+    its nominations asked for in `pages` (cohort id -> page; the first by default) with their profile
+    completeness. Six queries, whatever the number of cohorts and people; rows only for the pages shown."""
+    pages = pages or {}
     cohorts = list(session.scalars(
         sa.select(Cohort).where(Cohort.state.in_(MANAGED_STATES))
         .order_by(Cohort.state != CohortState.NOMINATIONS_OPEN, Cohort.nomination_deadline.is_(None),
@@ -143,19 +159,36 @@ def nominations_overview(session: Session) -> list[CohortNominations]:
     for quota in session.scalars(sa.select(CohortQuota).where(CohortQuota.cohort_id.in_(ids))):
         views[quota.cohort_id].places[ParticipationRole.MENTOR].quota = quota.mentors
         views[quota.cohort_id].places[ParticipationRole.MENTEE].quota = quota.mentees
+    totals: dict[int, int] = {cohort_id: 0 for cohort_id in ids}
+    for cohort_id, role, status, count in session.execute(
+            sa.select(Participation.cohort_id, Participation.role, Participation.status,
+                      sa.func.count(Participation.id))
+            .where(Participation.cohort_id.in_(ids))
+            .group_by(Participation.cohort_id, Participation.role, Participation.status)):
+        totals[cohort_id] += count
+        if status in OCCUPYING_STATUSES:
+            views[cohort_id].places[role].held += count
+    for cohort_id, view in views.items():
+        view.page = paginate(totals[cohort_id], pages.get(cohort_id, 1), NOMINATIONS_PER_PAGE)
+    # Each cohort's page in one query: the rows numbered per cohort in the list's order, then each cohort's range.
+    position = sa.func.row_number().over(
+        partition_by=Participation.cohort_id, order_by=(Participation.role, User.display_name, Participation.id))
+    numbered = (sa.select(Participation.id.label("participation_id"), position.label("position"))
+                .join(User, User.id == Participation.user_id)
+                .where(Participation.cohort_id.in_(ids)).subquery())
+    start = sa.case(*((Participation.cohort_id == cohort_id, view.page.offset) for cohort_id, view in views.items()),
+                    else_=0)
     rows = session.execute(
-        sa.select(Participation, User).join(User, User.id == Participation.user_id)
-        .where(Participation.cohort_id.in_(ids))
-        .order_by(Participation.role, User.display_name, Participation.id)
+        sa.select(Participation, User)
+        .join(User, User.id == Participation.user_id)
+        .join(numbered, numbered.c.participation_id == Participation.id)
+        .where(numbered.c.position > start, numbered.c.position <= start + NOMINATIONS_PER_PAGE)
+        .order_by(Participation.cohort_id, numbered.c.position)
     ).all()
-    in_managed = sa.select(Participation.id).where(Participation.cohort_id.in_(ids)).scalar_subquery()
-    completeness = completeness_of(session, in_managed)
+    completeness = completeness_of(session, [participation.id for participation, _person in rows])
     nothing_entered = profile_completeness(None, [])
     for participation, person in rows:
-        view = views[participation.cohort_id]
-        if participation.status in OCCUPYING_STATUSES:
-            view.places[participation.role].held += 1
-        view.nominations.append(Nomination(
+        views[participation.cohort_id].nominations.append(Nomination(
             participation=participation, person=person,
             completeness=completeness.get(participation.id, nothing_entered),
         ))

@@ -8,6 +8,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; stubs are 3.2
 
@@ -15,6 +16,7 @@ from tandem.platform.access import Role, allow
 from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import current_language
+from tandem.platform.pagination import page_number
 from tandem.platform.privacy.records.seen import note_viewed
 from tandem.platform.transaction import request_transaction
 from tandem.tenants.nominations import csv_import
@@ -54,11 +56,28 @@ def _default_language() -> str:
     return current_app.config["TANDEM"].default_language
 
 
+def _pages(source: MultiDict[str, str]) -> dict[str, Any]:
+    """The cohorts' pages of nominations asked for (`p<cohort id>`; the first pages left out)."""
+    pages: dict[str, Any] = {}
+    for key in source:
+        if (key[:1] == "p" and key[1:].isascii() and key[1:].isdigit() and len(key) < 20
+                and (number := page_number(source, key)) > 1):
+            pages[key] = number
+    return pages
+
+
+def _back(participation_id: int | None = None) -> Response:
+    """To the list of nominations on the pages the admin was on (the form carries them), at the nomination."""
+    anchor = f"nomination-{participation_id}" if participation_id else None
+    return redirect(url_for("nominations.index", _anchor=anchor, **_pages(request.form)))
+
+
 @allow(Role.ORG_ADMIN)
 def index() -> str:
-    cohorts = nominations_overview(db_session())
+    pages = _pages(request.args)
+    cohorts = nominations_overview(db_session(), {int(key[1:]): number for key, number in pages.items()})
     note_viewed([n.person.id for view in cohorts for n in view.nominations], "nominations")
-    return render_template("tenants/nominations/index.html", cohorts=cohorts,
+    return render_template("tenants/nominations/index.html", cohorts=cohorts, page_args=pages,
                            withdraw_form=WithdrawForm(), invite_form=InviteForm())
 
 
@@ -169,7 +188,7 @@ def withdraw(participation_id: int) -> Response:
             abort(404)
         outcome.say(_("The nomination of %(name)s for %(cohort)s is withdrawn; the place is free again.",
                       name=participation.user.display_name, cohort=participation.cohort.name))
-    return redirect(url_for("nominations.index"))
+    return _back(participation_id)
 
 
 @allow(Role.ORG_ADMIN)
@@ -185,4 +204,4 @@ def invite(participation_id: int) -> Response:
         except LookupError:
             abort(404)
         outcome.say(_("Invitation sent to %(name)s.", name=participation.user.display_name))
-    return redirect(url_for("nominations.index"))
+    return _back(participation_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +20,16 @@ from tandem.platform.cohorts.models import (
 from tandem.platform.identity.models import User
 from tandem.platform.matching import MatchingError, Weights
 from tandem.platform.matching.vocabulary import CRITERIA
+from tandem.platform.pagination import Page, paginate
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import MatchingRun, MatchingRunStatus, MatchingSeparation, Pair, PairStatus
 from tandem.tenants.models import Organisation
 
 BUCKETS = 10  # score distribution: 0-0.1, ..., 0.9-1.0
+MENTORS_PER_PAGE = 50  # the mentors' capacities, a page at a time
+ALL_PEOPLE_UP_TO = 300  # up to this many people holding a place, all are offered for a separation
+FOUND_PEOPLE = 100  # beyond, at most this many of those found by a search
 
 
 @dataclass(frozen=True)
@@ -61,45 +65,85 @@ class MentorRow:
 
 @dataclass(frozen=True)
 class RulesView:
-    people: list[Person]  # holding a place, mentors first, by name
+    people: list[Person]  # offered for a separation: holding a place, mentors first, by name (or those found)
     separations: list[SeparationRow]
-    mentors: list[MentorRow]
+    mentors: list[MentorRow]  # the mentors' page shown
     current_run: MatchingRun | None
+    holding: int = 0  # people holding a place, in the whole cohort
+    mentors_page: Page = field(default_factory=lambda: paginate(0, 1, MENTORS_PER_PAGE))
+    search: str = ""  # what the people offered were found by (empty: everyone, or nobody yet in a large cohort)
+
+    @property
+    def needs_search(self) -> bool:
+        """Too many people to offer them all: the board searches for the two first."""
+        return self.holding > ALL_PEOPLE_UP_TO
 
 
-def rules_view(session: Session, cohort: Cohort) -> RulesView:
-    """The cohort's people, separations and mentors' capacities: four queries, whatever the cohort's size."""
-    with club_scope(session):
-        rows = session.execute(
-            sa.select(Participation.id, User.display_name, Organisation.name, Participation.role,
+def _person_query() -> Any:
+    return (sa.select(Participation.id, User.display_name, Organisation.name, Participation.role,
                       Participation.status, Participation.mentor_capacity)
             .join(User, User.id == Participation.user_id)
-            .join(Organisation, Organisation.id == Participation.organisation_id)
-            .where(Participation.cohort_id == cohort.id)
-        ).all()
-        separations = session.scalars(
-            sa.select(MatchingSeparation).where(MatchingSeparation.cohort_id == cohort.id)
+            .join(Organisation, Organisation.id == Participation.organisation_id))
+
+
+def _by_role_and_name() -> tuple[Any, ...]:
+    return (sa.case((Participation.role == ParticipationRole.MENTOR, 0), else_=1),
+            sa.func.lower(User.display_name), Participation.id)
+
+
+def rules_view(session: Session, cohort: Cohort, *, search: str = "", mentors_page: int = 1,
+               chosen: tuple[int, ...] = ()) -> RulesView:
+    """The cohort's separations, the people offered for a new one and a page of the mentors' capacities: seven
+    queries, whatever the cohort's size. Up to ALL_PEOPLE_UP_TO people holding a place are all offered;
+    beyond, those whose name or organisation contains `search` (at most FOUND_PEOPLE), and the `chosen` ones
+    (a form sent back)."""
+    holds = sa.and_(Participation.cohort_id == cohort.id, Participation.status.in_(OCCUPYING_STATUSES))
+    with club_scope(session):
+        totals = {role: int(count) for role, count in session.execute(
+            sa.select(Participation.role, sa.func.count(Participation.id)).where(holds)
+            .group_by(Participation.role))}
+        holding = sum(totals.values())
+        needle = " ".join(search.split()).casefold()
+        offered = _person_query().where(holds).order_by(*_by_role_and_name())
+        if holding > ALL_PEOPLE_UP_TO:
+            found = sa.or_(sa.func.lower(User.display_name).contains(needle, autoescape=True),
+                           sa.func.lower(Organisation.name).contains(needle, autoescape=True))
+            offered = offered.where(sa.or_(Participation.id.in_(chosen), found if needle else sa.false()))
+            offered = offered.limit(FOUND_PEOPLE + len(chosen))
+        people = [Person(*row) for row in session.execute(offered)]
+        separations = session.execute(
+            sa.select(MatchingSeparation.id, MatchingSeparation.participation_a_id,
+                      MatchingSeparation.participation_b_id, MatchingSeparation.reason, MatchingSeparation.created_at)
+            .where(MatchingSeparation.cohort_id == cohort.id)
             .order_by(MatchingSeparation.id)
         ).all()
+        separated = {pid for row in separations for pid in (row[1], row[2])}
+        named = {row[0]: Person(*row) for row in session.execute(
+            _person_query().where(Participation.cohort_id == cohort.id, Participation.id.in_(separated)))}
         run = session.scalars(
             sa.select(MatchingRun)
             .where(MatchingRun.cohort_id == cohort.id, MatchingRun.status == MatchingRunStatus.SUCCEEDED)
             .order_by(MatchingRun.id.desc()).limit(1)
         ).first()
-        counts: dict[int, int] = dict(session.execute(
+        page = paginate(totals.get(ParticipationRole.MENTOR, 0), mentors_page, MENTORS_PER_PAGE)
+        mentors = [Person(*row) for row in session.execute(
+            _person_query().where(holds, Participation.role == ParticipationRole.MENTOR)
+            .order_by(*_by_role_and_name()).offset(page.offset).limit(page.size))]
+        counts: dict[int, int] = {mentor_id: int(count) for mentor_id, count in session.execute(
             sa.select(Pair.mentor_participation_id, sa.func.count(Pair.id))
-            .where(Pair.matching_run_id == run.id, Pair.status != PairStatus.ENDED)
+            .where(Pair.matching_run_id == run.id, Pair.status != PairStatus.ENDED,
+                   Pair.mentor_participation_id.in_([m.id for m in mentors]))
             .group_by(Pair.mentor_participation_id)
-        ).all()) if run is not None else {}
-    people = {row[0]: Person(*row) for row in rows}
-    holding = sorted((p for p in people.values() if p.holds_place),
-                     key=lambda p: (p.role != ParticipationRole.MENTOR, p.name.casefold(), p.id))
+        )} if run is not None else {}
     return RulesView(
-        people=holding,
-        separations=[SeparationRow(s.id, people[s.participation_a_id], people[s.participation_b_id], s.reason,
-                                   s.created_at) for s in separations],
-        mentors=[MentorRow(p, counts.get(p.id, 0)) for p in holding if p.role == ParticipationRole.MENTOR],
+        people=people,
+        separations=[SeparationRow(row[0], named[row[1]], named[row[2]], row[3], row[4]) for row in separations
+                     if row[1] in named and row[2] in named],
+        mentors=[MentorRow(p, counts.get(p.id, 0)) for p in mentors],
         current_run=run,
+        holding=holding,
+        mentors_page=page,
+        search=needle,
     )
 
 

@@ -10,6 +10,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
@@ -18,6 +19,7 @@ from tandem.platform.database import db_session
 from tandem.platform.forms import validated
 from tandem.platform.i18n import lazy_gettext as _l
 from tandem.platform.matching.vocabulary import CRITERIA
+from tandem.platform.pagination import page_number
 from tandem.platform.refusals import FieldProblem, OperationRefused
 from tandem.platform.transaction import Outcome, request_transaction
 from tandem.platform.workbench.rules.forms import (
@@ -126,8 +128,11 @@ def _beside_weights(form: SettingsForm, refusal: OperationRefused) -> bool:
 def rules() -> Page:
     session = db_session()
     cohort = url_cohort()
-    view = rules_view(session, cohort)
+    args = _rules_args(request.args)
     form = SeparationForm()
+    chosen = tuple(value for value in (_posted_id("participation_a"), _posted_id("participation_b")) if value)
+    view = rules_view(session, cohort, search=args.get("who", ""), mentors_page=args.get("mpage", 1),
+                      chosen=chosen)
     form.set_people(view.people)
     if form.validate_on_submit():
         with request_transaction(form) as outcome:
@@ -135,10 +140,27 @@ def rules() -> Page:
                            form.reason.data, current_user.id)
             outcome.say(_("The two will never be paired."))
         if _done(outcome):
-            return redirect(url_for("workbench.rules", cohort_id=cohort.id))
-    return render_template("workbench/rules.html", cohort=cohort, view=view, form=form,
+            return redirect(url_for("workbench.rules", cohort_id=cohort.id, **args))
+    return render_template("workbench/rules.html", cohort=cohort, view=view, form=form, rules_args=args,
                            problem=change_problem(session, cohort), button_form=ButtonForm(),
                            capacity_form=CapacityForm()), _status(form)
+
+
+def _rules_args(source: MultiDict[str, str]) -> dict[str, Any]:
+    """The rules page's search for people (`who`) and mentors' page (`mpage`), checked (defaults left out)."""
+    args: dict[str, Any] = {}
+    who = " ".join(source.get("who", "").split())[:100]
+    if who:
+        args["who"] = who
+    if (number := page_number(source, "mpage")) > 1:
+        args["mpage"] = number
+    return args
+
+
+def _posted_id(name: str) -> int | None:
+    """A person's id sent with the separation form (to offer them again when it is shown back)."""
+    value = request.form.get(name, "") if request.method == "POST" else ""
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**63 else None
 
 
 @allow(Role.BOARD)
@@ -153,7 +175,7 @@ def separation_delete(separation_id: int) -> Response:
             outcome.say(_("The two may be paired again."))
     except SeparationNotFound:
         abort(404)
-    return redirect(url_for("workbench.rules", cohort_id=cohort.id))
+    return redirect(url_for("workbench.rules", cohort_id=cohort.id, **_rules_args(request.form)))
 
 
 @allow(Role.BOARD)
@@ -175,7 +197,8 @@ def capacity() -> Response:
             outcome.say(_("The capacity is saved: the next run uses it."))
         else:
             outcome.say(_("Nothing changed."), "info")
-    return redirect(url_for("workbench.rules", cohort_id=cohort.id) + f"#mentor-{form.participation.data}")
+    return redirect(url_for("workbench.rules", cohort_id=cohort.id, _anchor=f"mentor-{form.participation.data}",
+                            **_rules_args(request.form)))
 
 
 # ------------------------------------------------------------------------------------------------ comparing

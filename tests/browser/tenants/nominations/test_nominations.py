@@ -97,5 +97,5 @@ def test_an_admin_nominates_by_form_and_by_csv_file(live_server, page, organisat
 
     # Withdrawing frees the place again.
     page.get_by_role("button", name=re.compile(r"^Withdraw\W+Nina Roth$")).click()
-    page.wait_for_url(base + "/o/stadtwerke/nominations/")
+    page.wait_for_url(re.compile(re.escape(base + "/o/stadtwerke/nominations/") + r"#nomination-\d+$"))  # at the row
     assert "0 of 3 places used" in page.locator("main").inner_text()

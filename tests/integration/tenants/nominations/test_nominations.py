@@ -316,7 +316,9 @@ def test_the_invitation_is_sent_again_from_the_nominations_page(client, db, sign
     db.commit()
     sign_in(client, club["people"]["admin"])
     response = client.post(f"/o/alpha/nominations/{nominated.id}/invite")
-    assert response.status_code == 302 and response.headers["Location"] == "/o/alpha/nominations/"
+    # back to the list, at the nomination
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/o/alpha/nominations/#nomination-{nominated.id}"
     with club_scope(db):
         db.expire_all()
         assert db.get(Participation, nominated.id).status == ParticipationStatus.INVITED
