@@ -16,6 +16,7 @@ Signing in is done with the keyboard too (the e-mailed link is opened as a mail 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,8 +24,20 @@ import sqlalchemy as sa
 
 from tandem.platform.cohorts.models import Participation, ParticipationStatus
 from tandem.platform.identity.models import User
-from tests.factories import make_cohort, make_org_admin, make_organisation, make_quota
+from tandem.platform.participant.consent import CONSENT_VERSION
+from tandem.platform.participant.models import ProfileTopic
+from tandem.platform.workbench.models import Pair, PairStatus
+from tests.factories import (
+    make_catalogue_topic,
+    make_cohort,
+    make_org_admin,
+    make_organisation,
+    make_participation,
+    make_quota,
+    make_user,
+)
 from tests.fixtures.signing_in import mailed_sign_in_link
+from tests.fixtures.workbench import proposals, setup_cohort
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +99,8 @@ class Keyboard:
         """Tab (or Shift+Tab) until `target` (a locator) has the focus, checking each element on the way: its
         focus is visible, and it follows (precedes) the one before in the page's order."""
         key = "Shift+Tab" if backwards else "Tab"
-        handle = target.element_handle()
+        target.first.wait_for()
+        handles = target.element_handles()  # several: any of them (the radio buttons of a group)
         for _ in range(limit):
             focused = self.press(key)
             if focused is None:
@@ -94,7 +108,7 @@ class Keyboard:
             if focused["order"] != 0:
                 assert focused["order"] == (-1 if backwards else 1), (
                     f"{key} went against the page's order to {focused} (after {self.trail(3)})")
-            if self.page.evaluate("el => el === document.activeElement", handle):
+            if self.page.evaluate("els => els.includes(document.activeElement)", handles):
                 return focused
         raise AssertionError(f"{key} never reached {target} in {limit} steps: {self.trail(12)}")
 
@@ -110,9 +124,29 @@ class Keyboard:
                 return
         raise AssertionError(f"no option {wanted!r} in {target}")
 
-    def activate(self, key: str = "Enter") -> None:
-        """Press the focused link or button (Enter) or toggle the focused checkbox (Space), and wait."""
-        self.page.keyboard.press(key)
+    def radio(self, group: Any, wanted: Any) -> None:
+        """Tab into a group of radio buttons (`group`: all of them), then the arrow keys to `wanted`: checked."""
+        self.tab_to(group)
+        for _ in range(group.count() + 1):
+            if wanted.is_checked():
+                assert wanted.evaluate("el => el === document.activeElement")
+                return
+            self.press("ArrowDown")
+        raise AssertionError(f"the arrow keys never checked {wanted}")
+
+    def check(self, box: Any) -> None:
+        """Tab to a checkbox and tick it with Space."""
+        self.tab_to(box)
+        self.page.keyboard.press("Space")
+        assert box.is_checked()
+
+    def activate(self, key: str = "Enter", *, navigates: bool = True) -> None:
+        """Press the focused link or button (Enter, or Space), and wait for the page it leads to."""
+        if navigates:
+            with self.page.expect_navigation():
+                self.page.keyboard.press(key)
+        else:
+            self.page.keyboard.press(key)
         self.page.wait_for_load_state()
 
     def trail(self, count: int) -> list[str]:
@@ -178,7 +212,7 @@ def test_an_admin_nominates_a_person_with_the_keyboard(live_server, page, nomina
     summary = page.get_by_role("alert")
     assert "Nobody was nominated" in summary.inner_text() and "Name: Enter the person's name." in summary.inner_text()
     keys.tab_to(summary.get_by_role("link").first)
-    keys.activate()
+    keys.activate(navigates=False)
     name = page.locator("#name")
     assert name.evaluate("el => el === document.activeElement") or page.evaluate("location.hash") == "#name"
     assert name.get_attribute("aria-invalid") == "true"
@@ -211,3 +245,123 @@ def test_an_admin_nominates_a_person_with_the_keyboard(live_server, page, nomina
     assert (participation.cohort_id, participation.role, participation.status) == (
         nominating, "mentor", ParticipationStatus.INVITED)
     assert len(keys.steps) > 10
+
+
+# --- A nominee accepts the invitation and fills in the profile ------------------------------------------------
+
+NOMINEE = "lea.keller@stadtwerke.example"
+
+
+@pytest.fixture()
+def nominee(live_server):
+    session = live_server.session()
+    try:
+        organisation = make_organisation(session, "stadtwerke", name="Stadtwerke Bern")
+        person = make_user(session, organisation, email=NOMINEE, display_name="Lea Keller", preferred_language="en")
+        cohort = make_cohort(session, name="Cohort 2027", kickoff_on=date(2027, 3, 1),
+                             symposium_venue="Kursaal Bern", languages=["de", "fr"])
+        participation = make_participation(session, person, cohort, role="mentor",
+                                           status=ParticipationStatus.INVITED)
+        topics = {label: make_catalogue_topic(session, label).id
+                  for label in ("AI at work", "Social media", "Remote teams", "Data literacy")}
+        session.commit()
+        return participation.id, topics
+    finally:
+        session.close()
+
+
+def test_a_nominee_accepts_and_fills_in_the_profile_with_the_keyboard(live_server, page, nominee):
+    participation_id, topics = nominee
+    base = live_server.url
+    keys = sign_in_with_the_keyboard(page, live_server, NOMINEE)
+    page.wait_for_url(base + "/me/")
+
+    keys.tab_to(page.get_by_role("link", name="Read the invitation and answer"))
+    keys.activate()
+    page.wait_for_url(f"{base}/me/participations/{participation_id}")
+    no_positive_tabindex(page)
+    keys.tab_to(page.get_by_role("button", name="Accept and take part"))
+    keys.activate()
+    page.wait_for_url(f"{base}/me/participations/{participation_id}/profile")
+    no_positive_tabindex(page)
+
+    for label, rank in (("AI at work", "2"), ("Social media", "1"), ("Remote teams", "3"),
+                        ("Data literacy", "chosen")):
+        select = page.get_by_label(label, exact=True)
+        keys.tab_to(select)
+        keys.choose(select, rank)
+    keys.check(page.get_by_label("German", exact=True))
+    keys.check(page.get_by_label("English", exact=True))
+    keys.radio(page.locator("input[name=format]"), page.get_by_label("In person", exact=True))
+    keys.tab_to(page.get_by_label("City"))
+    keys.type("Bern")
+    keys.check(page.get_by_label("Tuesday", exact=True))
+    keys.check(page.get_by_label("Thursday", exact=True))
+    keys.radio(page.locator("input[name=career_band]"), page.get_by_label("3 to 5 years", exact=True))
+    keys.tab_to(page.get_by_label("Short bio"))
+    keys.type("I build the customer app of Stadtwerke Bern.")
+    keys.tab_to(page.get_by_label("What you hope to give your mentee"))
+    keys.type("A feel for how younger customers use apps.")
+    keys.tab_to(page.get_by_role("button", name="Save profile"))
+    keys.activate()
+
+    assert page.url == f"{base}/me/participations/{participation_id}/profile"
+    status = page.locator("main").inner_text()
+    assert "Your profile is saved." in status and "Profile 100% complete" in status
+    session = live_server.session()
+    try:
+        stored = session.get(Participation, participation_id)
+        assert stored.status == ParticipationStatus.ACTIVE and stored.consent_version == CONSENT_VERSION
+        ranks = dict(session.execute(sa.select(ProfileTopic.topic_id, ProfileTopic.rank)
+                                     .where(ProfileTopic.participation_id == participation_id)).all())
+    finally:
+        session.close()
+    assert ranks == {topics["AI at work"]: 2, topics["Social media"]: 1, topics["Remote teams"]: 3,
+                     topics["Data literacy"]: None}
+
+
+# --- The board locks a pair and swaps two others in the workbench ---------------------------------------------
+
+@pytest.fixture()
+def workbench(live_server):
+    session = live_server.session()
+    try:
+        setup = setup_cohort(session, size=3)
+        run, pairs = proposals(session, setup)
+        board = setup["board"]
+        session.execute(sa.update(User).where(User.id == board.id).values(preferred_language="en"))
+        session.commit()
+        return {"cohort": setup["cohort"].id, "board": board.email, "run": run.id,
+                "pairs": [(p.id, p.mentor_participation_id, p.mentee_participation_id) for p in pairs]}
+    finally:
+        session.close()
+
+
+def test_the_board_locks_and_swaps_pairs_with_the_keyboard(live_server, page, workbench):
+    base = live_server.url
+    keys = sign_in_with_the_keyboard(page, live_server, workbench["board"])
+    page.goto(f"{base}/board/cohorts/{workbench['cohort']}/matching")  # the workbench, as from a bookmark
+    no_positive_tabindex(page)
+    names = ("Mentor A and Mentee A", "Mentor B and Mentee B", "Mentor C and Mentee C")
+
+    keys.tab_to(page.get_by_role("button", name=f"Lock {names[0]}"))
+    keys.activate()
+    assert page.get_by_role("button", name=f"Unlock {names[0]}").is_visible()
+
+    keys.check(page.get_by_label(f"Choose the pair of {names[1]} for a swap"))
+    keys.check(page.get_by_label(f"Choose the pair of {names[2]} for a swap"))
+    keys.tab_to(page.get_by_role("button", name="Swap the mentees of the two chosen pairs"))
+    keys.activate()
+    row = page.locator("tr.workbench-pair", has_text="Mentor B").inner_text()
+    assert "Mentee C" in row and "Mentee B" not in row
+
+    session = live_server.session()
+    try:
+        pairs = list(session.scalars(sa.select(Pair).where(Pair.matching_run_id == workbench["run"])
+                                     .order_by(Pair.id)))
+    finally:
+        session.close()
+    by_mentor = {p.mentor_participation_id: (p.mentee_participation_id, p.status) for p in pairs}
+    (_a, mentor_a, mentee_a), (_b, mentor_b, mentee_b), (_c, mentor_c, mentee_c) = workbench["pairs"]
+    assert by_mentor[mentor_a] == (mentee_a, PairStatus.LOCKED)
+    assert by_mentor[mentor_b][0] == mentee_c and by_mentor[mentor_c][0] == mentee_b
