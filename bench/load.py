@@ -37,7 +37,8 @@ class Result:
 
     @property
     def rate(self) -> float:
-        return self.requests / self.seconds if self.seconds > 0 else 0.0
+        """200s per second (a 500 is quick and no page)."""
+        return max(0, self.requests - self.failed) / self.seconds if self.seconds > 0 else 0.0
 
 
 class Client(Protocol):

@@ -51,6 +51,7 @@ def test_the_benchmark_measures_every_page_as_its_role_and_stops_its_servers(mon
         assert hello.requests > 0 and hello.failed == 0
         assert 0 < result.ratio == run.rate / hello.rate
         assert 0 < run.p50_ms <= run.p99_ms
+        assert result.cpu_ms is not None and result.cpu_ms > 0  # the servers' CPU time, read from /proc
     assert "board overview" in throughput.table(report.results)
 
     assert set(unsigned) == {"board overview", "/me/", "organisation people", names[-1]}
