@@ -16,26 +16,31 @@ Signing in is done with the keyboard too (the e-mailed link is opened as a mail 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from tandem.platform.cohorts.models import Participation, ParticipationStatus
+from tandem.platform.clock import set_clock
+from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.identity.models import User
+from tandem.platform.pairs.models import PairMeeting
 from tandem.platform.participant.consent import CONSENT_VERSION
 from tandem.platform.participant.models import ProfileTopic
+from tandem.platform.programme.models import EventInvitation
 from tandem.platform.workbench.models import Pair, PairStatus
 from tests.factories import (
     make_catalogue_topic,
     make_cohort,
+    make_kickoff,
     make_org_admin,
     make_organisation,
     make_participation,
     make_quota,
     make_user,
 )
+from tests.fixtures.pairs import build_pair_club, zurich
 from tests.fixtures.signing_in import mailed_sign_in_link
 from tests.fixtures.workbench import proposals, setup_cohort
 
@@ -91,7 +96,7 @@ class Keyboard:
         focused = self._focused()
         if focused is not None:
             self.steps.append(Step(key, focused))
-            assert focused["visible"], f"no visible focus after {key} on {focused}"
+            assert focused["visible"], f"no visible focus after {key} on {focused} (after {self.trail(5)})"
             assert focused["shown"], f"{key} focused something not shown: {focused}"
         return focused
 
@@ -123,6 +128,25 @@ class Keyboard:
             if wanted in chosen:
                 return
         raise AssertionError(f"no option {wanted!r} in {target}")
+
+    def type_date_time(self, field: Any, day: str, month: str, year: str, hour: str, minute: str) -> None:
+        """Type into the focused date and time field, part by part: the day first (de, fr, en-GB), else the
+        month first (the browser's interface in US English); from a part to the next with the arrow key, and
+        for the second try out of the field with Shift+Tab and into it again with Tab."""
+        wanted = f"{year}-{month}-{day}T{hour}:{minute}"
+        for first, second in ((day, month), (month, day)):
+            for part in (first, second, year):
+                self.type(part)
+            self.press("ArrowRight")  # a year may have more than four digits: on to the hour by hand
+            self.type(hour + minute)
+            if field.input_value() == wanted:
+                return
+            for _ in range(8):  # out of the field backwards, and in again: on its first part
+                if not field.evaluate("el => el === document.activeElement"):
+                    break
+                self.press("Shift+Tab")
+            self.press("Tab")
+        raise AssertionError(f"the date and time field did not take {wanted}: {field.input_value()}")
 
     def radio(self, group: Any, wanted: Any) -> None:
         """Tab into a group of radio buttons (`group`: all of them), then the arrow keys to `wanted`: checked."""
@@ -365,3 +389,114 @@ def test_the_board_locks_and_swaps_pairs_with_the_keyboard(live_server, page, wo
     (_a, mentor_a, mentee_a), (_b, mentor_b, mentee_b), (_c, mentor_c, mentee_c) = workbench["pairs"]
     assert by_mentor[mentor_a] == (mentee_a, PairStatus.LOCKED)
     assert by_mentor[mentor_b][0] == mentee_c and by_mentor[mentor_c][0] == mentee_b
+
+
+# --- A participant answers an event invitation ----------------------------------------------------------------
+
+MENTEE = "monika.wyss@rhein.example"
+
+
+@pytest.fixture()
+def invited(live_server):
+    session = live_server.session()
+    try:
+        rhein = make_organisation(session, "rhein", name="Rhein Energie")
+        cohort = make_cohort(session, CohortState.RUNNING, name="Cohort 2027", languages=["en"],
+                             kickoff_on=date.today() + timedelta(weeks=6))
+        mentee = make_user(session, rhein, email=MENTEE, display_name="Monika Wyss", preferred_language="en")
+        make_participation(session, mentee, cohort, role="mentee", status=ParticipationStatus.ACTIVE)
+        event = make_kickoff(session, cohort)
+        session.add(EventInvitation(event_id=event.id, user_id=mentee.id, organisation_id=rhein.id,
+                                    invited_as="mentees"))
+        session.commit()
+        return {"event": event.id, "mentee": mentee.id}
+    finally:
+        session.close()
+
+
+def test_a_participant_answers_an_invitation_with_the_keyboard(live_server, page, invited):
+    base = live_server.url
+    keys = sign_in_with_the_keyboard(page, live_server, MENTEE)
+    page.wait_for_url(base + "/me/")
+    keys.tab_to(page.get_by_role("link", name="My events", exact=True).first)
+    keys.activate()
+    page.wait_for_url(base + "/me/events")
+    no_positive_tabindex(page)
+    keys.tab_to(page.get_by_role("link", name="Kickoff", exact=True))
+    keys.activate()
+    page.wait_for_url(f"{base}/me/events/{invited['event']}")
+    no_positive_tabindex(page)
+
+    keys.radio(page.locator("input[name=answer]"), page.get_by_label("Yes, I will come"))
+    keys.tab_to(page.get_by_role("button", name="Save my answer"))
+    keys.activate()
+    main = page.locator("main").inner_text()
+    assert "Thank you: your answer is saved." in main and "You answered: Yes, I will come." in main
+
+    session = live_server.session()
+    try:
+        answer = session.scalar(sa.select(EventInvitation.answer).where(
+            EventInvitation.event_id == invited["event"], EventInvitation.user_id == invited["mentee"]))
+    finally:
+        session.close()
+    assert answer == "yes"
+
+
+# --- A partner logs a meeting in the pair's space -------------------------------------------------------------
+
+@pytest.fixture()
+def pair_club(live_server):
+    session = live_server.session()
+    try:
+        club = build_pair_club(session)
+        return {"pair": club.pairs["one"].id, "mentor": club.people["mentor_one"].email,
+                "participation": club.participations["mentor_one"].id}
+    finally:
+        session.close()
+
+
+def test_a_partner_logs_a_meeting_with_the_keyboard(live_server, page, pair_club):
+    base, pair_id = live_server.url, pair_club["pair"]
+    keys = sign_in_with_the_keyboard(page, live_server, pair_club["mentor"])
+    page.wait_for_url(base + "/me/")
+    set_clock(live_server.app, zurich(2027, 3, 12, 9))  # two weeks into the tandem
+    try:
+        keys.tab_to(page.get_by_role("link", name="Our pair's space"))
+        keys.activate()
+        page.wait_for_url(f"{base}/me/pairs/{pair_id}")
+        no_positive_tabindex(page)
+        keys.tab_to(page.get_by_role("link", name="Log a meeting that took place"))
+        keys.activate()
+        no_positive_tabindex(page)
+
+        # The date and time field is typed part by part, in the order the browser shows them.
+        when = page.get_by_label("Date and time")
+        keys.tab_to(when)
+        keys.type_date_time(when, "10", "03", "2027", "18", "00")
+        assert when.input_value() == "2027-03-10T18:00"
+        keys.tab_to(page.get_by_label("Duration in minutes"))
+        page.keyboard.press("Control+A")
+        keys.type("75")
+        keys.radio(page.locator("input[name=format]"), page.get_by_label("In person", exact=True))
+        keys.tab_to(page.get_by_label("Place"))
+        keys.type("Café Fédéral, Bern")
+        keys.tab_to(page.get_by_label("Summary"))
+        keys.type("We tried three AI assistants on a real press release.")
+        keys.tab_to(page.get_by_label("Private note"))
+        keys.type("Ask about the intranet next time.")
+        keys.tab_to(page.get_by_role("button", name="Log the meeting"))
+        keys.activate()
+        assert "The meeting is logged. Thank you!" in page.locator("main").inner_text()
+    finally:
+        set_clock(live_server.app, None)
+
+    session = live_server.session()
+    try:
+        meeting = session.scalars(sa.select(PairMeeting).where(PairMeeting.pair_id == pair_id)).one()
+    finally:
+        session.close()
+    assert (meeting.status, meeting.duration_minutes, meeting.format, meeting.place, meeting.summary,
+            meeting.logged_by_participation_id) == (
+        "held", 75, "in_person", "Café Fédéral, Bern", "We tried three AI assistants on a real press release.",
+        pair_club["participation"])
+    assert meeting.starts_at.replace(tzinfo=None) == zurich(2027, 3, 10, 18).astimezone(UTC).replace(tzinfo=None)
