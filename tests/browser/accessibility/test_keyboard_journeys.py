@@ -8,7 +8,8 @@ the one before in the document, by Shift+Tab precedes it; no positive tabindex a
 - the board locks a pair and swaps two others in the workbench;
 - a participant answers an event invitation;
 - a partner logs a meeting in the pair's space;
-- a partner confirms the tandem's story and chooses what the showcase may show.
+- a partner confirms the tandem's story and chooses what the showcase may show;
+- a visitor reports a barrier from the footer's link to the accessibility statement.
 
 Signing in is done with the keyboard too (the e-mailed link is opened as a mail program would: by its address).
 """
@@ -16,19 +17,22 @@ Signing in is done with the keyboard too (the e-mailed link is opened as a mail 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from tandem.platform.accessibility.models import BarrierReport
 from tandem.platform.clock import set_clock
 from tandem.platform.cohorts.models import CohortState, Participation, ParticipationStatus
 from tandem.platform.identity.models import User
 from tandem.platform.pairs.models import PairMeeting
 from tandem.platform.participant.consent import CONSENT_VERSION
 from tandem.platform.participant.models import ProfileTopic
-from tandem.platform.programme.models import EventInvitation
+from tandem.platform.programme.models import EventInvitation, EventKind
+from tandem.platform.showcase.models import Story, StoryConsent
+from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench.models import Pair, PairStatus
 from tests.factories import (
     make_catalogue_topic,
@@ -36,8 +40,10 @@ from tests.factories import (
     make_kickoff,
     make_org_admin,
     make_organisation,
+    make_pair,
     make_participation,
     make_quota,
+    make_story,
     make_user,
 )
 from tests.fixtures.pairs import build_pair_club, zurich
@@ -500,3 +506,100 @@ def test_a_partner_logs_a_meeting_with_the_keyboard(live_server, page, pair_club
         "held", 75, "in_person", "Café Fédéral, Bern", "We tried three AI assistants on a real press release.",
         pair_club["participation"])
     assert meeting.starts_at.replace(tzinfo=None) == zurich(2027, 3, 10, 18).astimezone(UTC).replace(tzinfo=None)
+
+
+# --- A partner confirms the tandem's story and chooses what may be public -------------------------------------
+
+STORY_MENTEE = "monika.wyss@rhein.example"
+
+
+@pytest.fixture()
+def story(live_server):
+    today = date.today()
+    session = live_server.session()
+    try:
+        alpen = make_organisation(session, "alpenbank", name="Alpenbank Zürich")
+        rhein = make_organisation(session, "rhein", name="Rhein Energie")
+        cohort = make_cohort(session, CohortState.CLOSING, name="Cohort Autumn", slug="cohort-autumn",
+                             languages=["en"], kickoff_on=today - timedelta(weeks=26),
+                             closing_on=today - timedelta(days=2), symposium_on=today + timedelta(days=12))
+        make_kickoff(session, cohort, kind=EventKind.SYMPOSIUM, venue="Kursaal Bern")
+        mentor = make_user(session, alpen, display_name="Lara Meier", preferred_language="en")
+        mentee = make_user(session, rhein, email=STORY_MENTEE, display_name="Monika Wyss", preferred_language="en")
+        pair = make_pair(session,
+                         make_participation(session, mentor, cohort, role="mentor", status=ParticipationStatus.ACTIVE),
+                         make_participation(session, mentee, cohort, role="mentee", status=ParticipationStatus.ACTIVE))
+        with club_scope(session):
+            pair.activated_at = datetime.combine(today - timedelta(weeks=27), time(10), UTC)
+            session.flush()
+        written = make_story(session, pair, confirmed=False, title="A week without meetings",
+                             mentee_quote="I learned more about my own team than from any survey.")
+        session.commit()
+        return {"pair": pair.id, "story": written.id}
+    finally:
+        session.close()
+
+
+def test_a_partner_confirms_the_story_and_chooses_what_is_public_with_the_keyboard(live_server, page, story):
+    base, pair_id = live_server.url, story["pair"]
+    keys = sign_in_with_the_keyboard(page, live_server, STORY_MENTEE)
+    page.wait_for_url(base + "/me/")
+    keys.tab_to(page.get_by_role("link", name="Our pair's space"))
+    keys.activate()
+    page.wait_for_url(f"{base}/me/pairs/{pair_id}")
+    keys.tab_to(page.get_by_role("link", name="Our story", exact=True))
+    keys.activate()
+    page.wait_for_url(f"{base}/me/pairs/{pair_id}/story")
+    no_positive_tabindex(page)
+    keys.tab_to(page.get_by_role("button", name="I confirm version 1 of our story"))
+    keys.activate()
+    assert "not confirmed yet" in page.locator("main").inner_text()  # the partner has not, yet
+
+    keys.tab_to(page.get_by_role("link", name="Choose what may be public about me"))
+    keys.activate()
+    page.wait_for_url(f"{base}/me/pairs/{pair_id}/story/consent")
+    no_positive_tabindex(page)
+    for item in ("My name", "My organisation", "My quote"):
+        keys.check(page.get_by_label(item, exact=True))
+    keys.tab_to(page.get_by_role("button", name="Save my choices"))
+    keys.activate()
+
+    session = live_server.session()
+    try:
+        stored = session.get(Story, story["story"])
+        [consent] = session.scalars(sa.select(StoryConsent).where(StoryConsent.story_id == story["story"]))
+    finally:
+        session.close()
+    assert stored.mentee_confirmed_version == 1 and stored.mentor_confirmed_version is None
+    assert (consent.show_name, consent.show_organisation, consent.show_photo, consent.show_quote,
+            consent.story_version) == (True, True, False, True, 1)
+
+
+# --- A visitor reports a barrier, from the footer's link ------------------------------------------------------
+
+def test_a_visitor_reports_a_barrier_with_the_keyboard(live_server, page):
+    base = live_server.url
+    keys = Keyboard(page)
+    page.goto(base + "/privacy")
+    keys.tab_to(page.locator("footer").get_by_role("link", name="Accessibility"))
+    keys.activate()
+    page.wait_for_url(base + "/accessibility")
+    no_positive_tabindex(page)
+    assert page.locator("#page").input_value() == "/privacy"  # the page the visitor came from
+    keys.tab_to(page.locator("#description"))
+    keys.type("The table of the notice cannot be read with my magnifier at 400 %.")
+    keys.tab_to(page.locator("#assistive_technology"))
+    keys.type("ZoomText")
+    keys.tab_to(page.get_by_role("button", name="Send the report to the club board"))
+    assert keys.steps[-1].focused["name"] == "submit"  # the hidden field for programs was never focused
+    assert all(step.focused["name"] != "website" for step in keys.steps)
+    keys.activate()
+    page.wait_for_url(base + "/accessibility#report")
+    assert "your report has reached the club board" in page.locator("main").inner_text()
+
+    session = live_server.session()
+    try:
+        [report] = session.scalars(sa.select(BarrierReport))
+    finally:
+        session.close()
+    assert (report.page, report.assistive_technology, report.recipient) == ("/privacy", "ZoomText", None)
