@@ -95,6 +95,13 @@ def test_the_statement_says_what_eCH_0059_and_the_EU_model_ask(client):
     assert re.search(r'<div hidden>\s*<div class="field[^"]*">\s*<label[^>]*for="website"', html)
 
 
+def test_the_statement_names_itself_in_every_site_language(client):
+    html = client.get("/accessibility", headers=EN).get_data(as_text=True)
+    for code in ("de", "fr", "it", "en"):
+        assert f'<link rel="alternate" hreflang="{code}" href="http://localhost/accessibility?lang={code}">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://localhost/accessibility">' in html
+
+
 def test_every_page_links_to_the_statement_in_its_footer(client):
     for path in ("/", "/privacy", "/sign-in"):
         footer = re.search(r"<footer.*?</footer>", client.get(path, headers=EN).get_data(as_text=True), re.S)
