@@ -14,9 +14,12 @@ are inserted in bulk (a few seconds for 2,000 pairs).
 
 Then it signs in as a board member and as that admin and requests, through Flask's test client, the workbench
 (its first page, a later page, a search, a filter), the matching rules, the cohort's nominations and the
-organisation's people page, and prints for each the server's time (median of several requests), the HTML's
-size, its number of elements (counted with html.parser, as `document.querySelectorAll('*').length`) and its
-SQL statements, with PASS or FAIL against the targets of issue 18: under 150 ms, 300 KB and 5,000 elements.
+organisation's people page, and prints for each the server's time (median of several requests: the process's
+CPU time, judged against the target, and the wall time), the HTML's size, its number of elements (counted
+with html.parser, as `document.querySelectorAll('*').length`) and its SQL statements, with PASS or FAIL
+against the targets of issue 18: under 150 ms, 300 KB and 5,000 elements. The CPU time is what the request
+costs whatever else the machine runs; on an idle machine the wall time is about the same (SQLite answers
+from memory).
 
 Exit status: 1 when a page misses a target, 2 when a page cannot be measured, 0 otherwise.
 """
@@ -24,6 +27,7 @@ Exit status: 1 when a page misses a target, 2 when a page cannot be measured, 0 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -193,14 +197,21 @@ def element_count(html: str) -> int:
 class PageFigures:
     label: str
     pairs: int
-    median_ms: float
+    median_ms: float  # wall time
+    cpu_ms: float  # the process's CPU time (the app, SQLite and the test client run in this process)
     size: int  # bytes of HTML
     elements: int
     statements: int
 
     @property
+    def server_ms(self) -> float:
+        """The time judged against the target: the CPU time, which other processes on a busy machine do not
+        inflate (SQLite answers from memory here: the wall time of an idle machine is about the same)."""
+        return self.cpu_ms
+
+    @property
     def passed(self) -> bool:
-        return self.median_ms < TARGET_MS and self.size < TARGET_BYTES and self.elements < TARGET_ELEMENTS
+        return self.server_ms < TARGET_MS and self.size < TARGET_BYTES and self.elements < TARGET_ELEMENTS
 
 
 class PageError(RuntimeError):
@@ -223,19 +234,21 @@ def measure_page(app: Flask, client: FlaskClient, label: str, path: str, pairs: 
 
     body = _get()  # warm-up: templates compiled, connections opened
     timings: list[float] = []
+    cpu: list[float] = []
     counts: list[int] = []
     sa.event.listen(engine, "before_cursor_execute", _count)
     try:
         for _ in range(repeat):
             statements.clear()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             body = _get()
+            cpu.append((time.process_time() - started_cpu) * 1000)
             timings.append((time.perf_counter() - started) * 1000)
             counts.append(len(statements))
     finally:
         sa.event.remove(engine, "before_cursor_execute", _count)
-    return PageFigures(label, pairs, statistics.median(timings), len(body), element_count(body.decode()),
-                       max(counts))
+    return PageFigures(label, pairs, statistics.median(timings), statistics.median(cpu), len(body),
+                       element_count(body.decode()), max(counts))
 
 
 def pages_of(club: ScaleClub) -> list[tuple[str, str, int]]:
@@ -282,10 +295,13 @@ def run(sizes: tuple[int, ...], repeat: int) -> int:
             finally:
                 database.dispose()
     print()
-    print(f"{'page':<30} {'pairs':>6} {'median ms':>10} {'KB':>8} {'elements':>9} {'statements':>11}  target")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; medians of {repeat} requests; the "
+          "target is judged on the CPU time (wall time rises with other processes' load)")
+    print(f"{'page':<30} {'pairs':>6} {'CPU ms':>7} {'wall ms':>8} {'KB':>7} {'elements':>9} {'statements':>11}  "
+          "target")
     for m in results:
-        print(f"{m.label:<30} {m.pairs:>6} {m.median_ms:>10.1f} {m.size / 1024:>8.1f} {m.elements:>9} "
-              f"{m.statements:>11}  {'PASS' if m.passed else 'FAIL'}")
+        print(f"{m.label:<30} {m.pairs:>6} {m.cpu_ms:>7.1f} {m.median_ms:>8.1f} {m.size / 1024:>7.1f} "
+              f"{m.elements:>9} {m.statements:>11}  {'PASS' if m.passed else 'FAIL'}")
     print()
     failed = [m for m in results if not m.passed]
     if failed:

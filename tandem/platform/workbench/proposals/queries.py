@@ -192,10 +192,12 @@ def _visible(run_id: int, published: bool) -> list[sa.ColumnElement[bool]]:
 
 
 def _in_a_pair(run_id: int, published: bool) -> sa.ColumnElement[bool]:
-    """The participation (of the outer query) has a partner in the listed pairs."""
+    """The participation (of the outer query) has a partner in the listed pairs. IN over the sets of the run's
+    mentors and mentees (each read once), not a correlated EXISTS per person: SQLite's planner may answer that
+    with a scan of the run's pairs for every person."""
     return sa.or_(
-        sa.exists().where(*_visible(run_id, published), Pair.mentor_participation_id == Participation.id),
-        sa.exists().where(*_visible(run_id, published), Pair.mentee_participation_id == Participation.id))
+        Participation.id.in_(sa.select(Pair.mentor_participation_id).where(*_visible(run_id, published))),
+        Participation.id.in_(sa.select(Pair.mentee_participation_id).where(*_visible(run_id, published))))
 
 
 def _person(row: Any, prefix: str = "") -> Person:
@@ -302,8 +304,10 @@ def load_workbench(session: Session, cohort: Cohort, language: str, runs: Cohort
             .group_by(Participation.role))}
 
         query, orders = _pairs_query(run.id, published, threshold, listing.show, listing.text)
-        pairs_page = paginate(_count(session, query) if listing.show != "all" or listing.text else figures["pairs"],
-                              listing.page, PAIRS_PER_PAGE)
+        # The filters' counts are among the figures; a search (or the warnings) is counted by a query.
+        counted = {"all": "pairs", "locked": "locked", "by_hand": "by_hand", "below": "below"}.get(listing.show)
+        found = figures[counted] if counted and not listing.text else _count(session, query)
+        pairs_page = paginate(found, listing.page, PAIRS_PER_PAGE)
         rows = session.execute(query.order_by(*orders.get(listing.sort, orders["score"]))
                                .offset(pairs_page.offset).limit(pairs_page.size)).all()
         topic_ids = set().union(*(explanation_topic_ids(row.explanation) for row in rows))
@@ -366,39 +370,45 @@ def _people_figures(session: Session, cohort_id: int) -> dict[str, int]:
     return counts
 
 
-def _loads(run_id: int, published: bool) -> Any:
-    """Each mentor's number of listed pairs (a subquery)."""
-    return (sa.select(Pair.mentor_participation_id.label("mentor_id"), sa.func.count(Pair.id).label("load"))
-            .where(*_visible(run_id, published)).group_by(Pair.mentor_participation_id).subquery())
+def _has_room(run_id: int, published: bool) -> sa.ColumnElement[bool]:
+    """The mentor (of the outer query) has a free place: fewer listed pairs than places. A capacity is 1 or 2
+    (the database's rule), so: not in a pair, or with two places and not in two pairs. Sets, not a count per
+    mentor."""
+    mentors = sa.select(Pair.mentor_participation_id).where(*_visible(run_id, published))
+    full_at_two = mentors.group_by(Pair.mentor_participation_id).having(sa.func.count(Pair.id) >= 2)
+    return sa.or_(sa.and_(Participation.mentor_capacity <= 1, Participation.id.not_in(mentors)),
+                  sa.and_(Participation.mentor_capacity >= 2, Participation.id.not_in(full_at_two)))
 
 
 def _mentor_loads(session: Session, cohort_id: int, run_id: int, published: bool, page: Page | None,
                   *, with_room_only: bool = False) -> list[MentorLoad]:
-    """The active mentors (by name) of `page` (all without one) with their load: one query."""
-    loads = _loads(run_id, published)
-    load = sa.func.coalesce(loads.c.load, 0)
-    query = (_people_query().add_columns(load.label("load"))
-             .outerjoin(loads, loads.c.mentor_id == Participation.id)
+    """The active mentors (by name) of `page` (all without one) with their load: two queries (the load counted
+    for the mentors shown only)."""
+    query = (_people_query()
              .where(Participation.cohort_id == cohort_id, Participation.status == ParticipationStatus.ACTIVE,
                     Participation.role == MENTOR)
              .order_by(_folded(User.display_name), Participation.id))
     if with_room_only:
-        query = query.where(load < Participation.mentor_capacity)
+        query = query.where(_has_room(run_id, published))
     if page is not None:
         query = query.offset(page.offset).limit(page.size)
-    return [MentorLoad(person=_person(row), load=int(row.load)) for row in session.execute(query)]
+    people = [_person(row) for row in session.execute(query)]
+    ids = [person.participation_id for person in people]
+    loads: dict[int, int] = {mentor_id: int(count) for mentor_id, count in session.execute(
+        sa.select(Pair.mentor_participation_id, sa.func.count(Pair.id))
+        .where(*_visible(run_id, published), Pair.mentor_participation_id.in_(ids))
+        .group_by(Pair.mentor_participation_id))}
+    return [MentorLoad(person=person, load=loads.get(person.participation_id, 0)) for person in people]
 
 
 def _organisations_to_pair(session: Session, cohort_id: int, run_id: int,
                            published: bool) -> tuple[frozenset[int], frozenset[int]]:
     """The organisations of mentors with a free place, and of mentees without a mentor: one query (at most one
     row per organisation and role)."""
-    loads = _loads(run_id, published)
-    room = sa.and_(Participation.role == MENTOR, sa.func.coalesce(loads.c.load, 0) < Participation.mentor_capacity)
+    room = sa.and_(Participation.role == MENTOR, _has_room(run_id, published))
     waiting = sa.and_(Participation.role == MENTEE, ~_in_a_pair(run_id, published))
     rows = session.execute(
         sa.select(Participation.organisation_id, Participation.role).distinct()
-        .outerjoin(loads, loads.c.mentor_id == Participation.id)
         .where(Participation.cohort_id == cohort_id, Participation.status == ParticipationStatus.ACTIVE,
                sa.or_(room, waiting))).all()
     return (frozenset(org for org, role in rows if role == MENTOR),

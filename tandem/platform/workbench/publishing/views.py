@@ -27,12 +27,14 @@ def publish_context(session: Session, cohort: Cohort, runs: CohortRuns | None = 
     """What `workbench/_publish.html` needs; the workbench view spreads it into its template context (with the
     cohort's runs it has read: `runs`)."""
     problems, summary = publish_problems(session, cohort, runs)
+    published = runs.published if runs is not None else published_run(session, cohort.id)
     return {
         "publish_problems": problems,
         "publish_summary": summary,
         "publish_form": PublishForm(data={"run_id": summary.run_id or ""}),
-        "published_run": runs.published if runs is not None else published_run(session, cohort.id),
-        "open_rematch_count": open_rematch_count(session, cohort.id),
+        "published_run": published,
+        # shown once the pairs are published (rematch requests come after)
+        "open_rematch_count": open_rematch_count(session, cohort.id) if published is not None else 0,
     }
 
 
