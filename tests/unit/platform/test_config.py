@@ -51,7 +51,7 @@ def test_unknown_environment_and_language_are_explained():
     with pytest.raises(ConfigError, match="TANDEM_ENV must be one of"):
         load_config({"TANDEM_ENV": "staging"})
     with pytest.raises(ConfigError, match="DEFAULT_LANGUAGE"):
-        load_config({"TANDEM_ENV": "test", "DEFAULT_LANGUAGE": "it"})
+        load_config({"TANDEM_ENV": "test", "DEFAULT_LANGUAGE": "rm"})
 
 
 def test_postgres_urls_use_psycopg_and_relative_sqlite_paths_are_resolved():

@@ -26,7 +26,7 @@ HUGE = "x" * 100_000
     ("tip", "a\x1b[31mb", "control characters"),
     ("mentor_quote", HUGE, f"At most {MAX_QUOTE} characters."),
     ("mentee_quote", "\x00", "control characters"),
-    ("language", "it", "Not a valid choice"),
+    ("language", "rm", "Not a valid choice"),
     ("language", "", "Choose the language of your story."),
 ])
 def test_the_story_refuses_beside_the_field_and_writes_nothing(app, db, sign_in, club, field, value, message):

@@ -147,7 +147,7 @@ def test_a_save_over_a_partners_change_is_refused_and_keeps_what_was_typed(app, 
 
 def test_operations_refuse_what_the_form_would(app_context, db, club):
     anna, anna_actor = membership(db, club, "mentor_one"), actor(club, "mentor_one")
-    draft = StoryDraft(language="it", title="  ", mentee_learned="x" * 5000, mentor_learned="",
+    draft = StoryDraft(language="rm", title="  ", mentee_learned="x" * 5000, mentor_learned="",
                        tip="", mentor_quote="a\x00b", mentee_quote="",
                        topic_ids=tuple(topic.id for topic in club.topics[:4]))
     with pytest.raises(FieldProblems) as refused:
