@@ -9,8 +9,9 @@ Run from the repository root:
 
 It seeds the demo club once (about half a minute; `--database PATH` keeps the file and reuses it next time),
 signs in as its board member, an organisation admin and a mentee, and requests each page a few times to warm
-up, then `--repeat` times, timed. Printed per page: median and mean milliseconds, statements per request (not
-counting transaction control, as bench/query_counts does) and how many of them write. No server, no
+up, then `--repeat` times, timed. Printed per page: median, mean and fastest milliseconds (the fastest is the
+steadiest figure on a busy machine), statements per request (not counting transaction control, as
+bench/query_counts does) and how many of them write. No server, no
 network: this is the app's own share of a request, which bench/throughput.py measures behind gunicorn.
 """
 
@@ -61,6 +62,7 @@ class Cost:
     label: str
     median_ms: float
     mean_ms: float
+    min_ms: float
     statements: int
     writes: int
 
@@ -194,7 +196,8 @@ def measure(app: Flask, page: Page, repeat: int, profile: int, show: bool = Fals
         print(f"==== profile of GET {page.label} ({repeat} requests, own time) ====")
         print(out.getvalue())
     writes = sum(1 for s in counted if s.lstrip().upper().startswith(WRITES))
-    return Cost(page.label, statistics.median(timings), statistics.fmean(timings), len(counted), writes)
+    return Cost(page.label, statistics.median(timings), statistics.fmean(timings), min(timings), len(counted),
+                writes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,9 +225,10 @@ def main(argv: list[str] | None = None) -> int:
             pages = [p for p in pages if any(p.label.startswith(w) for w in wanted)]
         costs = [measure(app, page, args.repeat, args.profile, args.show_statements) for page in pages]
         app.extensions["tandem.db"].dispose()
-    print(f"\n{'page':<36} {'median ms':>10} {'mean ms':>9} {'statements':>11} {'writes':>7}")
+    print(f"\n{'page':<36} {'median ms':>10} {'mean ms':>9} {'min ms':>8} {'statements':>11} {'writes':>7}")
     for cost in costs:
-        print(f"{cost.label:<36} {cost.median_ms:>10.2f} {cost.mean_ms:>9.2f} {cost.statements:>11} {cost.writes:>7}")
+        print(f"{cost.label:<36} {cost.median_ms:>10.2f} {cost.mean_ms:>9.2f} {cost.min_ms:>8.2f} "
+              f"{cost.statements:>11} {cost.writes:>7}")
     return 0
 
 

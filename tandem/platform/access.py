@@ -83,10 +83,15 @@ def principal_of(session: Any, user_id: int, organisation_id: int) -> Principal:
 
 
 def load_principal() -> Principal:
+    """Who is signed in and their roles, once per request. Checking the session (identity/sessions.py) reads the
+    roles with it and leaves them in `g`; only a person signed in by another way (a test's `login_user`) costs
+    the two queries of `principal_of`."""
     if "principal" in g:
         return g.principal
     principal = Principal()
     if current_user.is_authenticated:
+        if "principal" in g and g.principal.user_id == current_user.id:
+            return g.principal
         principal = principal_of(db_session(), current_user.id, current_user.organisation_id)
     g.principal = principal
     return principal
@@ -128,7 +133,8 @@ def _check_request_access() -> None:
 # A real request has an application context of its own; a test that keeps one open across requests would
 # otherwise give the next request the previous one's person and objects.
 REQUEST_KEYS = ("principal", "_login_user", "organisation", "url_cohort", "url_cohort_id", "url_pair",
-                "url_pair_id", "url_membership", "_flask_babel", "_tandem_catalogue")
+                "url_pair_id", "url_membership", "_flask_babel", "_tandem_catalogue",
+                "waiting_rematch_requests")
 
 
 def _forget_the_request(_error: BaseException | None) -> None:

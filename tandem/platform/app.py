@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 from flask import Flask
@@ -37,8 +38,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         PREFERRED_URL_SCHEME="https" if settings.is_production else "http",
+        # Templates are read once per process in production (no check of their files at every rendering).
+        TEMPLATES_AUTO_RELOAD=False if settings.is_production else None,
     )
     app.config.update({k: v for k, v in settings.extra.items() if k.isupper()})
+    if settings.is_production:
+        _keep_compiled_templates(app)
 
     database = Database(settings.database_url)
     app.extensions["tandem.db"] = database
@@ -60,6 +65,29 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ratelimit.init_app(app)
     _register_cli(app)
     return app
+
+
+def _keep_compiled_templates(app: Flask) -> None:
+    """Compiled templates kept on disk (Jinja's bytecode cache in a private directory of the user's temporary
+    directory), so that a worker Gunicorn restarts (max_requests) does not compile every template again. A
+    directory that cannot be made or written only costs the compilation."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class QuietBytecodeCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, EOFError, ValueError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            with suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    try:
+        app.jinja_options = {**app.jinja_options, "bytecode_cache": QuietBytecodeCache()}
+    except (OSError, RuntimeError):  # no private temporary directory to be had
+        return
 
 
 def _trust_proxies(app: Flask, settings: Any) -> None:

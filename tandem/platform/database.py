@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
@@ -70,8 +70,39 @@ def _current_scope_key() -> Any:
     return _scope_key.get() or ("thread", threading.get_ident())
 
 
+# Requests whose method may change data begin their SQLite transactions with BEGIN IMMEDIATE, as does a block
+# in `writing_apart`; every other transaction begins deferred (BEGIN: reads only take a snapshot).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_IMMEDIATE_KEY = "tandem.begun_immediate"  # in the connection's info: its transaction took the write lock at BEGIN
+_begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("tandem_begin_immediate", default=False)
+
+
+def _begins_immediate() -> bool:
+    if _begin_immediate.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+def is_file_database(url: sa.URL) -> bool:
+    """A SQLite database kept in a file (not `:memory:` nor a shared in-memory URI)."""
+    database = url.database or ""
+    return url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and (
+        "mode=memory" not in database and url.query.get("mode") != "memory")
+
+
 def _configure_sqlite(engine: sa.Engine) -> None:
-    """Foreign keys on, and transactions that SAVEPOINT works inside (pysqlite's own handling breaks it)."""
+    """Foreign keys on, a busy timeout, WAL for file databases (readers and the writer do not block each other;
+    `synchronous=NORMAL` is durable in WAL but for the last commits at a power loss), and transactions that
+    SAVEPOINT works inside (pysqlite's own handling breaks it), begun IMMEDIATE where they will write.
+
+    Why IMMEDIATE: a deferred transaction that has read and then writes must upgrade its snapshot to the write
+    lock; when another connection committed in between, SQLite answers SQLITE_BUSY at once, without waiting
+    for the busy timeout ("database is locked"). A transaction that takes the write lock at BEGIN waits its
+    turn instead. Requests that may change data (POST, ...) begin so; GET requests read deferred and do their
+    few writes (the session's bookkeeping, the log of who saw whose data) in a short transaction of their own
+    through `writing_apart`.
+    """
+    file_database = is_file_database(engine.url)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -79,11 +110,38 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 5000")
+        if file_database:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = _begins_immediate()
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.info[_IMMEDIATE_KEY] = immediate
+
+
+@contextmanager
+def writing_apart(session: Session) -> Iterator[None]:
+    """The block's writes in a transaction of their own that takes SQLite's write lock at BEGIN (waiting up to
+    the busy timeout for it), for a request that has only read so far (a GET that records who saw what).
+
+    On SQLite the session's current transaction, which has only read, is committed first (nothing of it is
+    lost: objects stay loaded), so the write does not upgrade a snapshot that another connection may have
+    written past. The block commits its own writes (through `request_transaction`). Elsewhere (PostgreSQL)
+    nothing changes: the block writes in the request's transaction, which has no such upgrade.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    if session.in_transaction() and not session.connection().info.get(_IMMEDIATE_KEY):
+        session.commit()
+    token = _begin_immediate.set(True)
+    try:
+        yield
+    finally:
+        _begin_immediate.reset(token)
 
 
 class Database:

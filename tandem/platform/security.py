@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app
+from flask.globals import _cv_app
 from flask_login import current_user
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -38,6 +39,19 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def csrf_token() -> str:
+    """Templates' `csrf_token()`: the request's token. Flask-WTF's `generate_csrf` makes it once per request and
+    keeps it in `g`, but reads its settings through the app context at every call (a page with a form per row
+    calls it hundreds of times); here later calls read the kept token directly."""
+    context = _cv_app.get(None)
+    if context is not None:
+        token = context.g.__dict__.get("csrf_token")
+        if isinstance(token, str):
+            return token
+    return str(generate_csrf())
+
+
 def init_app(app: Flask) -> None:
     CSRFProtect(app)
+    app.jinja_env.globals["csrf_token"] = csrf_token
     app.after_request(_add_headers)

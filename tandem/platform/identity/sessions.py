@@ -12,13 +12,18 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from flask import session as cookie
 from flask_login import login_user, logout_user
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from tandem.platform.access import Principal
+from tandem.platform.board.models import BoardMember
 from tandem.platform.config import LANGUAGES
-from tandem.platform.database import as_utc, matched_rows, utcnow
+from tandem.platform.database import as_utc, matched_rows, utcnow, writing_apart
 from tandem.platform.identity.models import User, UserSession
 from tandem.platform.identity.tokens import new_token, token_hash
 from tandem.platform.tenancy import club_scope
+from tandem.tenants.models import OrganisationAdmin
 
 COOKIE_KEY = "sid"
 NEXT_KEY = "next_after_sign_in"  # the page to land on after signing in (identity/landing.py)
@@ -76,7 +81,12 @@ def end_session(session: Session) -> None:
 
 
 def valid_session_user(session: Session, user_id: int) -> User | None:
-    """The signed-in person for this request, or None when the session is over for any reason."""
+    """The signed-in person for this request, or None when the session is over for any reason.
+
+    One statement reads the session, the person, their organisation and their roles (board member,
+    admin of their organisation: `Principal`, kept in `g` for the access check). It writes only when the
+    session ends here or was last touched more than TOUCH_EVERY ago, in a short transaction of its own
+    (`writing_apart`), so most requests only read."""
     token = cookie.get(COOKIE_KEY)
     if not token:
         return None
@@ -84,13 +94,13 @@ def valid_session_user(session: Session, user_id: int) -> User | None:
     now = utcnow()
     with club_scope(session):
         row = session.execute(
-            sa.select(UserSession, User)
+            sa.select(UserSession, User, _IS_BOARD, _IS_ADMIN)
             .join(User, User.id == UserSession.user_id)
             .where(UserSession.token_hash == token_hash(token))
         ).first()
         if row is None:
             return None
-        record, user = row
+        record, user, is_board, is_admin = row
         expired = (
             record.ended_at is not None
             or record.user_id != user_id
@@ -101,13 +111,36 @@ def valid_session_user(session: Session, user_id: int) -> User | None:
         )
         if expired:
             if record.ended_at is None:
-                record.ended_at = now
-                session.commit()  # infrastructure: Flask-Login's user loader, before (and apart from) the view's change
+                _bookkeeping(session, record, ended_at=now)
             return None
         if now - as_utc(record.last_seen_at) > TOUCH_EVERY:
-            record.last_seen_at = now
-            session.commit()  # infrastructure: as above, the session's bookkeeping is not the view's change
+            _bookkeeping(session, record, last_seen_at=now)
+    g.principal = Principal(user_id=user.id, organisation_id=user.organisation_id, is_board=bool(is_board),
+                            admin_of=frozenset({user.organisation_id}) if is_admin else frozenset())
     return user
+
+
+# A person's roles, read with their session: board membership, and whether they administer their organisation
+# (an admin's organisation is always their own: a composite foreign key to users(id, organisation_id)).
+_IS_BOARD = sa.exists().where(BoardMember.user_id == User.id).label("is_board")
+_IS_ADMIN = sa.exists().where(OrganisationAdmin.user_id == User.id,
+                              OrganisationAdmin.organisation_id == User.organisation_id).label("is_admin")
+
+
+def _bookkeeping(session: Session, record: UserSession, **values: object) -> None:
+    """Touch or end the session row by its id, committed apart from the view's change (infrastructure:
+    Flask-Login's user loader runs before the view). A database too busy to take it within its timeout
+    leaves the request alone: the next request tries again."""
+    try:
+        with writing_apart(session):
+            session.execute(sa.update(UserSession).where(UserSession.id == record.id).values(**values))
+            session.commit()
+    except OperationalError:
+        session.rollback()
+        current_app.logger.warning("session bookkeeping deferred: the database is busy")
+        return
+    for name, value in values.items():
+        set_committed_value(record, name, value)
 
 
 def end_all_sessions_of(session: Session, user_id: int) -> int:

@@ -2,24 +2,51 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from tandem.platform.access import Role, allow
 from tandem.platform.config import LANGUAGES
 from tandem.platform.database import db_session
+from tandem.platform.i18n import current_language
 from tandem.platform.tenancy import tenant_scope
 from tandem.platform.transaction import request_transaction
 from tandem.platform.urls import safe_next
 
+LANDING_PAGES = "tandem.landing_pages"  # in app.extensions: the anonymous landing page by language, rendered once
+
 
 @allow(Role.PUBLIC)
 def landing() -> str:
-    return render_template("public/landing.html")
+    """The landing page. For a visitor who is not signed in, has no message waiting and asks for no variant
+    (a query string), the page is the same but for the form's CSRF token: it is rendered once per language
+    and process, with a marker where the token goes, and each request puts its own token there."""
+    if current_user.is_authenticated or request.query_string or "_flashes" in session or (
+            current_app.jinja_env.auto_reload):
+        return render_template("public/landing.html")
+    pages: dict[str, tuple[object, str, str]] = current_app.extensions.setdefault(LANDING_PAGES, {})
+    settings, language = current_app.config["TANDEM"], current_language()
+    kept = pages.get(language)
+    if kept is None or kept[0] is not settings:  # settings replaced (tests do): render again
+        marker = f"csrf-{secrets.token_hex(16)}"
+        earlier = g.pop("csrf_token", None)
+        g.csrf_token = marker  # what Flask-WTF's generate_csrf answers for the rest of the rendering
+        try:
+            kept = (settings, render_template("public/landing.html"), marker)
+        finally:
+            g.pop("csrf_token", None)
+            if earlier is not None:
+                g.csrf_token = earlier
+        if language in LANGUAGES:
+            pages[language] = kept
+    _settings, page, marker = kept
+    return page.replace(marker, generate_csrf())
 
 
 @allow(Role.PUBLIC)

@@ -119,8 +119,12 @@ def ask(participation_id: int) -> str | Response | tuple[str, int]:
 
 
 def waiting_requests_context() -> dict[str, object]:
-    """The matching pages' navigation shows how many rematch requests wait for the board (one query)."""
+    """The matching pages' navigation shows how many rematch requests wait for the board (one query per request,
+    however many templates the page renders)."""
     cohort = g.get("url_cohort")
     if cohort is None:
         return {}
-    return {"waiting_rematch_requests": open_rematch_count(db_session(), cohort.id)}
+    counted = g.get("waiting_rematch_requests")
+    if counted is None or counted[0] != cohort.id:
+        counted = g.waiting_rematch_requests = (cohort.id, open_rematch_count(db_session(), cohort.id))
+    return {"waiting_rematch_requests": counted[1]}

@@ -4,8 +4,9 @@ viewer's role then, and the ids that say where).
 
 The views that show people's data to the board or an admin call `note_viewed(people, what, ...)` once they
 have loaded it: one event per person, written in one INSERT (a CSV of a whole cohort is one statement), and
-committed then. The viewer's own reads of their own data are not recorded. `views_of(session, user_id)` lists
-a person's events for /me/data/views, newest first, with the viewer's name.
+committed then (on SQLite in a short transaction of its own, see `database.writing_apart`). The viewer's own
+reads of their own data are not recorded. `views_of(session, user_id)` lists a person's events for
+/me/data/views, newest first, with the viewer's name.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform.access import load_principal
 from tandem.platform.audit_models import AuditEvent
-from tandem.platform.database import db_session, utcnow
+from tandem.platform.database import db_session, utcnow, writing_apart
 from tandem.platform.identity.models import User
 from tandem.platform.tenancy import club_scope
 from tandem.platform.transaction import request_transaction
@@ -60,7 +61,9 @@ def note_viewed(people: Iterable[int], what: str, **where: int) -> int:
         return 0
     organisation = g.get("organisation")
     session = db_session()
-    with request_transaction():
+    # A GET that has read: on SQLite the INSERT goes in a short transaction of its own that waits for the write
+    # lock (tandem/platform/database.py), instead of upgrading the page's read snapshot ("database is locked").
+    with writing_apart(session), request_transaction():
         count = record_views(session, viewer_user_id=current_user.id,
                              role=BOARD if principal.is_board else ORGANISATION_ADMIN, people=people, what=what,
                              organisation_id=organisation.id if organisation is not None else None, where=where)
