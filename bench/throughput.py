@@ -459,7 +459,7 @@ def profile(url: str, secret: str, encryption_key: str, pages: Sequence[Page], r
 
     app = create_app({"TANDEM_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": secret,
                       "ENCRYPTION_KEY": encryption_key, "REDIS_URL": "", "SMTP_URL": "", "CLUB_NAME": CLUB_NAME})
-    client = app.test_client()
+    client = app.test_client(use_cookies=False)  # its cookie jar would replace the Cookie header
     try:
         for page in pages:
             with _quiet_stderr():
@@ -480,6 +480,7 @@ def profile(url: str, secret: str, encryption_key: str, pages: Sequence[Page], r
                   "under the profiler; totals over all requests")
             stats.sort_stats("tottime").print_stats(top)
             stats.sort_stats("cumulative").print_stats(top)
+            stats.sort_stats("cumulative").print_stats(r"tandem/", top)  # the app's own functions and templates
             print(out.getvalue())
     finally:
         app.extensions["tandem.db"].dispose()
