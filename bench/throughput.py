@@ -618,6 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-requests", type=int, default=50)
     parser.add_argument("--profile-top", type=int, default=25)
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results to FILE as JSON")
+    parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.duration <= 0 or args.connections < 1 or args.warmup < 0:
         parser.error("give --rounds of 1 or more, a positive --duration and --connections of 1 or more")
@@ -645,6 +646,9 @@ def main(argv: list[str] | None = None) -> int:
     print("every target met" if not missed else f"targets missed: {', '.join(missed)}")
     if options.json_path:
         options.json_path.write_text(json.dumps(as_json(report), indent=2) + "\n")
+    if args.markdown:
+        print()
+        print(markdown(as_json(report)["pages"]))
     return 1 if options.check and missed else 0
 
 
@@ -663,6 +667,23 @@ def as_json(report: Report) -> dict[str, Any]:
             "cpu_ms": r.cpu_ms, "hello_cpu_ms": r.hello_cpu_ms, "cpu_ratio": r.cpu_ratio, "not_200": r.failed,
         } for r in report.results],
     }
+
+
+def markdown(pages: Sequence[dict[str, Any]]) -> str:
+    """The `pages` of `as_json` as a Markdown table (docs/benchmarks.md)."""
+    def number(value: float | None, digits: int) -> str:
+        return "-" if value is None else f"{value:.{digits}f}"
+
+    lines = ["| page | role | target | hello/s | page/s | ratio | met | p50 ms | p99 ms | CPU ms | CPU ratio "
+             "| not 200 |", "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for page in pages:
+        label = f"`{page['path']}`" if page["name"] == page["path"] else f"{page['name']} (`{page['path']}`)"
+        lines.append(
+            f"| {label} | {page['role']} | {page['target']:.2f} | {page['hello_rate']:.0f} "
+            f"| {page['page_rate']:.1f} | {page['ratio']:.3f} | {'yes' if page['met'] else 'no'} "
+            f"| {page['p50_ms']:.0f} | {page['p99_ms']:.0f} | {number(page['cpu_ms'], 1)} "
+            f"| {number(page['cpu_ratio'], 3)} | {page['not_200']} |")
+    return "\n".join(lines)
 
 
 def _terminate(_signum: int, _frame: Any) -> None:
