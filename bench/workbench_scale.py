@@ -75,6 +75,7 @@ class ScaleClub:
 
     cohort_id: int
     board_member_id: int
+    board_email: str
     org_admin_id: int
     org_slug: str
     organisation_names: list[str]
@@ -104,9 +105,9 @@ def build_scale_club(session: Session, pairs: int, *, organisations: int = ORGAN
     admin = make_org_admin(session, orgs[0], display_name="Org Admin")
     cohort = make_cohort(session, state=CohortState.MATCHING, name=f"Scale cohort {pairs}")
     topics = [make_catalogue_topic(session, label=label) for label in ("Podcasts", "Cloud", "Design")]
-    explanation = dict(EXPLANATION)
+    explanation: dict[str, Any] = dict(EXPLANATION)
     explanation["topics"] = {**EXPLANATION["topics"], "params": {
-        **EXPLANATION["topics"]["params"], "wanted": [[topics[0].id, 1], [topics[1].id, 2]],
+        "ranked_wanted": 2, "mentee_top_ranked_covered": 1, "wanted": [[topics[0].id, 1], [topics[1].id, 2]],
         "shared": [[topics[0].id, 1]], "missing": [[topics[1].id, 2]]}}
     unmatched_mentees, unmatched_mentors, invited = max(1, pairs // 50), max(1, pairs // 100), max(1, pairs // 20)
     # (role, status, organisation) of each participant: the pairs' mentees and mentors, then the others
@@ -164,7 +165,8 @@ def build_scale_club(session: Session, pairs: int, *, organisations: int = ORGAN
         _insert(session, Pair, rows)
         session.commit()
     admin_people = 1 + sum(1 for _role, _status, org in people if org.id == orgs[0].id)
-    return ScaleClub(cohort_id=cohort.id, board_member_id=board.id, org_admin_id=admin.id, org_slug=orgs[0].slug,
+    return ScaleClub(cohort_id=cohort.id, board_member_id=board.id, board_email=board.email, org_admin_id=admin.id,
+                     org_slug=orgs[0].slug,
                      organisation_names=[org.name for org in orgs], pairs=pairs, people=len(people),
                      admin_people=admin_people, unmatched=len(lonely), locked=locked)
 
