@@ -12,7 +12,7 @@ import pytest
 from tandem.platform.config import LANGUAGES
 from tests.factories import make_organisation, make_user
 
-PUBLIC_PAGES = ["/", "/privacy", "/imprint"]
+PUBLIC_PAGES = ["/", "/privacy", "/imprint", "/accessibility"]
 
 
 class _Links(HTMLParser):
