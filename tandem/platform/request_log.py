@@ -178,7 +178,13 @@ def _log_request(status: int) -> None:
     org_slug = (request.view_args or {}).get("org_slug")
     if org_slug:
         fields["org_slug"] = org_slug
-    request_logger.info("%s %s %s", request.method, request.path, status, extra={"log_fields": fields})
+    if request_logger.isEnabledFor(logging.INFO):
+        # The record made directly: `Logger.info` would walk the stack to find the caller at every request
+        # (its file and line, which no handler here writes).
+        record = request_logger.makeRecord(request_logger.name, logging.INFO, __file__, 0, "%s %s %s",
+                                           (request.method, request.path, status), None,
+                                           extra={"log_fields": fields})
+        request_logger.handle(record)
 
 
 def _finish_request(response: Response) -> Response:

@@ -23,16 +23,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Set on every response unless the view set its own (a logo's sandboxing CSP, say).
+DEFAULT_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+PRODUCTION_HEADERS = (*DEFAULT_HEADERS, ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+
+
 def _add_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config["TANDEM"].is_production:
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    present = {name.lower() for name, _value in headers.items()}  # one pass (each `setdefault` is a search)
+    for name, value in PRODUCTION_HEADERS if current_app.config["TANDEM"].is_production else DEFAULT_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
     if current_user and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
         headers["X-Robots-Tag"] = "noindex"  # a signed-in page is nobody's search result
