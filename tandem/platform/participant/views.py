@@ -95,7 +95,7 @@ def participation(participation_id: int) -> str:
     item = own_participation(participation_id)
     return render_template("participant/participation.html", participation=item, cohort=item.cohort,
                            can_answer=_can_answer(item), form=AnswerForm(), consent_template=CONSENT_TEMPLATE,
-                           consent_version=item.consent_version or CONSENT_VERSION)
+                           consent_version=CONSENT_VERSION)
 
 
 def _answer(participation_id: int, accept: bool) -> Response:
