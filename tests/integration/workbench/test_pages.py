@@ -82,6 +82,8 @@ def test_pairs_are_shown_a_page_at_a_time_with_figures_over_the_cohort(client, d
     assert pair_order(html) == [pairs[2].id, pairs[3].id]  # 0.9, 0.8 | 0.6, 0.4 | 0.2
     links = nav(html, "Pages of the pairs")
     assert f'href="/board/cohorts/{cohort.id}/matching?sort=-score&amp;q=Mentee#pairs-title"' in links
+    assert pair_order(page(client, cohort, q="Mentee", sort="-score", page="99")) == [pairs[1].id]  # the last
+    assert "No pair matches" in page(client, cohort, q="Nobody", page="2")
     assert f'href="/board/cohorts/{cohort.id}/matching?sort=-score&amp;q=Mentee&amp;page=3#pairs-title"' in links
 
 

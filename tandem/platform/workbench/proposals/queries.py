@@ -21,7 +21,7 @@ from tandem.platform.cohorts.models import Cohort, Participation, ParticipationR
 from tandem.platform.identity.models import User
 from tandem.platform.matching import explanation_topic_ids
 from tandem.platform.matching.vocabulary import MENTEE, MENTOR
-from tandem.platform.pagination import Page, paginate
+from tandem.platform.pagination import MAX_PAGE, Page, paginate
 from tandem.platform.rematch.models import RematchRequest, RematchStatus
 from tandem.platform.tenancy import club_scope
 from tandem.platform.workbench import wording
@@ -281,8 +281,9 @@ def load_workbench(session: Session, cohort: Cohort, language: str, runs: Cohort
                    listing: Listing | None = None) -> Workbench:
     """The page of the workbench for the cohort's current (or published) run, as `listing` asks: the pairs,
     people without a partner and mentors of the pages shown (the explanations worded for those pairs only), the
-    figures and counts over the whole cohort by aggregate queries. A fixed number of queries (ten with the
-    cohort's runs read already), whatever the size of the cohort.
+    figures and counts over the whole cohort by aggregate queries. A fixed number of queries (eleven with the
+    cohort's runs read already; one more for a search, names in the reasons or once published), whatever the
+    size of the cohort.
 
     Once published: the run's tandems, active or ended with the programme; a tandem ended after an accepted
     rematch request is not listed, its two people are without a partner unless paired anew.
@@ -304,12 +305,20 @@ def load_workbench(session: Session, cohort: Cohort, language: str, runs: Cohort
             .group_by(Participation.role))}
 
         query, orders = _pairs_query(run.id, published, threshold, listing.show, listing.text)
-        # The filters' counts are among the figures; a search (or the warnings) is counted by a query.
+        # The filters' counts are among the figures; a search (or the warnings) is counted by the page's own
+        # query (COUNT(*) OVER ()), and by a query of its own only when the page asked is beyond the last.
         counted = {"all": "pairs", "locked": "locked", "by_hand": "by_hand", "below": "below"}.get(listing.show)
-        found = figures[counted] if counted and not listing.text else _count(session, query)
-        pairs_page = paginate(found, listing.page, PAIRS_PER_PAGE)
-        rows = session.execute(query.order_by(*orders.get(listing.sort, orders["score"]))
-                               .offset(pairs_page.offset).limit(pairs_page.size)).all()
+        ordered = query.order_by(*orders.get(listing.sort, orders["score"]))
+        if counted and not listing.text:
+            pairs_page = paginate(figures[counted], listing.page, PAIRS_PER_PAGE)
+            rows = session.execute(ordered.offset(pairs_page.offset).limit(pairs_page.size)).all()
+        else:
+            asked = paginate(MAX_PAGE * PAIRS_PER_PAGE, listing.page, PAIRS_PER_PAGE)
+            rows = session.execute(ordered.add_columns(sa.func.count().over().label("found"))
+                                   .offset(asked.offset).limit(asked.size)).all()
+            pairs_page = paginate(rows[0].found if rows else _count(session, query), listing.page, PAIRS_PER_PAGE)
+            if not rows and pairs_page.total:  # beyond the last page: the last
+                rows = session.execute(ordered.offset(pairs_page.offset).limit(pairs_page.size)).all()
         topic_ids = set().union(*(explanation_topic_ids(row.explanation) for row in rows))
         labels = wording.topic_labels(session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids))), language)
 
@@ -417,7 +426,8 @@ def _organisations_to_pair(session: Session, cohort_id: int, run_id: int,
 
 def _unmatched(session: Session, cohort: Cohort, run: MatchingRun, published: bool,
                page: Page | None) -> list[UnmatchedRow]:
-    """Who has no partner (mentees first, by name), on `page` (everyone without one), and why: four queries."""
+    """Who has no partner (mentees first, by name), on `page` (everyone without one), and why: two queries, and
+    one more for names when a reason shown names other organisations or people, one more once published."""
     query = (_people_query()
              .where(Participation.cohort_id == cohort.id, Participation.status == ParticipationStatus.ACTIVE,
                     ~_in_a_pair(run.id, published))
@@ -442,11 +452,13 @@ def _unmatched(session: Session, cohort: Cohort, run: MatchingRun, published: bo
     organisation_ids = {i for entry in shown for i in (entry.get("params") or {}).get("organisation_ids", ())
                         if isinstance(i, int)}
     people_ids = {i for entry in shown for i in (entry.get("params") or {}).get("ids", ()) if isinstance(i, int)}
+    # names for the ids the reasons of the people shown name (excluded organisations, people kept apart)
     organisations: dict[int, str] = {org_id: name for org_id, name in session.execute(
-        sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids)))}
+        sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids)))
+    } if organisation_ids else {}
     names: dict[int, str] = {pid: name for pid, name in session.execute(
         sa.select(Participation.id, User.display_name).join(User, User.id == Participation.user_id)
-        .where(Participation.id.in_(people_ids)))}
+        .where(Participation.id.in_(people_ids)))} if people_ids else {}
     final = published and cohort.state not in PUBLISHED_PAIRING_STATES
     rows = []
     for person in people:
