@@ -12,6 +12,7 @@ import math
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -132,13 +133,20 @@ class PythonClient:
         shares = [self.connections // self.processes + (1 if i < self.connections % self.processes else 0)
                   for i in range(self.processes)]
         context = multiprocessing.get_context("fork")  # the children need nothing of the parent but this module
-        with context.Pool(self.processes) as pool:
+        with context.Pool(self.processes, initializer=_child) as pool:
             parts = pool.starmap(_load, [(port, path, headers, duration, share) for share in shares])
         latencies = sorted(latency for _count, _failed, _seconds, part in parts for latency in part)
         requests = sum(count for count, _failed, _seconds, _part in parts)
         seconds = max(elapsed for _count, _failed, elapsed, _part in parts)
         return Result(requests=requests, seconds=seconds, failed=sum(failed for _c, failed, _s, _p in parts),
                       p50_ms=_percentile(latencies, 50), p99_ms=_percentile(latencies, 99))
+
+
+def _child() -> None:
+    """A pool's process ends on the pool's SIGTERM, whatever handler the parent installed (the bench's turns it
+    into a KeyboardInterrupt, so that it stops its servers)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to handle
 
 
 def _percentile(ordered: list[float], percent: float) -> float:

@@ -635,6 +635,9 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, load.ClientError) as error:
         print(f"cannot measure: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted: the servers are stopped and the bench's database is gone", file=sys.stderr)
+        return 130
     if options.profile:
         return 0
     print()
