@@ -215,10 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     with demo_database(args.database) as url:
         extra: dict[str, Any] = {}
         if args.env == "production":
-            extra = {"BASE_URL": "https://tandem.example", "SESSION_COOKIE_SECURE": "false"}
+            from cryptography.fernet import Fernet
+
+            extra = {"BASE_URL": "https://tandem.example", "SESSION_COOKIE_SECURE": "false",
+                     "ENCRYPTION_KEY": Fernet.generate_key().decode(), "SMTP_URL": "smtp://127.0.0.1:2525"}
         app = demo_app(url, "demo") if not extra else create_app({
-            "TANDEM_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "REDIS_URL": "",
-            "SMTP_URL": "", **extra})
+            "TANDEM_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "REDIS_URL": "", **extra})
         pages = demo_pages(app)
         wanted = [p for p in args.pages.split(",") if p]
         if wanted:
