@@ -5,7 +5,8 @@ Links are followed breadth-first from the role's start page: same-origin `<a hre
 downloads, the sign-in handover to an organisation's provider, static files and the site's machine pages.
 Addresses are counted by route: numbers and long tokens in a path become a placeholder, and so does the
 organisation's or cohort's slug, so that a route is visited at most `MAX_PER_ROUTE` times (the first ones the
-crawl meets) and a role at most `MAX_PAGES` pages.
+crawl meets, reading each page from its end) and a role at most `MAX_PAGES` pages. Links are GET requests, which
+change nothing in this app (every change is a POST form), so following them leaves the demo's data as it was.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from playwright.sync_api import Error as PlaywrightError
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = {"serious", "critical"}
@@ -190,8 +193,14 @@ def crawl(page: Any, origin: str, start: str, checker: Checker, result: CrawlRes
             result.problems.append(Problem(address, "broken-link", "serious",
                                            f"a link leads to an error page ({response.status})"))
         result.pages.append(landed)
-        checker.check(page, landed, result)
-        for link in page.evaluate(LINKS):
+        try:
+            checker.check(page, landed, result)
+        except PlaywrightError:  # the page went on by itself (a refresh) while it was checked: once more
+            page.goto(origin + landed, wait_until="load")
+            checker.check(page, landed, result)
+        # From the page's end: lists show the newest first, and the older items (a running or archived cohort,
+        # a held meeting) have the most to show when only two of a route are visited.
+        for link in reversed(page.evaluate(LINKS)):
             found = page_address(link.split("#", 1)[0], origin)
             if found is None or found in queued or (skip is not None and skip.match(found)):
                 continue
