@@ -45,23 +45,32 @@ AXE_RUN = """async (tags) => {
   }));
 }"""
 
-# What sticks out to the right of a narrow page: the outermost elements wider than the page (for the message).
+# What sticks out of a narrow page: to the right, the outermost elements wider than the page (the page scrolls);
+# to the left, elements beyond the page's left edge outside any frame that clips or scrolls (they cannot be reached
+# at all, and the page's width does not show them).
 OVERFLOW = """() => {
   const page = document.documentElement;
   const limit = page.clientWidth;
   const found = [];
-  if (page.scrollWidth > limit) {
-    for (const element of document.body.querySelectorAll('*')) {
-      const right = element.getBoundingClientRect().right;
-      const parent = element.parentElement;
-      if (right > limit + 1 && (!parent || parent.getBoundingClientRect().right <= limit + 1)) {
-        const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
-          + (element.className && typeof element.className === 'string'
-             ? '.' + element.className.trim().split(/\\s+/).join('.') : '');
-        found.push(name + ' (' + Math.round(right) + ' px)');
-        if (found.length >= 5) { break; }
-      }
+  const name = element => element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+    + (element.className && typeof element.className === 'string'
+       ? '.' + element.className.trim().split(/\\s+/).join('.') : '');
+  const framed = element => {
+    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX !== 'visible') { return true; }
     }
+    return false;
+  };
+  for (const element of document.body.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    const parent = element.parentElement;
+    if (page.scrollWidth > limit && box.right > limit + 1
+        && (!parent || parent.getBoundingClientRect().right <= limit + 1)) {
+      found.push(name(element) + ' (' + Math.round(box.right) + ' px)');
+    } else if (box.width > 1 && box.left < -1 && !framed(element)) {
+      found.push(name(element) + ' (from ' + Math.round(box.left) + ' px)');
+    }
+    if (found.length >= 5) { break; }
   }
   return {scrollWidth: page.scrollWidth, clientWidth: limit, culprits: found};
 }"""
@@ -153,11 +162,11 @@ class Checker:
             for size in NARROW:
                 page.set_viewport_size(size)
                 overflow = page.evaluate(OVERFLOW)
-                if overflow["scrollWidth"] > overflow["clientWidth"]:
+                if overflow["scrollWidth"] > overflow["clientWidth"] or overflow["culprits"]:
                     self._report(Problem(
                         address, f"reflow-{size['width']}px", "serious",
-                        f"the page scrolls sideways at {size['width']} px ({overflow['scrollWidth']} px wide for "
-                        f"{overflow['clientWidth']}): {', '.join(overflow['culprits'])}"), result)
+                        f"content beyond the page's edges at {size['width']} px ({overflow['scrollWidth']} px wide "
+                        f"for {overflow['clientWidth']}): {', '.join(overflow['culprits'])}"), result)
         finally:
             page.set_viewport_size(WIDE)
 
