@@ -1,6 +1,7 @@
 // Tables wider than the screen scroll sideways inside their frame (.table-wrap), never the page. A frame that
-// scrolls can be reached with the keyboard (Tab, then the arrow keys) and says what it holds: it becomes a
-// region named by its table's caption. A frame that fits stays out of the tab order. Without this script,
+// scrolls can be reached with the keyboard (Tab, then the arrow keys) and says what it holds: a group named by
+// its table's caption (a group, not a region: a page of tables would otherwise be a page of landmarks, some
+// named like the section around them). A frame that fits stays out of the tab order. Without this script,
 // current browsers make scrolling frames focusable themselves.
 (function () {
   "use strict";
@@ -19,7 +20,7 @@
       frame.setAttribute("data-scroll-region-on", "");
       var name = nameOf(frame);
       if (name) {
-        frame.setAttribute("role", "region");
+        frame.setAttribute("role", "group");
         frame.setAttribute("aria-label", name);
       }
     } else if (!scrolls && frame.hasAttribute("data-scroll-region-on")) {
