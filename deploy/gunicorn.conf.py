@@ -7,6 +7,16 @@ database connection pool of another (for that reason the app is not preloaded). 
 settings from the environment (TANDEM_ENV, SECRET_KEY, DATABASE_URL, ...: see docs/configuration.md);
 this file only reads the GUNICORN_* variables below and FORWARDED_ALLOW_IPS.
 
+What is shared is the code: the arbiter imports Tandem's modules before it forks (`on_starting`, imports only:
+no app, no connection, no thread), so a worker, a first one or one that replaces another, imports nothing
+again and starts in about 0.1 s of CPU instead of 2 s. After building its app a worker moves what it has
+allocated so far (modules, the app, its routes and templates' environment) out of the garbage collector's
+sight (`gc.freeze`), so that the collections its requests trigger do not walk those objects again and again.
+Workers are replaced after 20,000 requests (with a jitter of 2,000, so that they do not restart together):
+often enough that a slow leak cannot pile up, rarely enough that a worker's start (its imports, building the
+app, then its first requests, which compile every SQL statement and load every template it uses once per
+process) costs a few microseconds a request, not the millisecond it cost with 2,000.
+
     GUNICORN_BIND          address to listen on (default 127.0.0.1:8000; the container image sets 0.0.0.0:8000)
     GUNICORN_WORKERS       worker processes (default 2 x CPUs + 1; set it in containers, where the CPU count
                            is the host's and not the container's limit)
@@ -18,7 +28,9 @@ this file only reads the GUNICORN_* variables below and FORWARDED_ALLOW_IPS.
 
 from __future__ import annotations
 
+import gc
 import os
+from typing import Any
 
 
 def _int(name: str, default: int) -> int:
@@ -46,9 +58,9 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30  # on SIGTERM (deploys, Kubernetes), finish running requests for up to this long
 keepalive = 5  # seconds; keep it above nothing and below the proxy's idle timeout
 
-# Restart workers now and then so that slow leaks cannot pile up.
-max_requests = 2000
-max_requests_jitter = 200
+# Restart workers now and then so that slow leaks cannot pile up (not so often that their starts cost much).
+max_requests = 20000
+max_requests_jitter = 2000
 
 # The heartbeat file lives in memory: a disk-backed /tmp can stall workers (and may be read-only).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
@@ -79,3 +91,17 @@ control_socket_disable = True
 # Request limits (Gunicorn's defaults, stated): uploads are limited by the app (MAX_CONTENT_LENGTH, 5 MB).
 limit_request_line = 4094
 limit_request_fields = 100
+
+
+def on_starting(server: Any) -> None:
+    """In the arbiter, before any worker is forked: import Tandem's modules (nothing is built)."""
+    if str(getattr(server.app, "app_uri", "") or "").startswith("tandem"):
+        from tandem.platform.app import import_modules
+
+        import_modules()
+
+
+def post_worker_init(worker: Any) -> None:
+    """In each worker, once its app is built: what exists now lives as long as the worker, out of the GC's way."""
+    gc.collect()
+    gc.freeze()
