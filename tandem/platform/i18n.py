@@ -11,8 +11,13 @@ locale and are seen at the next call.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+import flask_babel
+from babel import Locale
+from babel.dates import DateTimePattern, get_date_format, parse_pattern
 from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, request, session
 from flask.globals import _cv_app
@@ -151,6 +156,36 @@ def template_npgettext(eval_context: EvalContext, context: str, singular: str, p
     return (Markup(text) if eval_context.autoescape else text) % variables
 
 
+# --- Dates in templates: the `dateformat` filter, Flask-Babel's with the pattern of each locale and format parsed
+# once per process (Flask-Babel and Babel parse the locale and the pattern again at every call: a page with a
+# few dozen dates spent a tenth of its time there). The same text as Flask-Babel's filter. ---
+
+_DATE_STYLES = ("short", "medium", "full", "long")
+
+
+@lru_cache(maxsize=512)
+def _date_pattern(locale: Locale, format: str) -> DateTimePattern:
+    """What babel.dates.format_date does with a locale and a format before it applies the pattern."""
+    style: Any = format  # one of _DATE_STYLES when it is one
+    return parse_pattern(get_date_format(style, locale=locale) if format in _DATE_STYLES else format)
+
+
+def dateformat(value: Any = None, format: str | None = None, rebase: bool = True) -> str:
+    """Flask-Babel's `format_date` (the template filter `dateformat`), for a date (not a datetime, which is
+    moved to the person's timezone first) with the pattern kept per locale and format."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        return str(flask_babel.format_date(value, format, rebase))
+    locale = get_locale()
+    if locale is None:
+        return str(flask_babel.format_date(value, format, rebase))
+    formats = get_babel().instance.date_formats  # as Flask-Babel's _get_format("date", format)
+    if format is None:
+        format = formats["date"]
+    if format in _DATE_STYLES:
+        format = formats[f"date.{format}"] or format
+    return str(_date_pattern(locale, format).apply(value, locale))
+
+
 def select_language() -> str:
     """Babel's locale selector: the person's choice, else the browser's, else the club's default."""
     default = current_app.config["TANDEM"].default_language
@@ -176,6 +211,7 @@ def init_app(app: Flask) -> None:
         _=template_gettext, gettext=template_gettext, ngettext=template_ngettext,
         pgettext=template_pgettext, npgettext=template_npgettext,
     )
+    app.jinja_env.filters["dateformat"] = dateformat
 
     @app.context_processor
     def _languages() -> dict[str, object]:

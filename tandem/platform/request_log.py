@@ -70,12 +70,18 @@ def current_request_id() -> str | None:
 def mask(text: str) -> str:
     """`text` with secret paths and e-mail addresses masked; what is masked already stays as it is (the
     logmask filter may have masked the message before)."""
+    if logmask.MASK not in text:  # the common case: one part
+        text = logmask.mask_secret_paths(text)
+        return EMAIL.sub(EMAIL_MASK, text) if "@" in text else text
     return logmask.MASK.join(EMAIL.sub(EMAIL_MASK, logmask.mask_secret_paths(part))
                              for part in text.split(logmask.MASK))
 
 
 def _clean(value: Any) -> Any:
     return mask(value) if isinstance(value, str) else value
+
+
+PLAIN_FIELDS = frozenset({"method", "endpoint"})  # of the request's record: an HTTP method, a route's name
 
 
 def _time(record: logging.LogRecord) -> str:
@@ -92,7 +98,9 @@ class LogFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         message = mask(record.getMessage())
-        fields = {key: _clean(value) for key, value in getattr(record, "log_fields", {}).items()}
+        plain = PLAIN_FIELDS if record.name == request_logger.name else ()
+        fields = {key: value if key in plain else _clean(value)
+                  for key, value in getattr(record, "log_fields", {}).items()}
         request_id = current_request_id()
         problem = mask(self.formatException(record.exc_info)) if record.exc_info else None
         if self.output == "json":
