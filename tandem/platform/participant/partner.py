@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,6 +65,31 @@ def _owned(session: Session, user_id: int, participation_ids: Sequence[int]) -> 
     return {pid: (role, list(languages or [])) for pid, role, languages in rows}
 
 
+@cache
+def _partners_statement() -> sa.Select[Any]:
+    """The active pairs of the participations `:ids` with what the viewer may see of each partner; built once
+    per process (a statement is immutable; building this one cost more than running it)."""
+    ids: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
+    partner = aliased(Participation)
+    viewer_id = sa.case((Pair.mentor_participation_id.in_(ids), Pair.mentor_participation_id),
+                        else_=Pair.mentee_participation_id)
+    return (
+        sa.select(viewer_id, Pair.id, Pair.activated_at, Pair.explanation, partner.role, User.display_name,
+                  User.email, Organisation.name, Organisation.slug, Organisation.logo_content_type,
+                  Profile.languages, Profile.format, Profile.city, Profile.weekdays)
+        .join(partner, sa.or_(
+            sa.and_(Pair.mentor_participation_id.in_(ids), partner.id == Pair.mentee_participation_id),
+            sa.and_(Pair.mentee_participation_id.in_(ids), partner.id == Pair.mentor_participation_id),
+        ))
+        .join(User, User.id == partner.user_id)
+        .join(Organisation, Organisation.id == partner.organisation_id)
+        .outerjoin(Profile, Profile.participation_id == partner.id)
+        .where(Pair.status == PairStatus.ACTIVE,
+               sa.or_(Pair.mentor_participation_id.in_(ids), Pair.mentee_participation_id.in_(ids)))
+        .order_by(Pair.id)
+    )
+
+
 def partners_of(session: Session, user_id: int, participation_ids: Sequence[int],
                 language: str = "en") -> dict[int, PartnerView]:
     """The partner in the active pair of each of the person's participations (absent: no active pair, or
@@ -73,26 +99,8 @@ def partners_of(session: Session, user_id: int, participation_ids: Sequence[int]
     owned = _owned(session, user_id, participation_ids)
     if not owned:
         return {}
-    ids = list(owned)
-    partner = aliased(Participation)
-    viewer_id = sa.case((Pair.mentor_participation_id.in_(ids), Pair.mentor_participation_id),
-                        else_=Pair.mentee_participation_id)
     with club_scope(session):
-        rows = session.execute(
-            sa.select(viewer_id, Pair.id, Pair.activated_at, Pair.explanation, partner.role, User.display_name,
-                      User.email, Organisation.name, Organisation.slug, Organisation.logo_content_type,
-                      Profile.languages, Profile.format, Profile.city, Profile.weekdays)
-            .join(partner, sa.or_(
-                sa.and_(Pair.mentor_participation_id.in_(ids), partner.id == Pair.mentee_participation_id),
-                sa.and_(Pair.mentee_participation_id.in_(ids), partner.id == Pair.mentor_participation_id),
-            ))
-            .join(User, User.id == partner.user_id)
-            .join(Organisation, Organisation.id == partner.organisation_id)
-            .outerjoin(Profile, Profile.participation_id == partner.id)
-            .where(Pair.status == PairStatus.ACTIVE,
-                   sa.or_(Pair.mentor_participation_id.in_(ids), Pair.mentee_participation_id.in_(ids)))
-            .order_by(Pair.id)
-        ).all()
+        rows = session.execute(_partners_statement(), {"ids": list(owned)}).all()
     topic_ids = set().union(*(explanation_topic_ids(row[3], "shared") for row in rows))
     labels: dict[int, str] = {}
     if topic_ids:
