@@ -15,7 +15,7 @@ sight (`gc.freeze`), so that the collections its requests trigger do not walk th
 Workers are replaced after 20,000 requests (with a jitter of 2,000, so that they do not restart together):
 often enough that a slow leak cannot pile up, rarely enough that a worker's start (its imports, building the
 app, then its first requests, which compile every SQL statement and load every template it uses once per
-process) costs a few microseconds a request, not the millisecond it cost with 2,000.
+process) costs some tens of microseconds a request, not the millisecond it cost with 2,000.
 
     GUNICORN_BIND          address to listen on (default 127.0.0.1:8000; the container image sets 0.0.0.0:8000)
     GUNICORN_WORKERS       worker processes (default 2 x CPUs + 1; set it in containers, where the CPU count
