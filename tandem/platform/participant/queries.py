@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,14 +47,19 @@ def completeness_of(session: Session,
     return {pid: profile_completeness(profiles.get(pid), ranks.get(pid, [])) for pid in known}
 
 
+@cache
+def _my_participations_statement() -> sa.Select[Participation]:
+    """Built once per process (a statement is immutable; building it, with its joined load, cost about as much
+    as running it)."""
+    return (sa.select(Participation)
+            .options(joinedload(Participation.cohort))
+            .where(Participation.user_id == sa.bindparam("user_id"))
+            .order_by(Participation.nominated_at.desc(), Participation.id.desc()))
+
+
 def my_participations(session: Session, user_id: int) -> list[MyParticipation]:
     """The person's participations, newest first, with their profile's completeness: three queries."""
-    participations = session.scalars(
-        sa.select(Participation)
-        .options(joinedload(Participation.cohort))
-        .where(Participation.user_id == user_id)
-        .order_by(Participation.nominated_at.desc(), Participation.id.desc())
-    ).all()
+    participations = session.scalars(_my_participations_statement(), {"user_id": user_id}).all()
     completeness = completeness_of(session, [p.id for p in participations])
     return [MyParticipation(p, completeness[p.id]) for p in participations]
 
