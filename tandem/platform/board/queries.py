@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -40,23 +42,36 @@ class CohortSummary:
         return LIFECYCLE.index(CohortState(self.cohort.state)) + 1
 
 
-def cohort_summaries(session: Session) -> list[CohortSummary]:
-    """Every cohort with its head counts and its rematch requests waiting: four queries whatever the number of
-    cohorts or people."""
-    cohorts = session.scalars(sa.select(Cohort).order_by(Cohort.kickoff_on.desc().nulls_last(), Cohort.name)).all()
-    summaries = {c.id: CohortSummary(cohort=c) for c in cohorts}
-    counted = session.execute(
+@cache
+def _summary_statements() -> tuple[sa.Select[Cohort], sa.Select[int, str, str, int], sa.Select[int, int],
+                                  sa.Select[int, int]]:
+    """The statements of `cohort_summaries`, built once per process (a statement is immutable; building these
+    cost about as much as running them)."""
+    return (
+        sa.select(Cohort).order_by(Cohort.kickoff_on.desc().nulls_last(), Cohort.name),
         sa.select(
             Participation.cohort_id,
             Participation.role,
             Participation.status,
             sa.func.count(Participation.id),
-        ).group_by(Participation.cohort_id, Participation.role, Participation.status)
-    ).all()
+        ).group_by(Participation.cohort_id, Participation.role, Participation.status),
+        sa.select(Participation.cohort_id, Participation.organisation_id).distinct(),
+        sa.select(Pair.cohort_id, sa.func.count(RematchRequest.id))
+        .join(Pair, Pair.id == RematchRequest.pair_id)
+        .where(RematchRequest.status == RematchStatus.OPEN)
+        .group_by(Pair.cohort_id),
+    )
+
+
+def cohort_summaries(session: Session) -> list[CohortSummary]:
+    """Every cohort with its head counts and its rematch requests waiting: four queries whatever the number of
+    cohorts or people."""
+    cohorts_statement, counts_statement, organisations_statement, waiting_statement = _summary_statements()
+    cohorts = session.scalars(cohorts_statement).all()
+    summaries = {c.id: CohortSummary(cohort=c) for c in cohorts}
+    counted = session.execute(counts_statement).all()
     organisations: dict[int, set[int]] = defaultdict(set)
-    org_rows = session.execute(
-        sa.select(Participation.cohort_id, Participation.organisation_id).distinct()
-    ).all()
+    org_rows = session.execute(organisations_statement).all()
     for cohort_id, organisation_id in org_rows:
         organisations[cohort_id].add(organisation_id)
     for cohort_id, role, status, count in counted:
@@ -72,21 +87,19 @@ def cohort_summaries(session: Session) -> list[CohortSummary]:
             summary.active += count
     for cohort_id, orgs in organisations.items():
         summaries[cohort_id].organisations = len(orgs)
-    for cohort_id, waiting in session.execute(
-        sa.select(Pair.cohort_id, sa.func.count(RematchRequest.id))
-        .join(Pair, Pair.id == RematchRequest.pair_id)
-        .where(RematchRequest.status == RematchStatus.OPEN)
-        .group_by(Pair.cohort_id)
-    ):
+    for cohort_id, waiting in session.execute(waiting_statement):
         if cohort_id in summaries:
             summaries[cohort_id].waiting_rematch_requests = waiting
     return list(summaries.values())
 
 
+@cache
+def _member_organisations_statement() -> sa.Select[Any]:
+    return sa.select(Organisation).options(selectinload(Organisation.domains)).order_by(Organisation.name)
+
+
 def member_organisations(session: Session) -> list[Organisation]:
-    return list(session.scalars(
-        sa.select(Organisation).options(selectinload(Organisation.domains)).order_by(Organisation.name)
-    ))
+    return list(session.scalars(_member_organisations_statement()))
 
 
 @dataclass
