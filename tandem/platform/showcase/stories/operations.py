@@ -369,10 +369,10 @@ def photo_problem(refused: photos.PhotoRefused) -> object:
     if refused.reason == "svg":
         return _l("This is an SVG drawing, not a photo. Please upload a photo as JPEG, PNG or WebP.")
     if refused.reason == "too_large" and refused.size is not None:
+        megapixels = format(photos.megapixels(refused.size), "g")
         return _l("The photo is %(width)d × %(height)d pixels (%(megapixels)s megapixels): at most %(max)d "
                   "megapixels are accepted. Please upload a smaller version of it.",
-                  width=refused.size[0], height=refused.size[1],
-                  megapixels=f"{photos.megapixels(refused.size):g}", max=photos.MAX_MEGAPIXELS)
+                  width=refused.size[0], height=refused.size[1], megapixels=megapixels, max=photos.MAX_MEGAPIXELS)
     if refused.reason == "too_large":
         return _l("The photo is too large: at most %(max)d megapixels are accepted.", max=photos.MAX_MEGAPIXELS)
     if refused.reason == "broken":
