@@ -51,7 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_FROM", "Tandem <tandem@localhost>", "Sender of every message."),
     Setting("BASE_URL", "http://127.0.0.1:5000",
             "Public address of the site, used for links in e-mails."),
-    Setting("DEFAULT_LANGUAGE", "de", "Language when neither the person nor the browser chooses one."),
+    Setting("DEFAULT_LANGUAGE", "de",
+            "Language when neither the person nor the browser chooses one: de, fr, it or en."),
     Setting("CLUB_NAME", "Tandem Club", "The club's name, shown in the header and in mail."),
     Setting("SESSION_COOKIE_SECURE", None,
             "Send the session cookie over HTTPS only. Default: on in production, off in demo and test."),
@@ -94,8 +95,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The controller of personal data named in the privacy notice: the club's legal name and postal address "
             "(one line). Default: CLUB_NAME."),
     Setting("PRIVACY_CONTACT", None,
-            "Where people write about their data (an e-mail address), in the privacy notice. Default: the address "
-            "of MAIL_FROM."),
+            "Where people write about their data (an e-mail address), in the privacy notice; also the "
+            "accessibility statement's contact, and where barrier reports go when the club has no board member. "
+            "Default: the address of MAIL_FROM."),
     Setting("IMPRINT", None,
             "The imprint (legal notice) shown at /imprint: who runs the site, address, contact; lines separated by "
             "`|`. Default: CLUB_NAME and PRIVACY_CONTACT."),
