@@ -140,13 +140,6 @@ def _apply_to_database(connection: sa.Connection, scope: Scope, *, force: bool =
 
 
 @event.listens_for(sa.engine.Engine, "begin")
-def _new_transaction(connection: sa.Connection) -> None:
-    """Settings are per transaction (`set_config(..., true)`, never per connection): a new transaction starts
-    with none, which the policies read as no scope (fail closed), so "none" needs no statement. The request's
-    first transaction checks the session before its scope is known: one statement less on every request."""
-    connection.info[_APPLIED_KEY] = ("none", "")
-
-
 @event.listens_for(sa.engine.Engine, "commit")
 @event.listens_for(sa.engine.Engine, "rollback")
 @event.listens_for(sa.engine.Engine, "rollback_savepoint")
@@ -231,9 +224,8 @@ def _refresh_across_scopes(state: ORMExecuteState) -> Any:
 
 @event.listens_for(TenantAwareSession, "after_begin")
 def _scope_new_transaction(session: Session, _transaction: Any, connection: sa.Connection) -> None:
-    # A transaction of its own starts with nothing set (`_new_transaction`): only a scope is written. A session
-    # joining a transaction under way writes its scope unless the connection knows it is there already.
-    _apply_to_database(connection, current_scope(session))
+    _apply_to_database(connection, current_scope(session), force=True)
+
 
 
 @event.listens_for(TenantAwareSession, "before_flush")
