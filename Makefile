@@ -70,8 +70,9 @@ $(DEPLOY_TOOLS_STAMP): $(STAMP)
 
 deploy-tools: $(DEPLOY_TOOLS_STAMP)
 
+# The browser tests and the others run side by side, one pytest each (scripts/test-in-two.sh).
 test: install browser oidc-deps axe-deps deploy-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PYTHON=$(BIN)/python sh scripts/test-in-two.sh $(PYTEST_ARGS)
 
 # ruff, then mypy over tandem/ (its settings, files included, are [tool.mypy] in pyproject.toml), then the
 # Kubernetes manifests against the Kubernetes schemas (scripts/validate-deploy.sh).
